@@ -1,0 +1,66 @@
+package domain
+
+import "time"
+
+// Event types written to the outbox with every change.
+const (
+	EventStudentCreated = "student.created"
+	EventStudentUpdated = "student.updated"
+	EventStudentDeleted = "student.deleted"
+	EventGradeAdded     = "grade.added"
+	EventGradeChanged   = "grade.changed"
+	EventGradeRemoved   = "grade.removed"
+	EventAverageBelow   = "average.below_threshold"
+)
+
+// Event is one outbox entry. It carries a snapshot of what consumers need
+// (the notifier, the Kafka relay) so they never read a newer student state.
+type Event struct {
+	ID              string    `json:"id"`
+	Type            string    `json:"type"`
+	At              time.Time `json:"at"`
+	Actor           string    `json:"actor"`
+	StudentID       string    `json:"student_id"`
+	Student         Snapshot  `json:"student"`
+	Grade           *Grade    `json:"grade,omitempty"`
+	Average         *float64  `json:"average,omitempty"`
+	PreviousAverage *float64  `json:"previous_average,omitempty"`
+}
+
+// Snapshot is the part of a student an event carries.
+type Snapshot struct {
+	Number    string `json:"number"`
+	LastName  string `json:"last_name"`
+	FirstName string `json:"first_name"`
+	Phone     string `json:"phone"`
+	Email     string `json:"email,omitempty"`
+	Class     string `json:"class"`
+	Major     string `json:"major"`
+	BirthDate Date   `json:"birth_date"`
+}
+
+// SnapshotOf copies the identity of s.
+func SnapshotOf(s *Student) Snapshot {
+	return Snapshot{Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
+		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate}
+}
+
+// AuditEntry records who changed what. Old and New are the entity before
+// and after (nil when created or deleted); never a password or its hash.
+type AuditEntry struct {
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"`
+	Entity   string    `json:"entity"` // "student" or "user"
+	EntityID string    `json:"entity_id"`
+	Old      any       `json:"old,omitempty"`
+	New      any       `json:"new,omitempty"`
+}
+
+// Change is what the change feed announces after a write, so that every
+// open screen can refresh.
+type Change struct {
+	Type      string `json:"type"` // an Event type, or "user.changed"
+	StudentID string `json:"student_id,omitempty"`
+	Actor     string `json:"actor"`
+}

@@ -1,0 +1,106 @@
+package domain
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Grade bounds and the pass mark, on the French /20 scale.
+const (
+	MinGrade  = 0.0
+	MaxGrade  = 20.0
+	PassMark  = 10.0
+	maxCoeffs = 100.0
+)
+
+// Grade is one mark of a student in a subject.
+type Grade struct {
+	ID          string    `json:"id"`
+	Subject     string    `json:"subject"`
+	Value       float64   `json:"value"`
+	Coefficient float64   `json:"coefficient"`
+	Date        time.Time `json:"date"`
+	Teacher     string    `json:"teacher"`
+}
+
+// GradeInput is a grade as typed by a person: value and coefficient are text
+// so that "12,5" and "12.5" both work.
+type GradeInput struct {
+	Subject     string
+	Value       string
+	Coefficient string // empty means 1
+}
+
+// ParseGradeValue accepts "12.5" or "12,5" in [0, 20].
+func ParseGradeValue(s string) (float64, error) {
+	v, err := parseDecimal(s)
+	if err != nil {
+		return 0, Invalid("value", err.Error())
+	}
+	if v < MinGrade || v > MaxGrade {
+		return 0, Invalid("value", "must be between 0 and 20 (got "+strings.TrimSpace(s)+")")
+	}
+	return v, nil
+}
+
+// ParseCoefficient accepts a positive decimal; empty means 1.
+func ParseCoefficient(s string) (float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return 1, nil
+	}
+	v, err := parseDecimal(s)
+	if err != nil {
+		return 0, Invalid("coefficient", err.Error())
+	}
+	if v <= 0 || v > maxCoeffs {
+		return 0, Invalid("coefficient", "must be greater than 0 and at most 100 (got "+strings.TrimSpace(s)+")")
+	}
+	return v, nil
+}
+
+type parseError string
+
+func (e parseError) Error() string { return string(e) }
+
+// parseDecimal reads a plain decimal number with a point or a comma. It
+// refuses what strconv would also take but a person did not mean: NaN, Inf,
+// hex, exponents, thousands separators.
+func parseDecimal(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, parseError("is required")
+	}
+	s = strings.Replace(s, ",", ".", 1)
+	dot := false
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+		case r == '.' && !dot:
+			dot = true
+		case (r == '-' || r == '+') && i == 0:
+		default:
+			return 0, parseError("is not a number")
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, parseError("is not a number")
+	}
+	return v, nil
+}
+
+// WeightedAverage is Σ(value×coefficient)/Σcoefficient, or nil with no grades.
+func WeightedAverage(grades []Grade) *float64 {
+	var sum, weights float64
+	for _, g := range grades {
+		sum += g.Value * g.Coefficient
+		weights += g.Coefficient
+	}
+	if weights == 0 {
+		return nil
+	}
+	avg := math.Round(sum/weights*1e4) / 1e4
+	return &avg
+}

@@ -1,0 +1,60 @@
+package domain
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region assumed for phones written without a country
+// code: the school is in Senegal.
+const DefaultRegion = "SN"
+
+// PhoneParser turns any written form of a phone number into E.164, so that
+// "77 123 45 67", "+221 77-123-45-67" and "00221771234567" are one phone.
+type PhoneParser struct {
+	Region string // ISO 3166 region for national numbers; DefaultRegion if empty
+}
+
+func (p PhoneParser) region() string {
+	if p.Region == "" {
+		return DefaultRegion
+	}
+	return strings.ToUpper(p.Region)
+}
+
+// Parse returns the E.164 form of raw, or an EINVALID error on field "phone".
+func (p PhoneParser) Parse(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", Invalid("phone", "is required")
+	}
+	if len(raw) > 40 {
+		return "", Invalid("phone", "is too long to be a phone number")
+	}
+	for _, r := range raw {
+		if !unicode.IsDigit(r) && !strings.ContainsRune("+-. ()/", r) {
+			return "", Invalid("phone", "may only contain digits, spaces and + - . ( )")
+		}
+	}
+	num, err := phonenumbers.Parse(raw, p.region())
+	if err != nil {
+		return "", Invalid("phone", "is not a phone number ("+raw+")")
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return "", Invalid("phone", "is not a valid number for its country ("+raw+")")
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// Digits keeps only the digits of s; used to match phones in any written form.
+func Digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

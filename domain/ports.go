@@ -1,0 +1,111 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// StudentRepo stores students. Implemented by store.
+type StudentRepo interface {
+	// Insert stores a new student (ID, Number, Version set by the caller's
+	// service; the repo assigns ID if empty). Returns ECONFLICT with
+	// Problems[0].Field "phone" (or "number") if that value is taken.
+	Insert(ctx context.Context, s *Student) error
+	// InsertMany stores many new students in batches; same errors as Insert,
+	// and stops at the first failure.
+	InsertMany(ctx context.Context, ss []*Student) error
+	// ByID, ByNumber and ByPhone return ENOTFOUND when nothing matches.
+	ByID(ctx context.Context, id string) (*Student, error)
+	ByNumber(ctx context.Context, number string) (*Student, error)
+	ByPhone(ctx context.Context, e164 string) (*Student, error)
+	// Replace writes s if the stored version is still prevVersion (s.Version
+	// is the new one). Returns ECONFLICT if it changed, ENOTFOUND if gone,
+	// ECONFLICT with Field "phone" on a duplicate phone.
+	Replace(ctx context.Context, s *Student, prevVersion int64) error
+	// Delete removes the student if still at version. ECONFLICT / ENOTFOUND.
+	Delete(ctx context.Context, id string, version int64) error
+	// Roster returns every student as a table row, projecting only the
+	// row's fields.
+	Roster(ctx context.Context) ([]RosterRow, error)
+	// All returns every student in full (for exports and seeding checks).
+	All(ctx context.Context) ([]*Student, error)
+	// Count returns the number of students.
+	Count(ctx context.Context) (int64, error)
+	// NextNumber reserves the next matricule sequence number for a year.
+	NextNumber(ctx context.Context, year int) (int64, error)
+}
+
+// UserRepo stores accounts. Implemented by store.
+type UserRepo interface {
+	// Insert returns ECONFLICT with Field "username" if taken.
+	Insert(ctx context.Context, u *User) error
+	// ByUsername and ByID return ENOTFOUND when nothing matches.
+	ByUsername(ctx context.Context, username string) (*User, error)
+	ByID(ctx context.Context, id string) (*User, error)
+	// Update writes the user (matched by ID); ENOTFOUND if gone.
+	Update(ctx context.Context, u *User) error
+	List(ctx context.Context) ([]*User, error)
+	Count(ctx context.Context) (int64, error)
+}
+
+// AuditLog records changes. Implemented by store.
+type AuditLog interface {
+	Record(ctx context.Context, e AuditEntry) error
+}
+
+// EventLog is the outbox. Implemented by store.
+type EventLog interface {
+	Append(ctx context.Context, e *Event) error
+}
+
+// ViewCache holds derived views keyed by a generation number that every
+// write bumps, so a view stored under an old generation is never read after
+// a write. Implemented by cache; every method may fail when Redis is down,
+// and callers then fall back to the store.
+type ViewCache interface {
+	// Generation returns the current generation of student data.
+	Generation(ctx context.Context) (int64, error)
+	// Bump starts a new generation after a successful write.
+	Bump(ctx context.Context) error
+	// Load decodes the view name@gen into dst; false when absent.
+	Load(ctx context.Context, name string, gen int64, dst any) (bool, error)
+	// Save stores v as the view name@gen.
+	Save(ctx context.Context, name string, gen int64, v any) error
+}
+
+// ChangeFeed tells every running screen that something changed.
+type ChangeFeed interface {
+	Publish(ctx context.Context, c Change) error
+	// Subscribe delivers changes until ctx ends; the channel is closed then.
+	Subscribe(ctx context.Context) (<-chan Change, error)
+}
+
+// Session is a logged-in user's session as the session store holds it.
+type Session struct {
+	UserID    string    `json:"user_id"`
+	Username  string    `json:"username"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// SessionStore holds sessions under the SHA-256 of their token (never the
+// token itself). Implemented by cache.
+type SessionStore interface {
+	Save(ctx context.Context, tokenHash string, s Session, ttl time.Duration) error
+	// Get returns ENOTFOUND when absent.
+	Get(ctx context.Context, tokenHash string) (*Session, error)
+	Delete(ctx context.Context, tokenHash string) error
+	// DeleteUser removes every session of a user and returns how many.
+	DeleteUser(ctx context.Context, userID string) (int, error)
+}
+
+// LoginLimiter counts failed log-ins per username.
+type LoginLimiter interface {
+	// Locked returns how long the username stays locked (0 if not).
+	Locked(ctx context.Context, username string) (time.Duration, error)
+	// Fail records a failure; after max failures it locks for lock.
+	Fail(ctx context.Context, username string, max int, lock time.Duration) (failures int, err error)
+	// Reset forgets the failures after a successful log-in.
+	Reset(ctx context.Context, username string) error
+}

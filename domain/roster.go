@@ -1,0 +1,218 @@
+package domain
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// RosterRow is one line of the student table: what the table shows and what
+// search needs, nothing more, so the cached roster stays small.
+type RosterRow struct {
+	ID         string   `json:"id"`
+	Number     string   `json:"number"`
+	LastName   string   `json:"last_name"`
+	FirstName  string   `json:"first_name"`
+	Phone      string   `json:"phone"`
+	Class      string   `json:"class"`
+	Major      string   `json:"major"`
+	Average    *float64 `json:"average"`
+	GradeCount int      `json:"grade_count"`
+}
+
+// SortKey names a roster column.
+type SortKey string
+
+const (
+	SortAverage   SortKey = "average"
+	SortLastName  SortKey = "last_name"
+	SortFirstName SortKey = "first_name"
+	SortClass     SortKey = "class"
+	SortMajor     SortKey = "major"
+	SortPhone     SortKey = "phone"
+	SortNumber    SortKey = "number"
+	SortGrades    SortKey = "grade_count"
+)
+
+// SortKeys lists the sortable columns in table order.
+var SortKeys = []SortKey{SortNumber, SortLastName, SortFirstName, SortPhone, SortClass, SortMajor, SortAverage, SortGrades}
+
+// ParseSortKey validates a sort column name.
+func ParseSortKey(s string) (SortKey, error) {
+	for _, k := range SortKeys {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", Invalid("sort", "must be one of average, last_name, first_name, class, major, phone, number, grade_count (got "+s+")")
+}
+
+// RosterQuery narrows and orders the roster. The zero value lists everyone
+// by average, best first.
+type RosterQuery struct {
+	Class  string
+	Search string
+	Sort   SortKey // default SortAverage
+	Order  Order   // default: the column's natural order
+	Limit  int     // 0 = no limit
+}
+
+// Order is a sort direction; OrderNatural means best-first for numbers
+// (average, number of grades) and A to Z for text.
+type Order int
+
+const (
+	OrderNatural Order = iota
+	OrderAsc
+	OrderDesc
+)
+
+// Ascending resolves the order for a column.
+func (o Order) Ascending(key SortKey) bool {
+	switch o {
+	case OrderAsc:
+		return true
+	case OrderDesc:
+		return false
+	}
+	return key != SortAverage && key != SortGrades && key != ""
+}
+
+// RosterPage is a query's answer: the rows, how many matched before the
+// limit, how many the actor may see at all, and whether the cache answered.
+type RosterPage struct {
+	Rows        []RosterRow
+	Matched     int
+	Total       int
+	CacheOnline bool
+}
+
+// Fold lowers s and strips accents, so "Ndèye" and "NDEYE" both become "ndeye".
+func Fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+// Matcher tests rows against a search text: a plain substring of last name,
+// first name or class (case- and accent-insensitive), or of the phone's
+// digits in any written form. Never a pattern or a query operator.
+type Matcher struct {
+	text   string
+	digits string
+}
+
+// NewMatcher prepares a search; an empty text matches everything.
+func NewMatcher(search string, phones PhoneParser) Matcher {
+	m := Matcher{text: Fold(strings.TrimSpace(search))}
+	if d := Digits(search); len(d) >= 2 && isPhoneLike(search) {
+		m.digits = d
+		// A full number in another written form (00221…, +221 …) matches
+		// the stored E.164 whatever the prefix.
+		if e164, err := phones.Parse(search); err == nil {
+			m.digits = Digits(e164)
+		} else if strings.HasPrefix(d, "00") {
+			m.digits = d[2:]
+		}
+	}
+	return m
+}
+
+func isPhoneLike(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) && !strings.ContainsRune("+-. ()/", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Empty reports whether the matcher lets everything through.
+func (m Matcher) Empty() bool { return m.text == "" }
+
+// Match reports whether r matches the search.
+func (m Matcher) Match(r *RosterRow) bool {
+	if m.text == "" {
+		return true
+	}
+	if m.digits != "" && strings.Contains(Digits(r.Phone), m.digits) {
+		return true
+	}
+	return strings.Contains(r.SearchKey(), m.text)
+}
+
+// SearchKey is the folded text a search looks into: both name orders (so
+// "diop ndeye" and "ndeye diop" match) and the class, separated so that a
+// search never spans two fields.
+func (r *RosterRow) SearchKey() string {
+	return Fold(r.LastName + " " + r.FirstName + "\x00" + r.FirstName + " " + r.LastName + "\x00" + r.Class)
+}
+
+// SortRows orders rows by key; ties fall back to the matricule so the order
+// is stable between loads. Students without an average sort last either way.
+func SortRows(rows []RosterRow, key SortKey, asc bool) {
+	if key == "" {
+		key = SortAverage
+	}
+	dir := 1
+	if !asc {
+		dir = -1
+	}
+	slices.SortStableFunc(rows, func(a, b RosterRow) int {
+		var c int
+		switch key {
+		case SortAverage:
+			switch {
+			case a.Average == nil && b.Average == nil:
+				c = 0
+			case a.Average == nil:
+				return 1
+			case b.Average == nil:
+				return -1
+			default:
+				c = cmp.Compare(*a.Average, *b.Average)
+			}
+		case SortLastName:
+			c = strings.Compare(Fold(a.LastName), Fold(b.LastName))
+		case SortFirstName:
+			c = strings.Compare(Fold(a.FirstName), Fold(b.FirstName))
+		case SortClass:
+			c = strings.Compare(a.Class, b.Class)
+		case SortMajor:
+			c = strings.Compare(Fold(a.Major), Fold(b.Major))
+		case SortPhone:
+			c = strings.Compare(a.Phone, b.Phone)
+		case SortGrades:
+			c = cmp.Compare(a.GradeCount, b.GradeCount)
+		}
+		if c == 0 {
+			return strings.Compare(a.Number, b.Number)
+		}
+		return c * dir
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }

@@ -1,0 +1,157 @@
+package domain
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Age bounds for a student's birth date.
+const (
+	MinAge = 10
+	MaxAge = 100
+)
+
+// Student is one record of the office. Average is nil until the first grade.
+type Student struct {
+	ID        string    `json:"id"`
+	Number    string    `json:"number"` // matricule, e.g. 2026-00042
+	LastName  string    `json:"last_name"`
+	FirstName string    `json:"first_name"`
+	Phone     string    `json:"phone"` // E.164
+	Email     string    `json:"email,omitempty"`
+	Class     string    `json:"class"`
+	Major     string    `json:"major"`
+	BirthDate Date      `json:"birth_date"`
+	Grades    []Grade   `json:"grades"`
+	Average   *float64  `json:"average"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// StudentInput is a student as typed in a form, a CLI or a file row.
+type StudentInput struct {
+	LastName  string
+	FirstName string
+	Phone     string
+	Email     string
+	Class     string
+	Major     string
+	BirthDate string // YYYY-MM-DD
+}
+
+// Identity is the validated, normalised form of a StudentInput.
+type Identity struct {
+	LastName, FirstName, Phone, Email, Class, Major string
+	BirthDate                                       Date
+}
+
+// Validate checks every field and reports all problems at once, so a form
+// can mark each field. today bounds the birth date (age 10 to 100).
+func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error) {
+	var p problems
+	id := Identity{
+		LastName:  cleanName(in.LastName),
+		FirstName: cleanName(in.FirstName),
+		Class:     strings.ToUpper(cleanName(in.Class)),
+		Major:     cleanName(in.Major),
+		Email:     strings.TrimSpace(in.Email),
+	}
+	required := []struct{ field, value string }{
+		{"last_name", id.LastName}, {"first_name", id.FirstName},
+	}
+	for _, r := range required {
+		switch {
+		case r.value == "":
+			p.add(r.field, "is required")
+		case utf8.RuneCountInString(r.value) > 80:
+			p.add(r.field, "is longer than 80 characters")
+		case !hasLetter(r.value):
+			p.add(r.field, "must contain letters")
+		}
+	}
+	phone, err := phones.Parse(in.Phone)
+	if err != nil {
+		p = append(p, err.(*Error).Problems...)
+	}
+	id.Phone = phone
+	if id.Email != "" {
+		addr, err := mail.ParseAddress(id.Email)
+		if err != nil || addr.Address != id.Email || !strings.Contains(addr.Address[strings.LastIndex(addr.Address, "@")+1:], ".") {
+			p.add("email", "is not a valid e-mail address ("+id.Email+")")
+		}
+	}
+	for _, r := range []struct{ field, value string }{{"class", id.Class}, {"major", id.Major}} {
+		switch {
+		case r.value == "":
+			p.add(r.field, "is required")
+		case utf8.RuneCountInString(r.value) > 60:
+			p.add(r.field, "is longer than 60 characters")
+		}
+	}
+	birth, err := ParseDate(in.BirthDate)
+	switch {
+	case err != nil:
+		p.add("birth_date", err.Error())
+	case !birth.Before(today):
+		p.add("birth_date", "must be in the past")
+	default:
+		if age := birth.AgeOn(today); age < MinAge || age > MaxAge {
+			p.add("birth_date", "gives an age of "+itoa(age)+", outside 10 to 100 years")
+		}
+	}
+	id.BirthDate = birth
+	return id, p.err()
+}
+
+// Input returns the student's identity as an editable input.
+func (s *Student) Input() StudentInput {
+	return StudentInput{
+		LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone, Email: s.Email,
+		Class: s.Class, Major: s.Major, BirthDate: s.BirthDate.String(),
+	}
+}
+
+func (s *Student) apply(id Identity) {
+	s.LastName, s.FirstName, s.Phone, s.Email = id.LastName, id.FirstName, id.Phone, id.Email
+	s.Class, s.Major, s.BirthDate = id.Class, id.Major, id.BirthDate
+}
+
+// FullName is "LAST First" as the office writes it.
+func (s *Student) FullName() string { return s.LastName + " " + s.FirstName }
+
+// Age is the student's age in whole years on day `on`.
+func (s *Student) Age(on Date) int { return s.BirthDate.AgeOn(on) }
+
+// GradeByID returns the index of the grade with that id, or -1.
+func (s *Student) GradeByID(id string) int {
+	for i := range s.Grades {
+		if s.Grades[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Row is the student as the roster table shows it.
+func (s *Student) Row() RosterRow {
+	return RosterRow{
+		ID: s.ID, Number: s.Number, LastName: s.LastName, FirstName: s.FirstName,
+		Phone: s.Phone, Class: s.Class, Major: s.Major, Average: s.Average,
+		GradeCount: len(s.Grades),
+	}
+}
+
+// cleanName trims and collapses inner runs of white space.
+func cleanName(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if isLetter(r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package domain
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Role decides what a user may do; see Authorize.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"
+	RoleTeacher Role = "teacher"
+	RoleStudent Role = "student"
+)
+
+// ParseRole validates a role name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleAdmin, RoleTeacher, RoleStudent:
+		return r, nil
+	}
+	return "", Invalid("role", "must be admin, teacher or student (got "+s+")")
+}
+
+// User is an account. PasswordHash never leaves the domain and the store: it
+// has no JSON name and is cleared from audit entries.
+type User struct {
+	ID           string    `json:"id"`
+	Username     string    `json:"username"`
+	PasswordHash string    `json:"-"`
+	Role         Role      `json:"role"`
+	StudentID    string    `json:"student_id,omitempty"`
+	Classes      []string  `json:"classes,omitempty"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// UserInput is a new account as typed by an admin.
+type UserInput struct {
+	Username string
+	Password string
+	Role     string
+	Student  string   // matricule or phone, for the student role
+	Classes  []string // for the teacher role
+}
+
+// Actor is whoever performs an operation: a logged-in user or the trusted
+// CLI ("cli:<os user>", acting as admin).
+type Actor struct {
+	Name      string // recorded in audit entries
+	UserID    string
+	Role      Role
+	StudentID string   // role student: the only record they may read
+	Classes   []string // role teacher: the classes they may read and grade
+}
+
+// SystemActor is the CLI and other operator tools: trusted like the database.
+func SystemActor(name string) Actor { return Actor{Name: name, Role: RoleAdmin} }
+
+// ActorFor returns the actor a user acts as.
+func ActorFor(u *User) Actor {
+	return Actor{Name: u.Username, UserID: u.ID, Role: u.Role, StudentID: u.StudentID, Classes: slices.Clone(u.Classes)}
+}
+
+// Teaches reports whether a teacher actor has the class.
+func (a Actor) Teaches(class string) bool { return slices.Contains(a.Classes, class) }
+
+// validUsername: 3 to 40 of letters, digits, dot, dash, underscore.
+func validUsername(s string) bool {
+	if len(s) < 3 || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// normaliseClasses upper-cases, trims and de-duplicates class names.
+func normaliseClasses(in []string) []string {
+	var out []string
+	for _, c := range in {
+		c = strings.ToUpper(cleanName(c))
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
