@@ -40,7 +40,11 @@ type Error struct {
 	Existing string
 	// RetryAfter is set with ELOCKED: how long the account stays locked.
 	RetryAfter time.Duration
+	// Err is the underlying cause, kept for logs, never shown.
+	Err error
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if len(e.Problems) == 0 {

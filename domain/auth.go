@@ -1,0 +1,209 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Log-in policy.
+const (
+	MaxLoginFailures  = 5
+	LoginLockDuration = 15 * time.Minute
+	SessionIdleTTL    = 12 * time.Hour
+)
+
+// AuthDeps are what the auth service needs.
+type AuthDeps struct {
+	Users    UserRepo
+	Students StudentRepo
+	Sessions SessionStore
+	Limiter  LoginLimiter
+	Hasher   PasswordHasher // default Bcrypt{Cost: MinBcryptCost}
+	Audit    AuditLog
+	Phones   PhoneParser
+	Now      func() time.Time
+	Log      *slog.Logger
+	IdleTTL  time.Duration // default SessionIdleTTL
+}
+
+// AuthService logs users in and out and manages accounts.
+type AuthService struct {
+	d AuthDeps
+
+	// dummyHash is compared against when the user does not exist, so that a
+	// wrong user name costs the same bcrypt check as a wrong password.
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+// NewAuthService wires the service.
+func NewAuthService(d AuthDeps) *AuthService {
+	if d.Hasher == nil {
+		d.Hasher = Bcrypt{Cost: MinBcryptCost}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.IdleTTL == 0 {
+		d.IdleTTL = SessionIdleTTL
+	}
+	return &AuthService{d: d}
+}
+
+// Login is an open session: the raw token (to keep in the 0600 state file),
+// the session, the user and the actor they act as.
+type Login struct {
+	Token   string
+	Session Session
+	User    *User
+	Actor   Actor
+}
+
+// Login checks a password once (one bcrypt comparison, whatever happens)
+// and opens a session. Errors: ELOCKED (with RetryAfter) after
+// MaxLoginFailures failures, EUNAUTHORIZED for a wrong user name or
+// password, EDISABLED for a disabled account, EUNAVAILABLE when the session
+// store is down.
+func (s *AuthService) Login(ctx context.Context, username, password string) (*Login, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	left, err := s.d.Limiter.Locked(ctx, username)
+	if err != nil {
+		return nil, unavailable("session store", err)
+	}
+	if left > 0 {
+		return nil, lockedError(left)
+	}
+	u, err := s.d.Users.ByUsername(ctx, username)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, fmt.Errorf("log-in: %w", err)
+	}
+	hash := s.dummy()
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if s.d.Hasher.Compare(hash, password) != nil || u == nil {
+		return nil, s.failed(ctx, username)
+	}
+	if u.Disabled {
+		return nil, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
+	}
+	if err := s.d.Limiter.Reset(ctx, username); err != nil {
+		s.d.Log.Warn("log-in failures not reset", "user", username, "err", err)
+	}
+	return s.open(ctx, u)
+}
+
+func (s *AuthService) failed(ctx context.Context, username string) error {
+	n, err := s.d.Limiter.Fail(ctx, username, MaxLoginFailures, LoginLockDuration)
+	if err != nil {
+		s.d.Log.Warn("log-in failure not counted", "user", username, "err", err)
+	}
+	s.d.Log.Info("failed log-in", "user", username, "failures", n)
+	if n >= MaxLoginFailures {
+		return lockedError(LoginLockDuration)
+	}
+	return &Error{Code: EUNAUTHORIZED, Message: fmt.Sprintf("wrong user name or password (%d attempts left)", MaxLoginFailures-n)}
+}
+
+func lockedError(left time.Duration) *Error {
+	minutes := int(math.Ceil(left.Minutes()))
+	return &Error{Code: ELOCKED, RetryAfter: left,
+		Message: fmt.Sprintf("too many failed log-ins: the account is locked for %d more minute(s)", minutes)}
+}
+
+func unavailable(what string, err error) error {
+	return &Error{Code: EUNAVAILABLE, Message: "the " + what + " is unreachable; try again in a moment", Err: err}
+}
+
+func (s *AuthService) dummy() string {
+	s.dummyOnce.Do(func() {
+		h, err := s.d.Hasher.Hash("not a password " + newGradeID())
+		if err != nil {
+			s.d.Log.Error("dummy hash", "err", err)
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
+}
+
+func (s *AuthService) open(ctx context.Context, u *User) (*Login, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("new session token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.d.Now()
+	sess := Session{UserID: u.ID, Username: u.Username, Role: u.Role, CreatedAt: now, ExpiresAt: now.Add(s.d.IdleTTL)}
+	if err := s.d.Sessions.Save(ctx, TokenHash(token), sess, s.d.IdleTTL); err != nil {
+		return nil, unavailable("session store", err)
+	}
+	return &Login{Token: token, Session: sess, User: u, Actor: ActorFor(u)}, nil
+}
+
+// TokenHash is the key a session is stored under: the raw token never
+// reaches Redis.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Resume reopens a saved session without a password (and without bcrypt).
+// The idle timeout slides. Errors: EUNAUTHORIZED when the session is gone or
+// expired, EDISABLED when the account was disabled since.
+func (s *AuthService) Resume(ctx context.Context, token string) (*Login, error) {
+	if token == "" {
+		return nil, Errorf(EUNAUTHORIZED, "no saved session")
+	}
+	hash := TokenHash(token)
+	sess, err := s.d.Sessions.Get(ctx, hash)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return nil, Errorf(EUNAUTHORIZED, "the saved session has expired; please log in")
+	case err != nil:
+		return nil, unavailable("session store", err)
+	}
+	now := s.d.Now()
+	if !now.Before(sess.ExpiresAt) {
+		_ = s.d.Sessions.Delete(ctx, hash)
+		return nil, Errorf(EUNAUTHORIZED, "the saved session has expired; please log in")
+	}
+	u, err := s.d.Users.ByID(ctx, sess.UserID)
+	if ErrorCode(err) == ENOTFOUND {
+		_ = s.d.Sessions.Delete(ctx, hash)
+		return nil, Errorf(EUNAUTHORIZED, "the account of this session no longer exists")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resume session: %w", err)
+	}
+	if u.Disabled {
+		_ = s.d.Sessions.Delete(ctx, hash)
+		return nil, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
+	}
+	sess.ExpiresAt = now.Add(s.d.IdleTTL)
+	sess.Role = u.Role
+	if err := s.d.Sessions.Save(ctx, hash, *sess, s.d.IdleTTL); err != nil {
+		s.d.Log.Warn("session not refreshed", "err", err)
+	}
+	return &Login{Token: token, Session: *sess, User: u, Actor: ActorFor(u)}, nil
+}
+
+// Logout ends the session of token.
+func (s *AuthService) Logout(ctx context.Context, token string) error {
+	if err := s.d.Sessions.Delete(ctx, TokenHash(token)); err != nil {
+		return unavailable("session store", err)
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"slices"
+	"time"
+)
+
+// maxRetries bounds automatic retries of a write that lost a version race
+// when the caller did not pin a version (appending a grade is safe to
+// replay on the newer record; editing what a person saw is not).
+const maxRetries = 8
+
+// StudentDeps are what the student service needs; Views and Feed may be nil.
+type StudentDeps struct {
+	Repo   StudentRepo
+	Audit  AuditLog
+	Events EventLog
+	Views  ViewCache
+	Feed   ChangeFeed
+	Phones PhoneParser
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// StudentService is every operation on students and grades, each checked
+// against the acting user's role.
+type StudentService struct {
+	repo   StudentRepo
+	audit  AuditLog
+	events EventLog
+	feed   ChangeFeed
+	phones PhoneParser
+	now    func() time.Time
+	log    *slog.Logger
+	views  *viewReader
+}
+
+// NewStudentService wires the service.
+func NewStudentService(d StudentDeps) *StudentService {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &StudentService{
+		repo: d.Repo, audit: d.Audit, events: d.Events, feed: d.Feed, phones: d.Phones,
+		now: d.Now, log: d.Log,
+		views: &viewReader{views: d.Views, now: d.Now, log: d.Log},
+	}
+}
+
+// Phones returns the phone parser in use (for import and search helpers).
+func (s *StudentService) Phones() PhoneParser { return s.phones }
+
+// CacheOnline reports whether the cache answered the last read.
+func (s *StudentService) CacheOnline() bool { return s.views.online() }
+
+var (
+	matriculePattern = regexp.MustCompile(`^\d{4}-\d{5,}$`)
+	objectIDPattern  = regexp.MustCompile(`^[0-9a-f]{24}$`)
+)
+
+// find resolves a reference typed by a person: a matricule, a phone in any
+// written form, or an internal id. No permission check.
+func (s *StudentService) find(ctx context.Context, ref string) (*Student, error) {
+	ref = cleanName(ref)
+	switch {
+	case ref == "":
+		return nil, Invalid("student", "is required (a matricule or a phone number)")
+	case matriculePattern.MatchString(ref):
+		return s.repo.ByNumber(ctx, ref)
+	case objectIDPattern.MatchString(ref):
+		return s.repo.ByID(ctx, ref)
+	}
+	phone, err := s.phones.Parse(ref)
+	if err != nil {
+		return nil, Invalid("student", "is neither a matricule (2026-00042) nor a phone number: "+ref)
+	}
+	return s.repo.ByPhone(ctx, phone)
+}
+
+// Get returns a student by matricule, phone or id, if the actor may read it.
+func (s *StudentService) Get(ctx context.Context, a Actor, ref string) (*Student, error) {
+	st, err := s.find(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(a, OpReadStudent, st.Class, st.ID); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Create adds a student and returns it with its new matricule. A phone
+// already held by another student (in any written form) is refused, naming
+// that student; nothing is written then.
+func (s *StudentService) Create(ctx context.Context, a Actor, in StudentInput) (*Student, error) {
+	if err := Authorize(a, OpCreateStudent, "", ""); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	id, err := in.Validate(s.phones, DateOf(now))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.phoneFree(ctx, id.Phone, ""); err != nil {
+		return nil, err
+	}
+	seq, err := s.repo.NextNumber(ctx, now.Year())
+	if err != nil {
+		return nil, fmt.Errorf("reserve a matricule: %w", err)
+	}
+	st := &Student{Number: FormatNumber(now.Year(), seq), Version: 1, CreatedAt: now, UpdatedAt: now, Grades: []Grade{}}
+	st.apply(id)
+	if err := s.repo.Insert(ctx, st); err != nil {
+		return nil, err
+	}
+	s.recorded(ctx, a, "student.create", nil, st, &Event{Type: EventStudentCreated})
+	return st, nil
+}
+
+// FormatNumber writes a matricule: year, dash, five-digit sequence.
+func FormatNumber(year int, seq int64) string { return fmt.Sprintf("%d-%05d", year, seq) }
+
+func (s *StudentService) phoneFree(ctx context.Context, phone, selfID string) error {
+	other, err := s.repo.ByPhone(ctx, phone)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return nil
+	case err != nil:
+		return fmt.Errorf("check phone: %w", err)
+	case other.ID == selfID:
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Existing: other.Number,
+		Problems: []Problem{{Field: "phone", Reason: "is already used by student " + other.Number + " (" + other.FullName() + ")"}}}
+}
+
+// Update changes a student's identity. version is the version the person
+// edited (0: whatever is current).
+func (s *StudentService) Update(ctx context.Context, a Actor, ref string, version int64, in StudentInput) (*Student, error) {
+	id, err := in.Validate(s.phones, DateOf(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	return s.mutate(ctx, a, ref, version, OpUpdateStudent, func(st *Student) (*Event, error) {
+		if err := s.phoneFree(ctx, id.Phone, st.ID); err != nil {
+			return nil, err
+		}
+		st.apply(id)
+		return &Event{Type: EventStudentUpdated}, nil
+	})
+}
+
+// Delete removes a student. version as in Update.
+func (s *StudentService) Delete(ctx context.Context, a Actor, ref string, version int64) error {
+	for attempt := 0; ; attempt++ {
+		st, err := s.find(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(a, OpDeleteStudent, st.Class, st.ID); err != nil {
+			return err
+		}
+		if version != 0 && st.Version != version {
+			return staleError(st)
+		}
+		err = s.repo.Delete(ctx, st.ID, st.Version)
+		if ErrorCode(err) == ECONFLICT && version == 0 && attempt < maxRetries {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.recorded(ctx, a, "student.delete", st, nil, &Event{Type: EventStudentDeleted, Student: SnapshotOf(st), StudentID: st.ID})
+		return nil
+	}
+}
+
+func staleError(st *Student) *Error {
+	return Errorf(ECONFLICT, "student %s was changed by someone else meanwhile; it has been reloaded, try again", st.Number)
+}
+
+// mutate loads a student, checks op, applies change and writes it if the
+// stored version did not move; the average and version are kept right here,
+// for every kind of change.
+func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, version int64, op Op, change func(*Student) (*Event, error)) (*Student, error) {
+	for attempt := 0; ; attempt++ {
+		st, err := s.find(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if err := Authorize(a, op, st.Class, st.ID); err != nil {
+			return nil, err
+		}
+		if version != 0 && st.Version != version {
+			return nil, staleError(st)
+		}
+		old := st.clone()
+		ev, err := change(st)
+		if err != nil {
+			return nil, err
+		}
+		st.Average = WeightedAverage(st.Grades)
+		st.Version = old.Version + 1
+		st.UpdatedAt = s.now()
+		err = s.repo.Replace(ctx, st, old.Version)
+		var derr *Error
+		if ErrorCode(err) == ECONFLICT && errors.As(err, &derr) && derr.Field() == "" {
+			if version == 0 && attempt < maxRetries {
+				continue
+			}
+			return nil, staleError(st)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ev.Average, ev.PreviousAverage = st.Average, old.Average
+		s.recorded(ctx, a, string(op), old, st, ev)
+		if fellBelow(old.Average, st.Average) {
+			s.appendEvent(ctx, a, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average})
+		}
+		return st, nil
+	}
+}
+
+// fellBelow reports an average crossing from at least the pass mark (or no
+// average yet) to below it: one alert per crossing.
+func fellBelow(before, after *float64) bool {
+	return after != nil && *after < PassMark && (before == nil || *before >= PassMark)
+}
+
+func (st *Student) clone() *Student {
+	c := *st
+	c.Grades = slices.Clone(st.Grades)
+	if st.Average != nil {
+		avg := *st.Average
+		c.Average = &avg
+	}
+	return &c
+}
+
+// recorded writes the audit entry and the outbox event of a change that
+// already succeeded, then invalidates views and tells other screens. These
+// follow-ups cannot undo the change, so their failures are logged.
+func (s *StudentService) recorded(ctx context.Context, a Actor, action string, old, new *Student, ev *Event) {
+	target := new
+	if target == nil {
+		target = old
+	}
+	entry := AuditEntry{At: s.now(), Actor: a.Name, Action: action, Entity: "student", EntityID: target.Number}
+	if old != nil {
+		entry.Old = old
+	}
+	if new != nil {
+		entry.New = new
+	}
+	if err := s.audit.Record(ctx, entry); err != nil {
+		s.log.Error("audit entry not written", "action", action, "student", target.Number, "err", err)
+	}
+	s.appendEvent(ctx, a, target, ev)
+	s.views.invalidate(ctx)
+	if s.feed != nil {
+		if err := s.feed.Publish(ctx, Change{Type: ev.Type, StudentID: target.ID, Actor: a.Name}); err != nil {
+			s.log.Warn("change not announced", "err", err)
+		}
+	}
+}
+
+func (s *StudentService) appendEvent(ctx context.Context, a Actor, st *Student, ev *Event) {
+	ev.At, ev.Actor, ev.StudentID, ev.Student = s.now(), a.Name, st.ID, SnapshotOf(st)
+	if err := s.events.Append(ctx, ev); err != nil {
+		s.log.Error("outbox event not written", "type", ev.Type, "student", st.Number, "err", err)
+	}
+}
+
+// newGradeID returns a short random id, unique within a student.
+func newGradeID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
