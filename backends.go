@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"scolarite/cache"
+	"scolarite/cli"
+	"scolarite/domain"
+	"scolarite/store"
+)
+
+// openApp reaches MongoDB and Redis (embedded ones under the data dir when
+// no address is given) and builds the domain services on them.
+func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
+	var closers []func() error
+	closeAll := func() error {
+		var errs []error
+		for i := len(closers) - 1; i >= 0; i-- {
+			errs = append(errs, closers[i]())
+		}
+		return errors.Join(errs...)
+	}
+	defer func() {
+		if err != nil {
+			_ = closeAll()
+		}
+	}()
+
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	logger, closeLog, err := openLog(cfg)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, closeLog)
+
+	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	if mongoURI == "" || redisURL == "" {
+		emb, err := shareEmbedded(ctx, cfg.DataDir, mongoURI == "", redisURL == "", logger)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, emb.Close)
+		if mongoURI == "" {
+			mongoURI = emb.MongoURI
+		}
+		if redisURL == "" {
+			redisURL = emb.RedisURL
+		}
+	}
+
+	st, err := store.Open(ctx, mongoURI, cfg.Database)
+	if err != nil {
+		return nil, fmt.Errorf("open the MongoDB store: %w", err)
+	}
+	closers = append(closers, func() error { return st.Close(context.Background()) })
+
+	client, err := cache.Connect(ctx, redisURL)
+	if err != nil {
+		// Run without the cache rather than not at all: reads fall back to
+		// MongoDB and the client reconnects when Redis comes back.
+		logger.Warn("redis unreachable at start; running with the cache offline", "err", err)
+	}
+	closers = append(closers, client.Close)
+	c := cache.New(client)
+
+	phones := domain.PhoneParser{Region: cfg.Region}
+	students := domain.NewStudentService(domain.StudentDeps{
+		Repo: st.Students(), Audit: st.Audit(), Events: st.Events(),
+		Views: c, Feed: c, Phones: phones, Log: logger,
+	})
+	auth := domain.NewAuthService(domain.AuthDeps{
+		Users: st.Users(), Students: st.Students(), Sessions: c, Limiter: c,
+		Audit: st.Audit(), Phones: phones, Log: logger,
+	})
+	return &cli.App{Students: students, Auth: auth, Close: closeAll}, nil
+}
+
+// openLog sends logs to a file: the terminal belongs to the screen.
+func openLog(cfg cli.Config) (*slog.Logger, func() error, error) {
+	path := cfg.LogFile
+	if path == "" {
+		path = filepath.Join(cfg.DataDir, "scolarite.log")
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open log file: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), f.Close, nil
+}

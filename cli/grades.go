@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"scolarite/domain"
+)
+
+func gradesCmd(env Env, cfg *Config) *cobra.Command {
+	cmd := &cobra.Command{Use: "grades", Short: "Add, change and remove grades"}
+	var in domain.GradeInput
+	add := &cobra.Command{
+		Use:   "add ID --subject S --value V [--coefficient C]",
+		Short: "Add a grade to a student (ID: matricule or phone); prints the grade id and new average",
+		Args:  exactArgs(1, "ID (matricule or phone)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, env, cfg, func(app *App) error {
+				st, g, err := app.Students.AddGrade(cmd.Context(), cliActor(), args[0], 0, in)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "%s\taverage %s\n", g.ID, formatAverage(st.Average))
+				return nil
+			})
+		},
+	}
+	add.Flags().StringVar(&in.Subject, "subject", "", "subject, e.g. Mathématiques")
+	add.Flags().StringVar(&in.Value, "value", "", "value out of 20 (12.5 or 12,5)")
+	add.Flags().StringVar(&in.Coefficient, "coefficient", "1", "coefficient, greater than 0")
+
+	var value string
+	set := &cobra.Command{
+		Use:   "set ID GRADE_ID --value V",
+		Short: "Change a grade's value",
+		Args:  exactArgs(2, "ID and GRADE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, env, cfg, func(app *App) error {
+				st, err := app.Students.SetGrade(cmd.Context(), cliActor(), args[0], 0, args[1], value)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "average %s\n", formatAverage(st.Average))
+				return nil
+			})
+		},
+	}
+	set.Flags().StringVar(&value, "value", "", "new value out of 20")
+
+	remove := &cobra.Command{
+		Use:   "remove ID GRADE_ID",
+		Short: "Remove a grade",
+		Args:  exactArgs(2, "ID and GRADE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, env, cfg, func(app *App) error {
+				st, err := app.Students.RemoveGrade(cmd.Context(), cliActor(), args[0], 0, args[1])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "average %s\n", formatAverage(st.Average))
+				return nil
+			})
+		},
+	}
+	cmd.AddCommand(add, set, remove)
+	return cmd
+}
+
+func statsCmd(env Env, cfg *Config) *cobra.Command {
+	var (
+		class  string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "stats [--class C] [--json]",
+		Short: "Average per class, overall average and top 10",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withApp(cmd, env, cfg, func(app *App) error {
+				st, err := app.Students.Stats(cmd.Context(), cliActor(), class)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(env.Stdout, st)
+				}
+				return writeStats(env.Stdout, st)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&class, "class", "", "only this class")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

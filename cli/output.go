@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"scolarite/domain"
+)
+
+// studentOut is the stable JSON form of a student (documented in the
+// README): the data model's snake_case names, birth_date as YYYY-MM-DD,
+// average null before the first grade.
+type studentOut struct {
+	Number    string     `json:"number"`
+	LastName  string     `json:"last_name"`
+	FirstName string     `json:"first_name"`
+	Phone     string     `json:"phone"`
+	Email     string     `json:"email"`
+	Class     string     `json:"class"`
+	Major     string     `json:"major"`
+	BirthDate string     `json:"birth_date"`
+	Average   *float64   `json:"average"`
+	Grades    []gradeOut `json:"grades"`
+	Version   int64      `json:"version"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+type gradeOut struct {
+	ID          string    `json:"id"`
+	Subject     string    `json:"subject"`
+	Value       float64   `json:"value"`
+	Coefficient float64   `json:"coefficient"`
+	Date        time.Time `json:"date"`
+	Teacher     string    `json:"teacher"`
+}
+
+func studentJSON(s *domain.Student) studentOut {
+	out := studentOut{Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
+		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate.String(),
+		Average: s.Average, Grades: make([]gradeOut, 0, len(s.Grades)), Version: s.Version,
+		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+	for _, g := range s.Grades {
+		out.Grades = append(out.Grades, gradeOut(g))
+	}
+	return out
+}
+
+func studentsJSON(ss []*domain.Student) []studentOut {
+	out := make([]studentOut, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, studentJSON(s))
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func formatAverage(avg *float64) string {
+	if avg == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*avg, 'f', 2, 64)
+}
+
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func writeRoster(w io.Writer, page domain.RosterPage) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MATRICULE\tLAST NAME\tFIRST NAME\tPHONE\tCLASS\tMAJOR\tAVERAGE\tGRADES")
+	for _, r := range page.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.Number, r.LastName, r.FirstName, r.Phone,
+			r.Class, r.Major, formatAverage(r.Average), r.GradeCount)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d shown of %d matching, %d in all\n", len(page.Rows), page.Matched, page.Total)
+	return err
+}
+
+func writeStudent(w io.Writer, s *domain.Student) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Matricule\t%s\nName\t%s\nPhone\t%s\n", s.Number, s.FullName(), s.Phone)
+	if s.Email != "" {
+		fmt.Fprintf(tw, "E-mail\t%s\n", s.Email)
+	}
+	fmt.Fprintf(tw, "Class\t%s\nMajor\t%s\nBirth date\t%s\nAverage\t%s\n\n", s.Class, s.Major, s.BirthDate, formatAverage(s.Average))
+	if len(s.Grades) > 0 {
+		fmt.Fprintln(tw, "GRADE ID\tSUBJECT\tVALUE\tCOEF.\tDATE\tTEACHER")
+		for _, g := range s.Grades {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", g.ID, g.Subject, formatNumber(g.Value),
+				formatNumber(g.Coefficient), g.Date.Format(domain.DateLayout), g.Teacher)
+		}
+	}
+	return tw.Flush()
+}
+
+func writeStats(w io.Writer, st *domain.Stats) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Students\t%d (%d with grades)\nOverall average\t%s\n\n", st.Students, st.Graded, formatAverage(st.Average))
+	fmt.Fprintln(tw, "CLASS\tSTUDENTS\tAVERAGE\tMIN\tMAX")
+	for _, c := range st.Classes {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", c.Class, c.Students, formatAverage(c.Average), formatAverage(c.Min), formatAverage(c.Max))
+	}
+	fmt.Fprintln(tw, "\nRANK\tMATRICULE\tNAME\tCLASS\tAVERAGE")
+	for _, r := range st.Top {
+		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%s\n", r.Rank, r.Number, r.LastName, r.FirstName, r.Class, formatAverage(r.Average))
+	}
+	return tw.Flush()
+}
+
+func writeUsers(w io.Writer, users []*domain.User) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "USERNAME\tROLE\tSCOPE\tSTATUS")
+	for _, u := range users {
+		scope := strings.Join(u.Classes, ",")
+		if u.Role == domain.RoleStudent {
+			scope = "student " + u.StudentID
+		}
+		status := "active"
+		if u.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, scope, status)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"scolarite/demo"
+	"scolarite/domain"
+)
+
+const defaultDemoStudents = 300
+
+func seedCmd(env Env, cfg *Config) *cobra.Command {
+	var n int
+	cmd := &cobra.Command{
+		Use:   "seed-demo [--students N]",
+		Short: "Fill an empty store with demo students and users; prints their log-ins once",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n < 1 || n > 1_000_000 {
+				return usagef("--students must be between 1 and 1000000")
+			}
+			return withApp(cmd, env, cfg, func(app *App) error {
+				count, err := app.Students.Count(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if count > 0 {
+					return domain.Errorf(domain.ECONFLICT, "the store already holds %d students; seed-demo only fills an empty store", count)
+				}
+				return seed(cmd, app, n)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&n, "students", defaultDemoStudents, "number of demo students")
+	return cmd
+}
+
+// seedIfEmpty fills an empty store for `scolarite --demo`.
+func seedIfEmpty(cmd *cobra.Command, app *App, n int) error {
+	count, err := app.Students.Count(cmd.Context())
+	if err != nil || count > 0 {
+		return err
+	}
+	return seed(cmd, app, n)
+}
+
+func seed(cmd *cobra.Command, app *App, n int) error {
+	ctx, actor := cmd.Context(), cliActor()
+	items := demo.Students(uint64(time.Now().UnixNano()), n, time.Now())
+	students, err := app.Students.CreateMany(ctx, actor, items, "seed-demo")
+	if err != nil {
+		return err
+	}
+	classes := demo.Classes()
+	accounts := []domain.UserInput{
+		{Username: "admin", Role: "admin"},
+		{Username: "prof", Role: "teacher", Classes: classes[:2]},
+		{Username: "etudiant", Role: "student", Student: students[0].Number},
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "%d demo students added.\nDemo log-ins (shown only now, keep them):\n", len(students))
+	for _, in := range accounts {
+		in.Password = randomPassword()
+		if _, err := app.Auth.CreateUser(ctx, actor, in); err != nil {
+			return err
+		}
+		detail := ""
+		switch in.Role {
+		case "teacher":
+			detail = fmt.Sprintf(" (classes %v)", in.Classes)
+		case "student":
+			detail = " (" + students[0].FullName() + ", " + students[0].Number + ")"
+		}
+		fmt.Fprintf(out, "  %-9s %-8s password %s%s\n", in.Role, in.Username, in.Password, detail)
+	}
+	return nil
+}
+
+// randomPassword is 12 characters without look-alikes (0/O, 1/l).
+func randomPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 12)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		b[i] = alphabet[n.Int64()]
+	}
+	return string(b)
+}

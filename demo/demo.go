@@ -1,0 +1,87 @@
+// Package demo generates realistic demo data for ÉSP 221: French and
+// Senegalese names, classes of the school's majors, and grades.
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"scolarite/domain"
+)
+
+var (
+	lastNames = []string{
+		"Diop", "Ndiaye", "Fall", "Sow", "Diallo", "Ba", "Sy", "Faye", "Gueye", "Mbaye",
+		"Seck", "Cissé", "Sarr", "Kane", "Thiam", "Ndour", "Diouf", "Sène", "Niang", "Camara",
+		"Touré", "Wade", "Dieng", "Mbodj", "Lô", "Diagne", "Dramé", "Badji", "Sagna", "Coly",
+		"Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard", "Mercier", "Faure", "Rousseau", "Gaillard",
+	}
+	firstNames = []string{
+		"Ndèye", "Aïssatou", "Fatou", "Mariama", "Awa", "Khady", "Coumba", "Astou", "Yacine", "Binta",
+		"Moussa", "Mamadou", "Ibrahima", "Cheikh", "Ousmane", "Abdoulaye", "Serigne", "Pape", "Modou", "Babacar",
+		"Françoise", "Élodie", "Chloé", "Hélène", "Léa", "Jérôme", "François", "Noël", "Rémi", "Thierry",
+		"Aminata", "Seynabou", "Maïmouna", "Adama", "Alioune", "El Hadji", "Souleymane", "Boubacar", "Rokhaya", "Dior",
+	}
+	// majors maps each major to its class code and the subjects it grades.
+	majors = []struct {
+		name, code string
+		subjects   []string
+	}{
+		{"Informatique", "INFO", []string{"Algorithmique", "Bases de données", "Réseaux", "Programmation Go", "Anglais"}},
+		{"Génie civil", "GC", []string{"Résistance des matériaux", "Topographie", "Béton armé", "Mathématiques", "Anglais"}},
+		{"Génie électrique", "GE", []string{"Électronique", "Automatique", "Électrotechnique", "Mathématiques", "Anglais"}},
+		{"Gestion", "GEST", []string{"Comptabilité", "Marketing", "Droit des affaires", "Statistiques", "Anglais"}},
+		{"Génie chimique", "GCH", []string{"Chimie organique", "Thermodynamique", "Procédés", "Mathématiques", "Anglais"}},
+	}
+	mobilePrefixes = []string{"77", "78", "76", "70", "75"}
+)
+
+// Classes lists the demo's classes: two levels of each major.
+func Classes() []string {
+	var out []string
+	for _, m := range majors {
+		out = append(out, "L2-"+m.code, "L3-"+m.code)
+	}
+	return out
+}
+
+// Students returns n students spread over Classes(), deterministic for a
+// seed. Phones are unique by construction; ages 18 to 30 on today.
+func Students(seed uint64, n int, today time.Time) []domain.NewStudent {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5c01a))
+	classes := Classes()
+	out := make([]domain.NewStudent, 0, n)
+	for i := range n {
+		class := classes[i%len(classes)]
+		major := majors[(i%len(classes))/2]
+		level := 0
+		if class[1] == '3' {
+			level = 1
+		}
+		age := 18 + level + rng.IntN(11)
+		birth := today.AddDate(-age, -rng.IntN(12), -rng.IntN(28))
+		s := domain.NewStudent{Input: domain.StudentInput{
+			LastName:  lastNames[rng.IntN(len(lastNames))],
+			FirstName: firstNames[rng.IntN(len(firstNames))],
+			Phone:     fmt.Sprintf("%s %03d %02d %02d", mobilePrefixes[i%len(mobilePrefixes)], (i/len(mobilePrefixes))/10000%1000, (i/len(mobilePrefixes))/100%100, (i/len(mobilePrefixes))%100),
+			Class:     class,
+			Major:     major.name,
+			BirthDate: birth.Format(domain.DateLayout),
+		}}
+		if i%3 == 0 {
+			s.Input.Email = fmt.Sprintf("etudiant%d@esp221.sn", i+1)
+		}
+		// A student's level shifts all their grades, so averages spread
+		// from failing to excellent as in a real class.
+		ability := 6 + rng.NormFloat64()*3 + 6
+		for _, subject := range major.subjects {
+			v := math.Round(math.Max(0, math.Min(20, ability+rng.NormFloat64()*2.5))*2) / 2
+			coef := 1 + rng.IntN(3)
+			s.Grades = append(s.Grades, domain.GradeInput{Subject: subject, Value: fmt.Sprint(v), Coefficient: fmt.Sprint(coef)})
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// NewStudent is one student to create in bulk, with grades already given.
+type NewStudent struct {
+	Input  StudentInput
+	Grades []GradeInput
+}
+
+// RowProblem is a validation problem of one item of a batch (Index from 0).
+type RowProblem struct {
+	Index int
+	Problem
+}
+
+// BatchError lists every problem of a refused batch.
+type BatchError struct{ Problems []RowProblem }
+
+func (e *BatchError) Error() string {
+	msg := fmt.Sprintf("%d problem(s)", len(e.Problems))
+	for i, p := range e.Problems {
+		if i == 5 {
+			msg += "; …"
+			break
+		}
+		msg += "; item " + strconv.Itoa(p.Index+1) + ", " + p.Field + ": " + p.Reason
+	}
+	return msg
+}
+
+// CreateMany validates every student first (fields, grades, phones unique
+// within the batch and against the store) and writes nothing unless all are
+// valid; then inserts them in batches. It writes one audit entry for the
+// batch and one student.created event per student.
+func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStudent, action string) ([]*Student, error) {
+	if err := Authorize(a, OpCreateStudent, "", ""); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	today := DateOf(now)
+	var bad []RowProblem
+	seen := map[string]int{}
+	out := make([]*Student, 0, len(items))
+	for i, it := range items {
+		id, err := it.Input.Validate(s.phones, today)
+		if err != nil {
+			for _, p := range err.(*Error).Problems {
+				bad = append(bad, RowProblem{i, p})
+			}
+			continue
+		}
+		if j, dup := seen[id.Phone]; dup {
+			bad = append(bad, RowProblem{i, Problem{"phone", "is the same phone as item " + strconv.Itoa(j+1)}})
+			continue
+		}
+		seen[id.Phone] = i
+		if err := s.phoneFree(ctx, id.Phone, ""); err != nil {
+			if ErrorCode(err) != ECONFLICT {
+				return nil, err
+			}
+			bad = append(bad, RowProblem{i, err.(*Error).Problems[0]})
+			continue
+		}
+		st := &Student{Version: 1, CreatedAt: now, UpdatedAt: now, Grades: make([]Grade, 0, len(it.Grades))}
+		st.apply(id)
+		for _, gi := range it.Grades {
+			g, err := s.parseGrade(a, gi)
+			if err != nil {
+				for _, p := range err.(*Error).Problems {
+					bad = append(bad, RowProblem{i, Problem{"grade " + gi.Subject + " " + p.Field, p.Reason}})
+				}
+				continue
+			}
+			st.Grades = append(st.Grades, g)
+		}
+		st.Average = WeightedAverage(st.Grades)
+		out = append(out, st)
+	}
+	if len(bad) > 0 {
+		return nil, &BatchError{Problems: bad}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	last, err := s.repo.ReserveNumbers(ctx, now.Year(), len(out))
+	if err != nil {
+		return nil, fmt.Errorf("reserve matricules: %w", err)
+	}
+	first := last - int64(len(out)) + 1
+	for i, st := range out {
+		st.Number = FormatNumber(now.Year(), first+int64(i))
+	}
+	if err := s.repo.InsertMany(ctx, out); err != nil {
+		return nil, fmt.Errorf("insert students: %w", err)
+	}
+	entry := AuditEntry{At: now, Actor: a.Name, Action: action, Entity: "student",
+		EntityID: out[0].Number + ".." + out[len(out)-1].Number, New: map[string]int{"students": len(out)}}
+	if err := s.audit.Record(ctx, entry); err != nil {
+		s.log.Error("audit entry not written", "action", action, "err", err)
+	}
+	for _, st := range out {
+		s.appendEvent(ctx, a, st, &Event{Type: EventStudentCreated, Average: st.Average})
+	}
+	s.views.invalidate(ctx)
+	if s.feed != nil {
+		if err := s.feed.Publish(ctx, Change{Type: EventStudentCreated, Actor: a.Name}); err != nil {
+			s.log.Warn("change not announced", "err", err)
+		}
+	}
+	return out, nil
+}
+
+// Count returns how many students the store holds (any actor: it reveals
+// nothing but a number, used to refuse seeding a non-empty store).
+func (s *StudentService) Count(ctx context.Context) (int64, error) { return s.repo.Count(ctx) }

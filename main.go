@@ -1,0 +1,26 @@
+// Command scolarite is the student-records application of ÉSP 221: a
+// full-screen terminal application and the command line for operators.
+// This file wires flags to back-ends; everything else lives in packages.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"scolarite/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args[1:], cli.Env{
+		Open:   openApp,
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// startTimeout bounds how long StartEmbedded waits for the listener when
+// ctx has no deadline of its own.
+const startTimeout = 15 * time.Second
+
+// Embedded is a FerretDB server running inside this process on the SQLite
+// handler, so the app works with no database server installed. It speaks
+// the MongoDB wire protocol on 127.0.0.1 and Open connects to it like to
+// any MongoDB server.
+//
+// Its data lives under dir/sqlite (one SQLite file per database) and its
+// log in dir/ferretdb.log: FerretDB must never write to the terminal the
+// UI draws on.
+//
+// Several Embedded servers can run in one process (on different
+// directories): FerretDB's embedded package registers no Prometheus
+// metrics globally, so there is no duplicate-registration panic. They must
+// not be started concurrently, though: ferretdb.New writes a package-level
+// version field of FerretDB without a lock.
+type Embedded struct {
+	uri     string
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when Run has returned
+	logFile *os.File
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// StartEmbedded starts FerretDB with its data in dir (created 0700 if
+// needed) and returns once it accepts connections. ctx bounds the start
+// only; the server runs until Close.
+func StartEmbedded(ctx context.Context, dir string) (*Embedded, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded FerretDB: data directory %q: %w", dir, err)
+	}
+	// FerretDB reads SQLiteURL with url.Parse and uses the raw text as the
+	// directory, so a '?' or '#' would silently cut the path short.
+	if strings.ContainsAny(abs, "?#") {
+		return nil, fmt.Errorf("embedded FerretDB: data directory %q may not contain '?' or '#'", abs)
+	}
+	sqliteDir := filepath.Join(abs, "sqlite")
+	if err := os.MkdirAll(sqliteDir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded FerretDB: create data directory: %w", err)
+	}
+	logFile, err := os.OpenFile(filepath.Join(abs, "ferretdb.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("embedded FerretDB: open log file: %w", err)
+	}
+	// Warn and above: FerretDB logs every connection at Info, which would
+	// grow the file without telling anyone anything useful.
+	logger := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + sqliteDir + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("embedded FerretDB: %w", err), logFile.Close())
+	}
+
+	// The server outlives ctx (which only bounds the start) but keeps its
+	// values.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e := &Embedded{cancel: cancel, done: make(chan struct{}), logFile: logFile}
+	go func() {
+		defer close(e.done)
+		// Run only ever returns nil, after ctx is cancelled.
+		_ = f.Run(runCtx)
+	}()
+
+	// MongoDBURI reads the listener's address, which needs Run started.
+	e.uri = f.MongoDBURI()
+	u, err := url.Parse(e.uri)
+	if err == nil {
+		err = e.waitListening(ctx, u.Host)
+	}
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("embedded FerretDB: %w", err), e.Close())
+	}
+	return e, nil
+}
+
+// waitListening polls until a TCP connection to addr succeeds, Run stops
+// early, or the start times out.
+func (e *Embedded) waitListening(ctx context.Context, addr string) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	var d net.Dialer
+	for {
+		dialCtx, dialCancel := context.WithTimeout(ctx, time.Second)
+		conn, err := d.DialContext(dialCtx, "tcp", addr)
+		dialCancel()
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case <-e.done:
+			return fmt.Errorf("stopped before listening on %s (see ferretdb.log)", addr)
+		case <-ctx.Done():
+			return fmt.Errorf("not listening on %s: %w (last attempt: %w)", addr, ctx.Err(), err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// URI is the MongoDB connection string of the server, e.g.
+// "mongodb://127.0.0.1:40123/".
+func (e *Embedded) URI() string { return e.uri }
+
+// Close stops the server, waits until it has closed its SQLite databases
+// and closes the log file. Close the Store first: FerretDB gives connected
+// clients a few seconds to go away before it closes their connections, so
+// a client left connected makes Close slower (never wrong). Calling Close
+// again returns the first result.
+func (e *Embedded) Close() error {
+	e.closeOnce.Do(func() {
+		e.cancel()
+		<-e.done
+		if err := e.logFile.Close(); err != nil {
+			e.closeErr = fmt.Errorf("embedded FerretDB: close log file: %w", err)
+		}
+	})
+	return e.closeErr
+}

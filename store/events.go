@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"scolarite/domain"
+)
+
+// EventLog implements domain.EventLog: the outbox in the `events`
+// collection, read later by the notifier and the Kafka relay.
+type EventLog struct {
+	coll *mongo.Collection
+}
+
+var _ domain.EventLog = (*EventLog)(nil)
+
+// eventDoc is one outbox entry. Its fields mirror the json tags of
+// domain.Event, plus the progress marks of the two consumers.
+type eventDoc struct {
+	ID    bson.ObjectID `bson:"_id"`
+	Type  string        `bson:"type"`
+	At    time.Time     `bson:"at"`
+	Actor string        `bson:"actor"`
+	// StudentID references students._id; a student.deleted event keeps
+	// pointing at the removed record, which is why Student is a snapshot.
+	StudentID       bson.ObjectID `bson:"student_id"`
+	Student         snapshotDoc   `bson:"student"`
+	Grade           *gradeDoc     `bson:"grade,omitempty"`
+	Average         *float64      `bson:"average,omitempty"`
+	PreviousAverage *float64      `bson:"previous_average,omitempty"`
+	// PublishedAt (Kafka relay) and NotifiedAt (notifier) are stored as
+	// null, not left out, so that each consumer can find its pending work
+	// with an equality on null and mark it done with one $set.
+	PublishedAt *time.Time `bson:"published_at"`
+	NotifiedAt  *time.Time `bson:"notified_at"`
+}
+
+// snapshotDoc is domain.Snapshot as stored inside an event.
+type snapshotDoc struct {
+	Number    string `bson:"number"`
+	LastName  string `bson:"last_name"`
+	FirstName string `bson:"first_name"`
+	Phone     string `bson:"phone"`
+	Email     string `bson:"email,omitempty"`
+	Class     string `bson:"class"`
+	Major     string `bson:"major"`
+	BirthDate string `bson:"birth_date"` // YYYY-MM-DD, as in students
+}
+
+func toSnapshotDoc(s domain.Snapshot) snapshotDoc {
+	d := snapshotDoc{
+		Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
+		Email: s.Email, Class: s.Class, Major: s.Major,
+	}
+	if !s.BirthDate.IsZero() {
+		d.BirthDate = s.BirthDate.String()
+	}
+	return d
+}
+
+// Append writes e to the outbox, assigning e.ID when it is empty.
+func (l *EventLog) Append(ctx context.Context, e *domain.Event) error {
+	oid, err := newOrParseID("id", e.ID)
+	if err != nil {
+		return err
+	}
+	sid, ok := parseID(e.StudentID)
+	if !ok {
+		return domain.Invalid("student_id", "is not a valid student identifier ("+e.StudentID+")")
+	}
+	d := eventDoc{
+		ID: oid, Type: e.Type, At: e.At, Actor: e.Actor, StudentID: sid,
+		Student: toSnapshotDoc(e.Student), Average: e.Average, PreviousAverage: e.PreviousAverage,
+	}
+	if e.Grade != nil {
+		g := toGradeDoc(*e.Grade)
+		d.Grade = &g
+	}
+	if _, err := l.coll.InsertOne(ctx, d); err != nil {
+		return fmt.Errorf("append event %s for student %s: %w", e.Type, e.Student.Number, err)
+	}
+	e.ID = oid.Hex()
+	return nil
+}

@@ -1,0 +1,139 @@
+// Package store implements the domain's repository interfaces on MongoDB
+// with the official driver. The same code serves a real MongoDB server and
+// the embedded FerretDB 1.24 (see embedded.go), so it only uses what both
+// execute: finds with filters, sort, skip, limit and projections, unique
+// and plain indexes, findAndModify, and $group with $sum / $count. There are
+// no transactions and no $avg; the domain computes averages in Go.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Collection names.
+const (
+	studentsColl = "students"
+	countersColl = "counters"
+	usersColl    = "users"
+	auditColl    = "audit"
+	eventsColl   = "events"
+)
+
+// Store is a connection to one database and the repositories on it.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	// writes serialises this process's conditional writes. FerretDB 1.24
+	// runs update, delete and findAndModify as a query followed by a
+	// separate write, so two concurrent "replace if version is 3" (or two
+	// $inc of a counter) can both match and one update is lost. MongoDB
+	// does these atomically and does not need it; the lock costs little
+	// there because writes come from people at a keyboard.
+	writes writeLock
+
+	students *StudentRepo
+	users    *UserRepo
+	audit    *AuditLog
+	events   *EventLog
+}
+
+// writeLock is a mutex whose lock method returns its unlock, so a write
+// path reads `defer r.writes.lock()()`.
+type writeLock struct{ mu sync.Mutex }
+
+func (l *writeLock) lock() func() {
+	l.mu.Lock()
+	return l.mu.Unlock
+}
+
+// Open connects to the server at uri, checks it answers, makes sure the
+// indexes exist and returns the store for database dbName. ctx bounds the
+// whole start-up, including server selection.
+func Open(ctx context.Context, uri, dbName string) (*Store, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("scolarite"))
+	if err != nil {
+		return nil, fmt.Errorf("connect to MongoDB: %w", err)
+	}
+	if err := client.Ping(ctx, readpref.Primary()); err != nil {
+		return nil, errors.Join(fmt.Errorf("ping MongoDB: %w", err), client.Disconnect(context.WithoutCancel(ctx)))
+	}
+	s := newStore(client, client.Database(dbName))
+	if err := s.ensureIndexes(ctx); err != nil {
+		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+	}
+	return s, nil
+}
+
+func newStore(client *mongo.Client, db *mongo.Database) *Store {
+	s := &Store{client: client, db: db}
+	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), writes: &s.writes}
+	s.users = &UserRepo{coll: db.Collection(usersColl)}
+	s.audit = &AuditLog{coll: db.Collection(auditColl)}
+	s.events = &EventLog{coll: db.Collection(eventsColl)}
+	return s
+}
+
+// ensureIndexes creates the indexes the repositories rely on: the unique
+// ones enforce the domain's rules (one student per phone and matricule, one
+// account per username), the others serve the class filter, the sort by
+// average and reading the outbox in order. Creating an existing index is a
+// no-op, so this runs on every start.
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	unique := options.Index().SetUnique(true)
+	specs := []struct {
+		coll   string
+		models []mongo.IndexModel
+	}{
+		{studentsColl, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "phone", Value: 1}}, Options: unique},
+			{Keys: bson.D{{Key: "number", Value: 1}}, Options: unique},
+			{Keys: bson.D{{Key: "class", Value: 1}}},
+			{Keys: bson.D{{Key: "average", Value: 1}}},
+		}},
+		{usersColl, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "username", Value: 1}}, Options: unique},
+		}},
+		{eventsColl, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "at", Value: 1}}},
+		}},
+	}
+	for _, spec := range specs {
+		if _, err := s.db.Collection(spec.coll).Indexes().CreateMany(ctx, spec.models); err != nil {
+			return fmt.Errorf("create indexes on %s: %w", spec.coll, err)
+		}
+	}
+	return nil
+}
+
+// Close disconnects from the server, waiting for in-flight operations
+// until ctx ends.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("disconnect from MongoDB: %w", err)
+	}
+	return nil
+}
+
+// Students returns the student repository.
+func (s *Store) Students() *StudentRepo { return s.students }
+
+// Users returns the account repository.
+func (s *Store) Users() *UserRepo { return s.users }
+
+// Audit returns the audit log.
+func (s *Store) Audit() *AuditLog { return s.audit }
+
+// Events returns the event outbox.
+func (s *Store) Events() *EventLog { return s.events }
+
+// Database returns the underlying database, for tests and tools that need
+// to look at raw documents.
+func (s *Store) Database() *mongo.Database { return s.db }

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"scolarite/domain"
+)
+
+// studentDoc is a student as stored in the `students` collection. The
+// domain types carry no bson tags; this struct owns the field names, which
+// are the snake_case names of docs/ARCHITECTURE.md section 2.
+type studentDoc struct {
+	ID        bson.ObjectID `bson:"_id"`
+	Number    string        `bson:"number"`
+	LastName  string        `bson:"last_name"`
+	FirstName string        `bson:"first_name"`
+	Phone     string        `bson:"phone"`
+	Email     string        `bson:"email,omitempty"`
+	Class     string        `bson:"class"`
+	Major     string        `bson:"major"`
+	// BirthDate is "YYYY-MM-DD": a calendar day has no time zone, and a
+	// BSON date would bring one back.
+	BirthDate string     `bson:"birth_date"`
+	Grades    []gradeDoc `bson:"grades"`
+	// GradeCount duplicates len(Grades) so that the roster projection can
+	// leave the grades array on the server.
+	GradeCount int `bson:"grade_count"`
+	// Average is absent (not null) when there are no grades, as the
+	// architecture asks.
+	Average   *float64  `bson:"average,omitempty"`
+	Version   int64     `bson:"version"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
+}
+
+// gradeDoc is one element of a student's `grades` array (and the `grade`
+// of an event).
+type gradeDoc struct {
+	ID          string    `bson:"id"`
+	Subject     string    `bson:"subject"`
+	Value       float64   `bson:"value"`
+	Coefficient float64   `bson:"coefficient"`
+	Date        time.Time `bson:"date"`
+	Teacher     string    `bson:"teacher"`
+}
+
+// rosterDoc is the projection Roster reads: the RosterRow fields only.
+// Reading costs about 60 µs a document on FerretDB, most of it decoding,
+// so leaving the grades on the server is what keeps the roster fast.
+type rosterDoc struct {
+	ID         bson.ObjectID `bson:"_id"`
+	Number     string        `bson:"number"`
+	LastName   string        `bson:"last_name"`
+	FirstName  string        `bson:"first_name"`
+	Phone      string        `bson:"phone"`
+	Class      string        `bson:"class"`
+	Major      string        `bson:"major"`
+	Average    *float64      `bson:"average"`
+	GradeCount int           `bson:"grade_count"`
+}
+
+// rosterProjection names exactly the fields of rosterDoc. A function, not
+// a variable, so that no caller can change it for everyone.
+func rosterProjection() bson.D {
+	return bson.D{
+		{Key: "_id", Value: 1}, {Key: "number", Value: 1}, {Key: "last_name", Value: 1},
+		{Key: "first_name", Value: 1}, {Key: "phone", Value: 1}, {Key: "class", Value: 1},
+		{Key: "major", Value: 1}, {Key: "average", Value: 1}, {Key: "grade_count", Value: 1},
+	}
+}
+
+func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {
+	d := studentDoc{
+		ID: id, Number: s.Number, LastName: s.LastName, FirstName: s.FirstName,
+		Phone: s.Phone, Email: s.Email, Class: s.Class, Major: s.Major,
+		Grades: make([]gradeDoc, 0, len(s.Grades)), GradeCount: len(s.Grades),
+		Average: s.Average, Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
+	if !s.BirthDate.IsZero() {
+		d.BirthDate = s.BirthDate.String()
+	}
+	for _, g := range s.Grades {
+		d.Grades = append(d.Grades, toGradeDoc(g))
+	}
+	return d
+}
+
+func (d *studentDoc) student() (*domain.Student, error) {
+	s := &domain.Student{
+		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
+		Phone: d.Phone, Email: d.Email, Class: d.Class, Major: d.Major,
+		Average: d.Average, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+	if d.BirthDate != "" {
+		bd, err := domain.ParseDate(d.BirthDate)
+		if err != nil {
+			return nil, fmt.Errorf("student %s: stored birth_date %q: %w", d.Number, d.BirthDate, err)
+		}
+		s.BirthDate = bd
+	}
+	// No grades reads back as nil, the domain's "no grades", whatever
+	// the stored array looked like.
+	if len(d.Grades) > 0 {
+		s.Grades = make([]domain.Grade, len(d.Grades))
+		for i, g := range d.Grades {
+			s.Grades[i] = g.grade()
+		}
+	}
+	return s, nil
+}
+
+func (d *rosterDoc) row() domain.RosterRow {
+	return domain.RosterRow{
+		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
+		Phone: d.Phone, Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount,
+	}
+}
+
+func toGradeDoc(g domain.Grade) gradeDoc {
+	return gradeDoc{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher}
+}
+
+func (g gradeDoc) grade() domain.Grade {
+	return domain.Grade{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher}
+}

@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"scolarite/domain"
+)
+
+// insertBatch is how many students InsertMany sends per insert command:
+// big enough that an import of thousands is a handful of round trips,
+// small enough that a failure reports a row close to where it happened.
+const insertBatch = 1000
+
+// readBatch is the cursor batch size for whole-collection reads. Roster
+// rows are ~200 bytes, so a batch stays far below the 16 MiB message limit
+// while a school's roster comes back in one or two round trips.
+const readBatch = 5000
+
+// StudentRepo implements domain.StudentRepo on the `students` and
+// `counters` collections.
+type StudentRepo struct {
+	coll     *mongo.Collection
+	counters *mongo.Collection
+	// writes serialises conditional writes; see Store.writes.
+	writes *writeLock
+}
+
+var _ domain.StudentRepo = (*StudentRepo)(nil)
+
+// Insert stores s, assigning s.ID when it is empty.
+func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
+	oid, err := newOrParseID("id", s.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := r.coll.InsertOne(ctx, toStudentDoc(s, oid)); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return r.duplicate(ctx, s, oid, err)
+		}
+		return fmt.Errorf("insert student %s: %w", s.Number, err)
+	}
+	s.ID = oid.Hex()
+	return nil
+}
+
+// InsertMany stores ss in ordered batches of insertBatch and stops at the
+// first failure. Without transactions (FerretDB has none) the batches
+// before the failing student stay written; the error names the student
+// that failed so an import can say which row to fix. Every student gets
+// its ID before the first batch is sent.
+func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) error {
+	oids := make([]bson.ObjectID, len(ss))
+	for i, s := range ss {
+		oid, err := newOrParseID("id", s.ID)
+		if err != nil {
+			return err
+		}
+		oids[i] = oid
+	}
+	for start := 0; start < len(ss); start += insertBatch {
+		end := min(start+insertBatch, len(ss))
+		docs := make([]studentDoc, 0, end-start)
+		for i := start; i < end; i++ {
+			docs = append(docs, toStudentDoc(ss[i], oids[i]))
+		}
+		_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+		// Ordered: everything before the first write error is stored, so
+		// those students keep their IDs even when the batch fails.
+		failed := end
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+			failed = start + bwe.WriteErrors[0].Index
+		}
+		for i := start; i < failed && i < end; i++ {
+			ss[i].ID = oids[i].Hex()
+		}
+		if err == nil {
+			continue
+		}
+		if failed < end && mongo.IsDuplicateKeyError(err) {
+			s := ss[failed]
+			derr := r.duplicate(ctx, s, oids[failed], err)
+			var de *domain.Error
+			if errors.As(derr, &de) && de.Message == "" {
+				de.Message = fmt.Sprintf("student %s (%s)", s.Number, s.FullName())
+			}
+			return derr
+		}
+		return fmt.Errorf("insert students %d to %d: %w", start+1, end, err)
+	}
+	return nil
+}
+
+// ByID returns the student with that ID.
+func (r *StudentRepo) ByID(ctx context.Context, id string) (*domain.Student, error) {
+	oid, ok := parseID(id)
+	if !ok {
+		return nil, notFound("student", id)
+	}
+	return r.findOne(ctx, bson.D{{Key: "_id", Value: oid}}, id)
+}
+
+// ByNumber returns the student with that matricule.
+func (r *StudentRepo) ByNumber(ctx context.Context, number string) (*domain.Student, error) {
+	return r.findOne(ctx, bson.D{{Key: "number", Value: number}}, number)
+}
+
+// ByPhone returns the student with that E.164 phone.
+func (r *StudentRepo) ByPhone(ctx context.Context, e164 string) (*domain.Student, error) {
+	return r.findOne(ctx, bson.D{{Key: "phone", Value: e164}}, "with phone "+e164)
+}
+
+func (r *StudentRepo) findOne(ctx context.Context, filter bson.D, key string) (*domain.Student, error) {
+	var d studentDoc
+	if err := r.coll.FindOne(ctx, filter).Decode(&d); err != nil {
+		if isNoDocuments(err) {
+			return nil, notFound("student", key)
+		}
+		return nil, fmt.Errorf("find student %s: %w", key, err)
+	}
+	return d.student()
+}
+
+// Replace writes s if the stored version is still prevVersion.
+func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersion int64) error {
+	oid, ok := parseID(s.ID)
+	if !ok {
+		return notFound("student", s.Number)
+	}
+	defer r.writes.lock()()
+	res, err := r.coll.ReplaceOne(ctx,
+		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}},
+		toStudentDoc(s, oid))
+	if err != nil {
+		if mongo.IsDuplicateKeyError(err) || isServerError(err) {
+			return r.duplicate(ctx, s, oid, err)
+		}
+		return fmt.Errorf("replace student %s: %w", s.Number, err)
+	}
+	if res.MatchedCount == 0 {
+		return r.missed(ctx, oid, s.Number)
+	}
+	return nil
+}
+
+// Delete removes the student if it is still at version.
+func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) error {
+	oid, ok := parseID(id)
+	if !ok {
+		return notFound("student", id)
+	}
+	defer r.writes.lock()()
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}})
+	if err != nil {
+		return fmt.Errorf("delete student %s: %w", id, err)
+	}
+	if res.DeletedCount == 0 {
+		return r.missed(ctx, oid, id)
+	}
+	return nil
+}
+
+// missed explains why a conditional write matched nothing: the student is
+// gone (ENOTFOUND) or is at another version (ECONFLICT). key names the
+// student in the message when it no longer exists.
+func (r *StudentRepo) missed(ctx context.Context, oid bson.ObjectID, key string) error {
+	var cur struct {
+		Number string `bson:"number"`
+	}
+	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}},
+		options.FindOne().SetProjection(bson.D{{Key: "number", Value: 1}})).Decode(&cur)
+	switch {
+	case isNoDocuments(err):
+		return notFound("student", key)
+	case err != nil:
+		return fmt.Errorf("check student %s after a missed write: %w", key, err)
+	}
+	return stale("student", cur.Number)
+}
+
+// duplicate turns a failed write of s into the ECONFLICT naming the
+// student that holds its phone or its matricule. FerretDB's E11000 message
+// does not name the index (and its updates do not even report E11000), so
+// the holder is looked up instead of parsing the message; the same code
+// then serves MongoDB. When nobody else holds either value the write failed
+// for another reason: an E11000 stays a conflict, anything else is wrapped.
+func (r *StudentRepo) duplicate(ctx context.Context, s *domain.Student, oid bson.ObjectID, cause error) error {
+	for _, f := range []struct{ field, value string }{{"phone", s.Phone}, {"number", s.Number}} {
+		holder, err := r.holder(ctx, f.field, f.value, oid)
+		if err != nil {
+			return fmt.Errorf("write student %s: %w (and looking for the holder of its %s: %w)", s.Number, cause, f.field, err)
+		}
+		if holder == "" {
+			continue
+		}
+		reason := "is already used by student " + holder
+		if f.field == "number" {
+			reason = "is already the matricule of another student"
+		}
+		return taken(f.field, reason, holder)
+	}
+	if mongo.IsDuplicateKeyError(cause) {
+		return duplicateFallback("student", s.Number, cause)
+	}
+	return fmt.Errorf("write student %s: %w", s.Number, cause)
+}
+
+// holder returns the matricule of the student other than self whose field
+// has value, or "" if there is none.
+func (r *StudentRepo) holder(ctx context.Context, field, value string, self bson.ObjectID) (string, error) {
+	var h struct {
+		Number string `bson:"number"`
+	}
+	err := r.coll.FindOne(ctx,
+		bson.D{{Key: field, Value: value}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: self}}}},
+		options.FindOne().SetProjection(bson.D{{Key: "number", Value: 1}})).Decode(&h)
+	if isNoDocuments(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return h.Number, nil
+}
+
+// Roster returns every student as a table row. Only the row's fields are
+// read (see rosterDoc); the order is left to the domain, which sorts.
+func (r *StudentRepo) Roster(ctx context.Context) ([]domain.RosterRow, error) {
+	cur, err := r.coll.Find(ctx, bson.D{},
+		options.Find().SetProjection(rosterProjection()).SetBatchSize(readBatch))
+	if err != nil {
+		return nil, fmt.Errorf("read roster: %w", err)
+	}
+	defer cur.Close(ctx)
+	var rows []domain.RosterRow
+	for cur.Next(ctx) {
+		var d rosterDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("read roster: decode a row: %w", err)
+		}
+		rows = append(rows, d.row())
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read roster: %w", err)
+	}
+	return rows, nil
+}
+
+// All returns every student in full, by matricule so that exports are
+// stable from one run to the next.
+func (r *StudentRepo) All(ctx context.Context) ([]*domain.Student, error) {
+	cur, err := r.coll.Find(ctx, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "number", Value: 1}}).SetBatchSize(readBatch))
+	if err != nil {
+		return nil, fmt.Errorf("read all students: %w", err)
+	}
+	defer cur.Close(ctx)
+	var out []*domain.Student
+	for cur.Next(ctx) {
+		var d studentDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("read all students: decode: %w", err)
+		}
+		s, err := d.student()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read all students: %w", err)
+	}
+	return out, nil
+}
+
+// Count returns the number of students.
+func (r *StudentRepo) Count(ctx context.Context) (int64, error) {
+	n, err := r.coll.CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, fmt.Errorf("count students: %w", err)
+	}
+	return n, nil
+}
+
+// NextNumber reserves the next matricule sequence number for year: the
+// counter document `students-<year>` is created on first use.
+func (r *StudentRepo) NextNumber(ctx context.Context, year int) (int64, error) {
+	key := fmt.Sprintf("students-%d", year)
+	defer r.writes.lock()()
+	var c struct {
+		Seq int64 `bson:"seq"`
+	}
+	// Two first reservations of a year may both try to create the counter;
+	// the loser gets a duplicate _id (MongoDB retries that itself since
+	// 4.2, FerretDB does not) and simply tries again, finding it.
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = r.counters.FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: key}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
+		).Decode(&c)
+		if !mongo.IsDuplicateKeyError(err) {
+			break
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reserve a matricule for %d: %w", year, err)
+	}
+	return c.Seq, nil
+}
