@@ -101,13 +101,11 @@ func (d *studentDoc) student() (*domain.Student, error) {
 		}
 		s.BirthDate = bd
 	}
-	// No grades reads back as nil, the domain's "no grades", whatever
-	// the stored array looked like.
-	if len(d.Grades) > 0 {
-		s.Grades = make([]domain.Grade, len(d.Grades))
-		for i, g := range d.Grades {
-			s.Grades[i] = g.grade()
-		}
+	// Never nil: the domain creates students with an empty list, and an
+	// export then writes [] rather than null.
+	s.Grades = make([]domain.Grade, len(d.Grades))
+	for i, g := range d.Grades {
+		s.Grades[i] = g.grade()
 	}
 	return s, nil
 }

@@ -196,14 +196,14 @@ func (r *StudentRepo) duplicate(ctx context.Context, s *domain.Student, oid bson
 		if err != nil {
 			return fmt.Errorf("write student %s: %w (and looking for the holder of its %s: %w)", s.Number, cause, f.field, err)
 		}
-		if holder == "" {
+		if holder == nil {
 			continue
 		}
-		reason := "is already used by student " + holder
+		reason := "is already used by student " + holder.label()
 		if f.field == "number" {
-			reason = "is already the matricule of another student"
+			reason = "is already the matricule of student " + holder.label()
 		}
-		return taken(f.field, reason, holder)
+		return taken(f.field, reason, holder.Number)
 	}
 	if mongo.IsDuplicateKeyError(cause) {
 		return duplicateFallback("student", s.Number, cause)
@@ -211,22 +211,33 @@ func (r *StudentRepo) duplicate(ctx context.Context, s *domain.Student, oid bson
 	return fmt.Errorf("write student %s: %w", s.Number, cause)
 }
 
-// holder returns the matricule of the student other than self whose field
-// has value, or "" if there is none.
-func (r *StudentRepo) holder(ctx context.Context, field, value string, self bson.ObjectID) (string, error) {
-	var h struct {
-		Number string `bson:"number"`
-	}
+// holderDoc names the student that holds a unique value.
+type holderDoc struct {
+	Number    string `bson:"number"`
+	LastName  string `bson:"last_name"`
+	FirstName string `bson:"first_name"`
+}
+
+// label is "2026-00012 (DIOP Ndèye)", as the domain names a student in
+// its own duplicate-phone message.
+func (h *holderDoc) label() string { return h.Number + " (" + h.LastName + " " + h.FirstName + ")" }
+
+// holder returns the student other than self whose field has value, or
+// nil if there is none.
+func (r *StudentRepo) holder(ctx context.Context, field, value string, self bson.ObjectID) (*holderDoc, error) {
+	var h holderDoc
 	err := r.coll.FindOne(ctx,
 		bson.D{{Key: field, Value: value}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: self}}}},
-		options.FindOne().SetProjection(bson.D{{Key: "number", Value: 1}})).Decode(&h)
+		options.FindOne().SetProjection(bson.D{
+			{Key: "number", Value: 1}, {Key: "last_name", Value: 1}, {Key: "first_name", Value: 1},
+		})).Decode(&h)
 	if isNoDocuments(err) {
-		return "", nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return h.Number, nil
+	return &h, nil
 }
 
 // Roster returns every student as a table row. Only the row's fields are
@@ -288,9 +299,18 @@ func (r *StudentRepo) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// NextNumber reserves the next matricule sequence number for year: the
-// counter document `students-<year>` is created on first use.
+// NextNumber reserves the next matricule sequence number for year.
 func (r *StudentRepo) NextNumber(ctx context.Context, year int) (int64, error) {
+	return r.ReserveNumbers(ctx, year, 1)
+}
+
+// ReserveNumbers reserves n consecutive sequence numbers for year and
+// returns the last one. The counter document `students-<year>` of the
+// `counters` collection is created on first use.
+func (r *StudentRepo) ReserveNumbers(ctx context.Context, year int, n int) (int64, error) {
+	if n < 1 {
+		return 0, domain.Invalid("n", fmt.Sprintf("must reserve at least one number (got %d)", n))
+	}
 	key := fmt.Sprintf("students-%d", year)
 	defer r.writes.lock()()
 	var c struct {
@@ -303,7 +323,7 @@ func (r *StudentRepo) NextNumber(ctx context.Context, year int) (int64, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		err = r.counters.FindOneAndUpdate(ctx,
 			bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(n)}}}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
 		).Decode(&c)
 		if !mongo.IsDuplicateKeyError(err) {
@@ -311,7 +331,7 @@ func (r *StudentRepo) NextNumber(ctx context.Context, year int) (int64, error) {
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("reserve a matricule for %d: %w", year, err)
+		return 0, fmt.Errorf("reserve %d matricule(s) for %d: %w", n, year, err)
 	}
 	return c.Seq, nil
 }

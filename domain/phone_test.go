@@ -1,0 +1,110 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+
+	"scolarite/domain"
+)
+
+func TestPhoneParseSenegal(t *testing.T) {
+	var p domain.PhoneParser // zero value: region SN
+	for _, raw := range []string{
+		"77 123 45 67",
+		"+221 77-123-45-67",
+		"00221771234567",
+		"771234567",
+		"  77.123.45.67  ",
+		"(+221) 77 123 45 67",
+	} {
+		got, err := p.Parse(raw)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", raw, err)
+			continue
+		}
+		if got != "+221771234567" {
+			t.Errorf("Parse(%q) = %q, want +221771234567", raw, got)
+		}
+	}
+}
+
+func TestPhoneParseInvalid(t *testing.T) {
+	var p domain.PhoneParser
+	for _, raw := range []string{
+		"",
+		"   ",
+		"abc",
+		"12",
+		"+33 6",
+		"77 123 45 67 89 99 99",
+		"77 123 45 6x",
+		"+221 77 123 45 67 ext. 2",
+		"77123456",   // one digit short
+		"7712345678", // one digit long
+		strings.Repeat("7", 41),
+	} {
+		got, err := p.Parse(raw)
+		if err == nil {
+			t.Errorf("Parse(%q) = %q, want an error", raw, got)
+			continue
+		}
+		wantInvalid(t, err, "phone")
+		if got != "" {
+			t.Errorf("Parse(%q) returned %q with its error", raw, got)
+		}
+	}
+}
+
+func TestPhoneParseCustomRegion(t *testing.T) {
+	tests := []struct {
+		region, raw, want string
+	}{
+		{"FR", "06 12 34 56 78", "+33612345678"},
+		{"fr", "06 12 34 56 78", "+33612345678"}, // region is case-insensitive
+		{"FR", "+221 77 123 45 67", "+221771234567"},
+		{"SN", "+33 6 12 34 56 78", "+33612345678"},
+	}
+	for _, tt := range tests {
+		got, err := domain.PhoneParser{Region: tt.region}.Parse(tt.raw)
+		if err != nil || got != tt.want {
+			t.Errorf("PhoneParser{%s}.Parse(%q) = %q, %v; want %q", tt.region, tt.raw, got, err, tt.want)
+		}
+	}
+	// A French national number is not a Senegalese one.
+	if got, err := (domain.PhoneParser{}).Parse("06 12 34 56 78"); err == nil {
+		t.Errorf("SN Parse(06 12 34 56 78) = %q, want an error", got)
+	}
+}
+
+func TestDigits(t *testing.T) {
+	if got := domain.Digits("+221 (77) 123-45.67"); got != "221771234567" {
+		t.Errorf("Digits = %q", got)
+	}
+	if got := domain.Digits("abc"); got != "" {
+		t.Errorf("Digits(abc) = %q", got)
+	}
+}
+
+func FuzzParsePhone(f *testing.F) {
+	for _, s := range []string{"77 123 45 67", "+221 77-123-45-67", "00221771234567", "771234567",
+		"+33 6", "", "abc", "(+221)/77.123.45.67", "+1 202 555 0143", "٧٧١٢٣٤٥٦٧"} {
+		f.Add(s)
+	}
+	var p domain.PhoneParser
+	f.Fuzz(func(t *testing.T, raw string) {
+		got, err := p.Parse(raw)
+		if err != nil {
+			if domain.ErrorCode(err) != domain.EINVALID {
+				t.Fatalf("Parse(%q): error code %q, want invalid", raw, domain.ErrorCode(err))
+			}
+			return
+		}
+		if !strings.HasPrefix(got, "+") || domain.Digits(got) != got[1:] {
+			t.Fatalf("Parse(%q) = %q, not E.164", raw, got)
+		}
+		again, err := p.Parse(got)
+		if err != nil || again != got {
+			t.Fatalf("Parse(%q) = %q, but Parse(%q) = %q, %v", raw, got, got, again, err)
+		}
+	})
+}
