@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/redis/go-redis/v9"
+
 	"scolarite/cache"
 	"scolarite/cli"
 	"scolarite/domain"
@@ -61,22 +63,26 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	}
 	closers = append(closers, func() error { return st.Close(context.Background()) })
 
-	client, err := cache.Connect(ctx, redisURL)
+	redisOpts, err := cache.ParseURL(redisURL)
 	if err != nil {
+		return nil, fmt.Errorf("redis address: %w", err)
+	}
+	client := redis.NewUniversalClient(redisOpts)
+	closers = append(closers, client.Close)
+	c := cache.New(client)
+	if err := c.Ping(ctx); err != nil {
 		// Run without the cache rather than not at all: reads fall back to
 		// MongoDB and the client reconnects when Redis comes back.
 		logger.Warn("redis unreachable at start; running with the cache offline", "err", err)
 	}
-	closers = append(closers, client.Close)
-	c := cache.New(client)
 
 	phones := domain.PhoneParser{Region: cfg.Region}
 	students := domain.NewStudentService(domain.StudentDeps{
 		Repo: st.Students(), Audit: st.Audit(), Events: st.Events(),
-		Views: c, Feed: c, Phones: phones, Log: logger,
+		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	auth := domain.NewAuthService(domain.AuthDeps{
-		Users: st.Users(), Students: st.Students(), Sessions: c, Limiter: c,
+		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
 		Audit: st.Audit(), Phones: phones, Log: logger,
 	})
 	return &cli.App{Students: students, Auth: auth, Close: closeAll}, nil

@@ -95,7 +95,7 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (*Lo
 		hash = u.PasswordHash
 	}
 	if s.d.Hasher.Compare(hash, password) != nil || u == nil {
-		return nil, s.failed(ctx, username)
+		return nil, s.failed(ctx, username, u != nil)
 	}
 	if u.Disabled {
 		return nil, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
@@ -106,12 +106,18 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (*Lo
 	return s.open(ctx, u)
 }
 
-func (s *AuthService) failed(ctx context.Context, username string) error {
+func (s *AuthService) failed(ctx context.Context, username string, known bool) error {
 	n, err := s.d.Limiter.Fail(ctx, username, MaxLoginFailures, LoginLockDuration)
-	if err != nil {
-		s.d.Log.Warn("log-in failure not counted", "user", username, "err", err)
+	// An unknown user name is often a password typed in the wrong field:
+	// it is never logged.
+	logged := username
+	if !known {
+		logged = "(unknown user)"
 	}
-	s.d.Log.Info("failed log-in", "user", username, "failures", n)
+	if err != nil {
+		s.d.Log.Warn("log-in failure not counted", "user", logged, "err", err)
+	}
+	s.d.Log.Info("failed log-in", "user", logged, "failures", n)
 	if n >= MaxLoginFailures {
 		return lockedError(LoginLockDuration)
 	}

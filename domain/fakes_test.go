@@ -67,6 +67,9 @@ type studentRepo struct {
 	lastID      int
 	rosterCalls int
 	writes      int // successful Insert, Replace and Delete calls
+	// latency delays Replace, as the round trip to a real database does:
+	// it widens the window between a read and its conditional write.
+	latency time.Duration
 }
 
 func newStudentRepo() *studentRepo {
@@ -140,6 +143,7 @@ func (r *studentRepo) ByPhone(_ context.Context, p string) (*domain.Student, err
 }
 
 func (r *studentRepo) Replace(_ context.Context, s *domain.Student, prev int64) error {
+	time.Sleep(r.latency)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cur, ok := r.byID[s.ID]

@@ -150,7 +150,8 @@ func (m Matcher) Match(r *RosterRow) bool {
 	if m.digits != "" && strings.Contains(Digits(r.Phone), m.digits) {
 		return true
 	}
-	return strings.Contains(r.SearchKey(), m.text)
+	// The key separates fields with NUL: a search holding one would span them.
+	return !strings.ContainsRune(m.text, 0) && strings.Contains(r.SearchKey(), m.text)
 }
 
 // SearchKey is the folded text a search looks into: both name orders (so
@@ -194,6 +195,8 @@ func SortRows(rows []RosterRow, key SortKey, asc bool) {
 			c = strings.Compare(Fold(a.Major), Fold(b.Major))
 		case SortPhone:
 			c = strings.Compare(a.Phone, b.Phone)
+		case SortNumber:
+			c = strings.Compare(a.Number, b.Number)
 		case SortGrades:
 			c = cmp.Compare(a.GradeCount, b.GradeCount)
 		}

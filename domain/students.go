@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"regexp"
 	"slices"
 	"time"
@@ -16,7 +17,22 @@ import (
 // maxRetries bounds automatic retries of a write that lost a version race
 // when the caller did not pin a version (appending a grade is safe to
 // replay on the newer record; editing what a person saw is not).
-const maxRetries = 8
+const maxRetries = 32
+
+// retryPause waits before retry number attempt (from 0): a random pause of
+// up to 1 ms × 2^attempt, capped at 50 ms, so writers of one student spread
+// out instead of colliding again. False when ctx ended meanwhile.
+func retryPause(ctx context.Context, attempt int) bool {
+	limit := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
+	t := time.NewTimer(mathrand.N(limit) + time.Microsecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // StudentDeps are what the student service needs; Views and Feed may be nil.
 type StudentDeps struct {
@@ -175,7 +191,7 @@ func (s *StudentService) Delete(ctx context.Context, a Actor, ref string, versio
 			return staleError(st)
 		}
 		err = s.repo.Delete(ctx, st.ID, st.Version)
-		if ErrorCode(err) == ECONFLICT && version == 0 && attempt < maxRetries {
+		if ErrorCode(err) == ECONFLICT && version == 0 && attempt < maxRetries && retryPause(ctx, attempt) {
 			continue
 		}
 		if err != nil {
@@ -216,7 +232,7 @@ func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, versio
 		err = s.repo.Replace(ctx, st, old.Version)
 		var derr *Error
 		if ErrorCode(err) == ECONFLICT && errors.As(err, &derr) && derr.Field() == "" {
-			if version == 0 && attempt < maxRetries {
+			if version == 0 && attempt < maxRetries && retryPause(ctx, attempt) {
 				continue
 			}
 			return nil, staleError(st)

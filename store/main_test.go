@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ func ctx(t *testing.T) context.Context {
 func at(day, hour int) time.Time {
 	return time.Date(2026, time.January, day, hour, 30, 15, 123_000_000, time.UTC)
 }
+
+// hexID is what an assigned ID looks like: an ObjectID in hex.
+var hexID = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 func ptr(f float64) *float64 { return &f }
 

@@ -87,27 +87,36 @@ func newStore(client *mongo.Client, db *mongo.Database) *Store {
 // average and reading the outbox in order. Creating an existing index is a
 // no-op, so this runs on every start.
 func (s *Store) ensureIndexes(ctx context.Context) error {
-	unique := options.Index().SetUnique(true)
+	// One options value per index: the driver writes the generated name
+	// into the options it is given, so a shared value would give the second
+	// index the first one's name (found the hard way). Names are explicit
+	// and equal to what MongoDB would generate.
+	index := func(field string, unique bool) mongo.IndexModel {
+		opts := options.Index().SetName(field + "_1")
+		if unique {
+			opts.SetUnique(true)
+		}
+		return mongo.IndexModel{Keys: bson.D{{Key: field, Value: 1}}, Options: opts}
+	}
 	specs := []struct {
 		coll   string
 		models []mongo.IndexModel
 	}{
 		{studentsColl, []mongo.IndexModel{
-			{Keys: bson.D{{Key: "phone", Value: 1}}, Options: unique},
-			{Keys: bson.D{{Key: "number", Value: 1}}, Options: unique},
-			{Keys: bson.D{{Key: "class", Value: 1}}},
-			{Keys: bson.D{{Key: "average", Value: 1}}},
+			index("phone", true), index("number", true), index("class", false), index("average", false),
 		}},
-		{usersColl, []mongo.IndexModel{
-			{Keys: bson.D{{Key: "username", Value: 1}}, Options: unique},
-		}},
-		{eventsColl, []mongo.IndexModel{
-			{Keys: bson.D{{Key: "at", Value: 1}}},
-		}},
+		{usersColl, []mongo.IndexModel{index("username", true)}},
+		{eventsColl, []mongo.IndexModel{index("at", false)}},
 	}
+	// One command per index: FerretDB 1.24 panics (and drops the
+	// connection) on a createIndexes naming two or more indexes that all
+	// exist already, i.e. on every start after the first. A single index
+	// per command takes its "already exists, nothing to do" path safely.
 	for _, spec := range specs {
-		if _, err := s.db.Collection(spec.coll).Indexes().CreateMany(ctx, spec.models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", spec.coll, err)
+		for _, m := range spec.models {
+			if _, err := s.db.Collection(spec.coll).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("create index %s on %s: %w", m.Keys, spec.coll, err)
+			}
 		}
 	}
 	return nil

@@ -50,10 +50,10 @@ func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
 }
 
 // InsertMany stores ss in ordered batches of insertBatch and stops at the
-// first failure. Without transactions (FerretDB has none) the batches
-// before the failing student stay written; the error names the student
-// that failed so an import can say which row to fix. Every student gets
-// its ID before the first batch is sent.
+// first failure. Without transactions (FerretDB has none) the students
+// before the failing one stay written; the error names the student that
+// failed so an import can say which row to fix. Students get their ID
+// written back only once they are stored.
 func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) error {
 	oids := make([]bson.ObjectID, len(ss))
 	for i, s := range ss {
@@ -70,18 +70,19 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) erro
 			docs = append(docs, toStudentDoc(ss[i], oids[i]))
 		}
 		_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
-		// Ordered: everything before the first write error is stored, so
-		// those students keep their IDs even when the batch fails.
-		failed := end
+		failed := end // index of the first student not stored
 		var bwe mongo.BulkWriteException
 		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
 			failed = start + bwe.WriteErrors[0].Index
 		}
-		for i := start; i < failed && i < end; i++ {
+		for i := start; i < failed; i++ {
 			ss[i].ID = oids[i].Hex()
 		}
 		if err == nil {
 			continue
+		}
+		if failed < end {
+			err = errors.Join(err, r.undoAfter(ctx, ss[failed+1:end], oids[failed+1:end]))
 		}
 		if failed < end && mongo.IsDuplicateKeyError(err) {
 			s := ss[failed]
@@ -93,6 +94,28 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) erro
 			return derr
 		}
 		return fmt.Errorf("insert students %d to %d: %w", start+1, end, err)
+	}
+	return nil
+}
+
+// undoAfter deletes the students of a failed ordered insert that come
+// after the failing one. MongoDB never writes them, but FerretDB 1.24 goes
+// on with its next internal batch of 100 documents after the failure and
+// stores those, although they are reported as not inserted. Only IDs the
+// repo generated itself are deleted: a caller-supplied ID could belong to
+// a stored student that the failed insert never touched.
+func (r *StudentRepo) undoAfter(ctx context.Context, ss []*domain.Student, oids []bson.ObjectID) error {
+	var ours bson.A
+	for i, s := range ss {
+		if s.ID == "" {
+			ours = append(ours, oids[i])
+		}
+	}
+	if len(ours) == 0 {
+		return nil
+	}
+	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ours}}}}); err != nil {
+		return fmt.Errorf("remove students written after the failed one: %w", err)
 	}
 	return nil
 }
