@@ -14,6 +14,7 @@ import (
 )
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		url        string
 		addrs      []string
@@ -58,6 +59,7 @@ func TestParseURL(t *testing.T) {
 }
 
 func TestParseURLErrorsHidePasswords(t *testing.T) {
+	t.Parallel()
 	for _, url := range []string{
 		"",
 		"ftp://u:s3cret@host:21",
@@ -81,6 +83,7 @@ func TestParseURLErrorsHidePasswords(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"redis://localhost:6379/0":            "redis://localhost:6379/0",
 		"redis://u:p4ss@host:6379/0":          "redis://u:xxxxx@host:6379/0",
@@ -98,6 +101,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestConnect(t *testing.T) {
+	t.Parallel()
 	mr := miniredis.RunT(t)
 	mr.RequireAuth("p4ss")
 	client, err := cache.Connect(t.Context(), "redis://:p4ss@"+mr.Addr())
@@ -143,6 +147,7 @@ func closedAddr(t *testing.T) string {
 // never confused with an unreachable store, and the same client works again
 // once Redis is back.
 func TestFallbackAndRecovery(t *testing.T) {
+	t.Parallel()
 	servers := []struct {
 		name       string
 		start      func(t *testing.T) (url string, stop, restart func())

@@ -29,6 +29,7 @@ func startEmbedded(t *testing.T, dir string) (*cache.Embedded, *cache.Cache) {
 // before the application closes is there when it opens again, with the
 // time it stayed closed counted against its TTL.
 func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data") // created by StartEmbedded
 	e, c := startEmbedded(t, dir)
 	ctx := t.Context()
@@ -115,6 +116,7 @@ func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
 // TestEmbeddedTTLRunsInRealTime: unlike a bare miniredis, keys expire as
 // the wall clock moves, with nobody calling FastForward.
 func TestEmbeddedTTLRunsInRealTime(t *testing.T) {
+	t.Parallel()
 	_, c := startEmbedded(t, "")
 	s := c.Sessions()
 	if err := s.Save(t.Context(), "h", session("u"), 600*time.Millisecond); err != nil {
@@ -132,6 +134,7 @@ func TestEmbeddedTTLRunsInRealTime(t *testing.T) {
 }
 
 func TestEmbeddedWithoutDirKeepsNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	e, c := startEmbedded(t, "")
 	if err := c.Sessions().Save(t.Context(), "h", session("u"), time.Hour); err != nil {
@@ -146,6 +149,7 @@ func TestEmbeddedWithoutDirKeepsNothing(t *testing.T) {
 }
 
 func TestEmbeddedRefusesABadSnapshot(t *testing.T) {
+	t.Parallel()
 	for name, content := range map[string]string{
 		"not json":        "{half a file",
 		"unknown version": `{"version": 99, "keys": []}`,

@@ -24,6 +24,7 @@ func receive(t *testing.T, ch <-chan domain.Change, within time.Duration) (domai
 }
 
 func TestFeedDeliversToOtherClients(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ch, err := e.c.Feed().Subscribe(t.Context())
 		if err != nil {
@@ -41,6 +42,7 @@ func TestFeedDeliversToOtherClients(t *testing.T) {
 }
 
 func TestFeedClosesWhenContextEnds(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, cancel := context.WithCancel(t.Context())
 		ch, err := e.c.Feed().Subscribe(ctx)
@@ -66,6 +68,7 @@ func TestFeedClosesWhenContextEnds(t *testing.T) {
 // the publisher nor stalls its own subscription, and what it reads next
 // ends with the latest change.
 func TestFeedNeverBlocksPublisher(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ch, err := e.c.Feed().Subscribe(t.Context())
 		if err != nil {
@@ -115,6 +118,7 @@ func TestFeedNeverBlocksPublisher(t *testing.T) {
 // TestFeedSurvivesRedisRestart: the same subscription keeps delivering
 // after Redis goes away and comes back.
 func TestFeedSurvivesRedisRestart(t *testing.T) {
+	t.Parallel()
 	srv := cachetest.StartRedisServer(t)
 	sub := cache.New(srv.Client(t)).Feed()
 	pub := cache.New(srv.Client(t)).Feed()
@@ -159,6 +163,7 @@ func TestFeedSurvivesRedisRestart(t *testing.T) {
 }
 
 func TestFeedSubscribeFailsWhenRedisIsDown(t *testing.T) {
+	t.Parallel()
 	srv := cachetest.StartRedisServer(t)
 	feed := cache.New(srv.Client(t)).Feed()
 	srv.Stop()

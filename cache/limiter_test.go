@@ -27,6 +27,7 @@ func fail(t *testing.T, l *cache.Limiter, user string, lock time.Duration) int {
 }
 
 func TestLimiterLocksAfterFiveFailures(t *testing.T) {
+	t.Parallel()
 	const lock = 15 * time.Minute
 	eachBackend(t, func(t *testing.T, e env) {
 		l := e.c.Limiter()
@@ -66,6 +67,7 @@ func TestLimiterLocksAfterFiveFailures(t *testing.T) {
 // failure is set again, in full, when the count reaches the max; and once
 // it has run out, failures are forgotten.
 func TestLimiterLockRunsFromTheLastAllowedFailure(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		l := e.c.Limiter()
 		lock := e.pick(15*time.Minute, 3*time.Second)
@@ -95,6 +97,7 @@ func TestLimiterLockRunsFromTheLastAllowedFailure(t *testing.T) {
 }
 
 func TestLimiterLoginMaxOption(t *testing.T) {
+	t.Parallel()
 	l := cache.New(cachetest.Miniredis(t), cache.WithLoginMax(3)).Limiter()
 	for i := 1; i <= 3; i++ {
 		if _, err := l.Fail(t.Context(), "u", 3, time.Minute); err != nil {

@@ -38,6 +38,7 @@ func wantSession(t *testing.T, s *cache.Sessions, hash string, want domain.Sessi
 }
 
 func TestSessionsSaveGetDelete(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, s := t.Context(), e.c.Sessions()
 		wantNotFound(t, s, "h1")
@@ -69,6 +70,7 @@ func TestSessionsSaveGetDelete(t *testing.T) {
 }
 
 func TestSessionsDeleteUser(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, s := t.Context(), e.c.Sessions()
 		for _, h := range []string{"a1", "a2", "a3"} {
@@ -105,6 +107,7 @@ func TestSessionsDeleteUser(t *testing.T) {
 // TestSessionsSlidingTTL saves at 0 and at step, then reads at 2×step (past
 // the first TTL, before the second) and at 3×step (past both).
 func TestSessionsSlidingTTL(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, s := t.Context(), e.c.Sessions()
 		ttl := e.pick(12*time.Hour, 2*time.Second)
@@ -135,6 +138,7 @@ func TestSessionsSlidingTTL(t *testing.T) {
 }
 
 func TestSessionsIndexOutlivesEverySession(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, s := t.Context(), e.c.Sessions()
 		if err := s.Save(ctx, "long", session("u"), time.Hour); err != nil {
@@ -152,6 +156,7 @@ func TestSessionsIndexOutlivesEverySession(t *testing.T) {
 }
 
 func TestSessionsDefaultTTL(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		if err := e.c.Sessions().Save(t.Context(), "h", session("u"), 0); err != nil {
 			t.Fatal(err)
@@ -165,6 +170,7 @@ func TestSessionsDefaultTTL(t *testing.T) {
 }
 
 func TestSessionsPruneDeadIndexEntries(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, s := t.Context(), e.c.Sessions()
 		for i := range 20 {
@@ -187,6 +193,7 @@ func TestSessionsPruneDeadIndexEntries(t *testing.T) {
 }
 
 func TestSessionsRejectEmptyHash(t *testing.T) {
+	t.Parallel()
 	e := backends()[0].open(t)
 	if err := e.c.Sessions().Save(t.Context(), "", session("u"), time.Hour); err == nil {
 		t.Error("Save with an empty token hash succeeded")

@@ -92,6 +92,7 @@ func BenchmarkRosterCodec(b *testing.B) {
 // pointer to a zero value, so a 0/20 average would read back as none. If
 // this ever fails, gob has changed and the choice can be revisited.
 func TestGobLosesZeroAverage(t *testing.T) {
+	t.Parallel()
 	zero := 0.0
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode([]domain.RosterRow{{ID: "x", Average: &zero}}); err != nil {

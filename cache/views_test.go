@@ -12,6 +12,7 @@ import (
 )
 
 func TestViewsGeneration(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		v := e.c.Views()
 		for want := int64(0); want < 3; want++ {
@@ -32,6 +33,7 @@ func TestViewsGeneration(t *testing.T) {
 }
 
 func TestViewsSaveLoadPerGeneration(t *testing.T) {
+	t.Parallel()
 	const ttl = 30 * time.Second
 	eachBackend(t, func(t *testing.T, e env) {
 		ctx, v := t.Context(), e.c.Views()
@@ -89,6 +91,7 @@ func TestViewsSaveLoadPerGeneration(t *testing.T) {
 }
 
 func TestViewsUndecodableIsAnError(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		if err := e.rdb.Set(t.Context(), e.prefix+"view:roster:g0", "{not json", 0).Err(); err != nil {
 			t.Fatal(err)
@@ -102,6 +105,7 @@ func TestViewsUndecodableIsAnError(t *testing.T) {
 }
 
 func TestViewsUnencodableIsAnError(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, e env) {
 		err := e.c.Views().Save(t.Context(), "bad", 0, map[string]any{"f": func() {}})
 		if err == nil || !strings.Contains(err.Error(), "cache: encode view bad") {

@@ -45,6 +45,10 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 	today := DateOf(now)
 	var bad []RowProblem
 	seen := map[string]int{}
+	taken, err := s.phonesTaken(ctx, len(items))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*Student, 0, len(items))
 	for i, it := range items {
 		id, err := it.Input.Validate(s.phones, today)
@@ -59,7 +63,7 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 			continue
 		}
 		seen[id.Phone] = i
-		if err := s.phoneFree(ctx, id.Phone, ""); err != nil {
+		if err := taken(ctx, id.Phone); err != nil {
 			if ErrorCode(err) != ECONFLICT {
 				return nil, err
 			}
@@ -113,6 +117,32 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 		}
 	}
 	return out, nil
+}
+
+// bulkLookupThreshold is the batch size from which one read of every
+// phone beats one query per student.
+const bulkLookupThreshold = 50
+
+// phonesTaken returns a check that a phone is free: per-phone queries for a
+// small batch, one roster read for a large one.
+func (s *StudentService) phonesTaken(ctx context.Context, n int) (func(context.Context, string) error, error) {
+	if n < bulkLookupThreshold {
+		return func(ctx context.Context, phone string) error { return s.phoneFree(ctx, phone, "") }, nil
+	}
+	rows, err := s.repo.Roster(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load phones: %w", err)
+	}
+	holders := make(map[string]RosterRow, len(rows))
+	for _, r := range rows {
+		holders[r.Phone] = r
+	}
+	return func(_ context.Context, phone string) error {
+		if r, ok := holders[phone]; ok {
+			return phoneTaken(r.Number, r.LastName+" "+r.FirstName)
+		}
+		return nil
+	}, nil
 }
 
 // Count returns how many students the store holds (any actor: it reveals

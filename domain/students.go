@@ -157,8 +157,12 @@ func (s *StudentService) phoneFree(ctx context.Context, phone, selfID string) er
 	case other.ID == selfID:
 		return nil
 	}
-	return &Error{Code: ECONFLICT, Existing: other.Number,
-		Problems: []Problem{{Field: "phone", Reason: "is already used by student " + other.Number + " (" + other.FullName() + ")"}}}
+	return phoneTaken(other.Number, other.FullName())
+}
+
+func phoneTaken(number, name string) *Error {
+	return &Error{Code: ECONFLICT, Existing: number,
+		Problems: []Problem{{Field: "phone", Reason: "is already used by student " + number + " (" + name + ")"}}}
 }
 
 // Update changes a student's identity. version is the version the person

@@ -17,8 +17,8 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
-// startTimeout bounds how long StartEmbedded waits for the listener when
-// ctx has no deadline of its own.
+// startTimeout bounds how long StartEmbedded waits for the listener (ctx
+// may end the wait sooner).
 const startTimeout = 15 * time.Second
 
 // Embedded is a FerretDB server running inside this process on the SQLite
@@ -30,11 +30,12 @@ const startTimeout = 15 * time.Second
 // log in dir/ferretdb.log: FerretDB must never write to the terminal the
 // UI draws on.
 //
-// Several Embedded servers can run in one process (on different
-// directories): FerretDB's embedded package registers no Prometheus
-// metrics globally, so there is no duplicate-registration panic. They must
-// not be started concurrently, though: ferretdb.New writes a package-level
-// version field of FerretDB without a lock.
+// Several Embedded servers can run in one process, each on its own
+// directory (never two on one: each keeps its own view of the SQLite
+// metadata). FerretDB's embedded package registers no Prometheus metrics
+// globally, so the second one does not panic (TestEmbeddedTwoInstances).
+// They must not be started concurrently, though: ferretdb.New writes a
+// package-level version field of FerretDB without a lock.
 type Embedded struct {
 	uri     string
 	cancel  context.CancelFunc

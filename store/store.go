@@ -4,6 +4,18 @@
 // execute: finds with filters, sort, skip, limit and projections, unique
 // and plain indexes, findAndModify, and $group with $sum / $count. There are
 // no transactions and no $avg; the domain computes averages in Go.
+//
+// FerretDB 1.24 differs from MongoDB in ways this package works around,
+// each explained where it is handled:
+//   - update, delete and findAndModify are a query then a separate write,
+//     not atomic: conditional writes and counters take Store.writes;
+//   - a unique-index violation on update is an InternalError, not E11000,
+//     and E11000 never names the index: duplicates are explained by
+//     looking up who holds the value (StudentRepo.duplicate);
+//   - an ordered insert that fails goes on with one more internal batch
+//     of 100 documents (StudentRepo.undoAfter);
+//   - createIndexes with several already existing indexes panics the
+//     connection: indexes are created one per command (ensureIndexes).
 package store
 
 import (

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"scolarite/cache"
+	"scolarite/cache/cachetest"
+	"scolarite/demo"
+	"scolarite/domain"
+	"scolarite/store"
+	"scolarite/store/storetest"
+)
+
+const benchStudents = 10_000
+
+// benchStore fills a fresh database of the embedded FerretDB with 10,000
+// demo students and returns its repository.
+func benchStore(b *testing.B) *store.Store {
+	b.Helper()
+	st := storetest.Open(b)
+	svc := domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events()})
+	items := demo.Students(42, benchStudents, time.Now())
+	if _, err := svc.CreateMany(context.Background(), admin, items, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+func benchService(st *store.Store, views domain.ViewCache) *domain.StudentService {
+	return domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events(), Views: views})
+}
+
+// BenchmarkRoster10k compares a cold roster load (from the embedded store,
+// no cache) with a warm one (the Redis view), in one run: the warm load must
+// be at least 15× faster. Warm runs against the embedded miniredis and, when
+// present, a real redis-server.
+func BenchmarkRoster10k(b *testing.B) {
+	st := benchStore(b)
+	ctx := context.Background()
+	run := func(b *testing.B, svc *domain.StudentService, wantOnline bool) {
+		for b.Loop() {
+			page, err := svc.Roster(ctx, admin, domain.RosterQuery{})
+			if err != nil || page.Total != benchStudents || page.CacheOnline != wantOnline {
+				b.Fatalf("roster: %d rows, online %v, %v", page.Total, page.CacheOnline, err)
+			}
+		}
+	}
+	b.Run("cold-store", func(b *testing.B) { run(b, benchService(st, nil), false) })
+	b.Run("warm-miniredis", func(b *testing.B) {
+		_, client := cachetest.NewMiniredis(b)
+		run(b, benchService(st, cache.New(client).Views()), true)
+	})
+	b.Run("warm-redis-server", func(b *testing.B) {
+		srv := cachetest.StartRedisServer(b)
+		client, err := cache.Connect(ctx, srv.URL())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer client.Close()
+		run(b, benchService(st, cache.New(client).Views()), true)
+	})
+}
+
+// BenchmarkSearch10k is `students list --search` over 10,000 students with a
+// warm cache: the goal is under 100 ms per search.
+func BenchmarkSearch10k(b *testing.B) {
+	st := benchStore(b)
+	_, client := cachetest.NewMiniredis(b)
+	svc := benchService(st, cache.New(client).Views())
+	ctx := context.Background()
+	for _, search := range []string{"ndeye", "77 000", "L3-INFO"} {
+		b.Run(search, func(b *testing.B) {
+			for b.Loop() {
+				page, err := svc.Roster(ctx, admin, domain.RosterQuery{Search: search})
+				if err != nil || page.Matched == 0 {
+					b.Fatalf("search %q: %d matches, %v", search, page.Matched, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLogin and BenchmarkResume show that log-in costs one bcrypt
+// check (cost 12) and resuming a session none.
+func BenchmarkLogin(b *testing.B) {
+	auth, token := benchAuth(b)
+	ctx := context.Background()
+	b.Run("login", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := auth.Login(ctx, "prof", "correct horse"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("resume", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := auth.Resume(ctx, token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func benchAuth(b *testing.B) (*domain.AuthService, string) {
+	b.Helper()
+	st := storetest.Open(b)
+	_, client := cachetest.NewMiniredis(b)
+	c := cache.New(client)
+	auth := domain.NewAuthService(domain.AuthDeps{Users: st.Users(), Students: st.Students(),
+		Sessions: c.Sessions(), Limiter: c.Limiter(), Audit: st.Audit()})
+	ctx := context.Background()
+	if _, err := auth.CreateUser(ctx, admin, domain.UserInput{Username: "prof", Password: "correct horse", Role: "teacher", Classes: []string{"L3-INFO"}}); err != nil {
+		b.Fatal(err)
+	}
+	login, err := auth.Login(ctx, "prof", "correct horse")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return auth, login.Token
+}
