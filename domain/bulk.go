@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -91,16 +92,8 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 	if len(out) == 0 {
 		return out, nil
 	}
-	last, err := s.repo.ReserveNumbers(ctx, now.Year(), len(out))
-	if err != nil {
-		return nil, fmt.Errorf("reserve matricules: %w", err)
-	}
-	first := last - int64(len(out)) + 1
-	for i, st := range out {
-		st.Number = FormatNumber(now.Year(), first+int64(i))
-	}
-	if err := s.repo.InsertMany(ctx, out); err != nil {
-		return nil, fmt.Errorf("insert students: %w", err)
+	if err := s.insertNumbered(ctx, now.Year(), out); err != nil {
+		return nil, err
 	}
 	entry := AuditEntry{At: now, Actor: a.Name, Action: action, Entity: "student",
 		EntityID: out[0].Number + ".." + out[len(out)-1].Number, New: map[string]int{"students": len(out)}}
@@ -117,6 +110,51 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 		}
 	}
 	return out, nil
+}
+
+// insertNumbered gives the students consecutive matricules and inserts
+// them, all or none: on a failure the ones already stored are removed. A
+// matricule taken meanwhile by another process is retried with new ones.
+func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*Student) error {
+	for attempt := 0; ; attempt++ {
+		last, err := s.repo.ReserveNumbers(ctx, year, len(out))
+		if err != nil {
+			return fmt.Errorf("reserve matricules: %w", err)
+		}
+		first := last - int64(len(out)) + 1
+		for i, st := range out {
+			st.ID, st.Number = "", FormatNumber(year, first+int64(i))
+		}
+		err = s.repo.InsertMany(ctx, out)
+		if err == nil {
+			return nil
+		}
+		if uerr := s.undoInsert(ctx, out); uerr != nil {
+			return fmt.Errorf("insert students: %w (and removing the ones stored failed: %v)", err, uerr)
+		}
+		var de *Error
+		if errors.As(err, &de) && de.Code == ECONFLICT && de.Field() == "number" && attempt < maxRetries {
+			continue
+		}
+		if errors.As(err, &de) {
+			return err
+		}
+		return fmt.Errorf("insert students: %w", err)
+	}
+}
+
+func (s *StudentService) undoInsert(ctx context.Context, out []*Student) error {
+	var errs []error
+	for _, st := range out {
+		if st.ID == "" {
+			continue
+		}
+		if err := s.repo.Delete(ctx, st.ID, st.Version); err != nil && ErrorCode(err) != ENOTFOUND {
+			errs = append(errs, err)
+		}
+		st.ID = ""
+	}
+	return errors.Join(errs...)
 }
 
 // bulkLookupThreshold is the batch size from which one read of every

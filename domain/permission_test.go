@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"slices"
 	"testing"
 
 	"scolarite/domain"
@@ -59,7 +60,7 @@ func TestAuthorizeTable(t *testing.T) {
 				continue
 			}
 			for tname, tg := range targets {
-				want := contains(ok, tname)
+				want := slices.Contains(ok, tname)
 				err := domain.Authorize(actor, op, tg.class, tg.studentID)
 				checked++
 				switch {
@@ -92,15 +93,6 @@ func TestAuthorizeOddActors(t *testing.T) {
 	if err := domain.Authorize(teacherL3, domain.OpReadStudent, "l3-info", ""); err == nil {
 		t.Error("teacher read l3-info (lower case) though classes are stored upper-case")
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // permEnv has students in L3-INFO and M1-MATH.

@@ -131,13 +131,9 @@ func (s *StudentService) Create(ctx context.Context, a Actor, in StudentInput) (
 	if err := s.phoneFree(ctx, id.Phone, ""); err != nil {
 		return nil, err
 	}
-	seq, err := s.repo.NextNumber(ctx, now.Year())
-	if err != nil {
-		return nil, fmt.Errorf("reserve a matricule: %w", err)
-	}
-	st := &Student{Number: FormatNumber(now.Year(), seq), Version: 1, CreatedAt: now, UpdatedAt: now, Grades: []Grade{}}
+	st := &Student{Version: 1, CreatedAt: now, UpdatedAt: now, Grades: []Grade{}}
 	st.apply(id)
-	if err := s.repo.Insert(ctx, st); err != nil {
+	if err := s.insertNumbered(ctx, now.Year(), []*Student{st}); err != nil {
 		return nil, err
 	}
 	s.recorded(ctx, a, "student.create", nil, st, &Event{Type: EventStudentCreated})

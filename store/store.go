@@ -8,7 +8,9 @@
 // FerretDB 1.24 differs from MongoDB in ways this package works around,
 // each explained where it is handled:
 //   - update, delete and findAndModify are a query then a separate write,
-//     not atomic: conditional writes and counters take Store.writes;
+//     not atomic: conditional writes and counters take Store.writes, and
+//     conditional writes also claim their version (claims.go) so that
+//     processes sharing one server exclude each other too;
 //   - a unique-index violation on update is an InternalError, not E11000,
 //     and E11000 never names the index: duplicates are explained by
 //     looking up who holds the value (StudentRepo.duplicate);
@@ -34,6 +36,7 @@ import (
 const (
 	studentsColl = "students"
 	countersColl = "counters"
+	claimsColl   = "claims"
 	usersColl    = "users"
 	auditColl    = "audit"
 	eventsColl   = "events"
@@ -86,7 +89,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 
 func newStore(client *mongo.Client, db *mongo.Database) *Store {
 	s := &Store{client: client, db: db}
-	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), writes: &s.writes}
+	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), writes: &s.writes}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}

@@ -27,6 +27,7 @@ const readBatch = 5000
 type StudentRepo struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
+	claims   *mongo.Collection // see claim
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
 }
@@ -157,6 +158,11 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 		return notFound("student", s.Number)
 	}
 	defer r.writes.lock()()
+	release, err := r.claim(ctx, oid, prevVersion+1, s.Number)
+	if err != nil {
+		return err
+	}
+	defer release()
 	res, err := r.coll.ReplaceOne(ctx,
 		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}},
 		toStudentDoc(s, oid))
@@ -179,6 +185,11 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) erro
 		return notFound("student", id)
 	}
 	defer r.writes.lock()()
+	release, err := r.claim(ctx, oid, version+1, id)
+	if err != nil {
+		return err
+	}
+	defer release()
 	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}})
 	if err != nil {
 		return fmt.Errorf("delete student %s: %w", id, err)

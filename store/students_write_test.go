@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"scolarite/domain"
+	"scolarite/store"
 	"scolarite/store/storetest"
 )
 
@@ -182,46 +184,69 @@ func TestReplace(t *testing.T) {
 // TestReplaceConcurrent: of many writers that read the same version, one
 // wins and the others are told, never silently overwritten. FerretDB 1.24
 // needs the store's write lock for this (see Store.writes).
+// Concurrent replaces of one version: exactly one wins, whether the
+// writers share a Store (one process) or each has its own connection to
+// the server (processes sharing a data dir's embedded FerretDB).
 func TestReplaceConcurrent(t *testing.T) {
-	s := storetest.Open(t)
-	repo := s.Students()
-	st := newStudent(1)
-	if err := repo.Insert(ctx(t), st); err != nil {
-		t.Fatal(err)
-	}
-	const writers = 10
-	errs := make([]error, writers)
-	var wg sync.WaitGroup
-	for i := range writers {
-		wg.Go(func() {
-			x := *st
-			x.FirstName, x.Version = fmt.Sprintf("Writer%d", i), 2
-			errs[i] = repo.Replace(ctx(t), &x, 1)
-		})
-	}
-	wg.Wait()
-	winner := -1
-	for i, err := range errs {
-		switch domain.ErrorCode(err) {
-		case "":
-			if winner >= 0 {
-				t.Fatalf("writers %d and %d both replaced version 1", winner, i)
+	for _, separate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("separate-connections=%v", separate), func(t *testing.T) {
+			s := storetest.Open(t)
+			st := newStudent(1)
+			if err := s.Students().Insert(ctx(t), st); err != nil {
+				t.Fatal(err)
 			}
-			winner = i
-		case domain.ECONFLICT:
-		default:
-			t.Fatalf("writer %d: %v", i, err)
-		}
-	}
-	if winner < 0 {
-		t.Fatal("no writer succeeded")
-	}
-	got, err := repo.ByID(ctx(t), st.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := fmt.Sprintf("Writer%d", winner); got.FirstName != want || got.Version != 2 {
-		t.Errorf("stored %s v%d, want %s v2", got.FirstName, got.Version, want)
+			const writers = 10
+			repos := make([]*store.StudentRepo, writers)
+			for i := range repos {
+				repos[i] = s.Students()
+				if separate {
+					other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name())
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { _ = other.Close(context.Background()) })
+					repos[i] = other.Students()
+				}
+			}
+			errs := make([]error, writers)
+			var wg sync.WaitGroup
+			for i := range writers {
+				wg.Go(func() {
+					x := *st
+					x.FirstName, x.Version = fmt.Sprintf("Writer%d", i), 2
+					errs[i] = repos[i].Replace(ctx(t), &x, 1)
+				})
+			}
+			wg.Wait()
+			winner := -1
+			for i, err := range errs {
+				switch domain.ErrorCode(err) {
+				case "":
+					if winner >= 0 {
+						t.Fatalf("writers %d and %d both replaced version 1", winner, i)
+					}
+					winner = i
+				case domain.ECONFLICT:
+				default:
+					t.Fatalf("writer %d: %v", i, err)
+				}
+			}
+			if winner < 0 {
+				t.Fatal("no writer succeeded")
+			}
+			got, err := s.Students().ByID(ctx(t), st.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("Writer%d", winner); got.FirstName != want || got.Version != 2 {
+				t.Errorf("stored %s v%d, want %s v2", got.FirstName, got.Version, want)
+			}
+			// The claim is released: the next version can be written.
+			got.FirstName, got.Version = "Next", 3
+			if err := s.Students().Replace(ctx(t), got, 2); err != nil {
+				t.Fatalf("replace version 2 after the race: %v", err)
+			}
+		})
 	}
 }
 
