@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"scolarite/store/storetest"
 )
 
 // These tests drive the real binary, as an operator's script would.
@@ -25,7 +27,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic("build scolarite: " + err.Error() + "\n" + string(out))
 	}
-	code := m.Run()
+	code := storetest.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -95,17 +95,21 @@ func (r *studentRepo) taken(s *domain.Student) error {
 func (r *studentRepo) Insert(_ context.Context, s *domain.Student) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s.ID == "" {
-		r.lastID++
-		s.ID = fmt.Sprintf("%024x", r.lastID) // looks like an ObjectID
+	c := cloneStudent(s)
+	if c.ID == "" {
+		c.ID = fmt.Sprintf("%024x", r.lastID+1) // looks like an ObjectID
 	}
-	if _, ok := r.byID[s.ID]; ok {
+	if _, ok := r.byID[c.ID]; ok {
 		return duplicate("id", "")
 	}
-	if err := r.taken(s); err != nil {
+	if err := r.taken(c); err != nil {
 		return err
 	}
-	r.byID[s.ID] = cloneStudent(s)
+	if s.ID == "" {
+		r.lastID++
+		s.ID = c.ID // the caller learns the id only once stored
+	}
+	r.byID[c.ID] = c
 	r.writes++
 	return nil
 }

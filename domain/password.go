@@ -46,4 +46,3 @@ func checkPassword(pw string) error {
 	}
 	return nil
 }
-

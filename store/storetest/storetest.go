@@ -118,7 +118,10 @@ func DatabaseName(t testing.TB) string {
 
 // Main runs the tests, then stops the embedded server (if one was
 // started) and removes its directory, and exits with the tests' status.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain with its own clean-up.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if shared.embedded != nil {
 		if err := shared.embedded.Close(); err != nil {
@@ -128,5 +131,5 @@ func Main(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 		}
 	}
-	os.Exit(code)
+	return code
 }
