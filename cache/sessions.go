@@ -22,10 +22,10 @@ const pruneAbove = 16
 // an administrator's revocation finds them all.
 //
 // Session and index are two keys that may sit in different Cluster slots,
-// so they are written by a pipeline, not a transaction or a script. The
-// order makes every partial write safe: the index entry is written before
-// the session, so a session that exists is always in its index, and at
-// worst an index entry points at nothing.
+// so they cannot share a transaction or a script. Instead the order makes
+// every partial write safe: the index entry is written before the session,
+// so a session that exists is always in its index (a revocation finds it),
+// and at worst an index entry points at nothing until it is pruned.
 type Sessions struct{ c *Cache }
 
 var _ domain.SessionStore = (*Sessions)(nil)
@@ -47,26 +47,33 @@ func (s *Sessions) Save(ctx context.Context, tokenHash string, sess domain.Sessi
 		return fmt.Errorf("cache: encode session: %w", err)
 	}
 	userKey := s.userKey(sess.UserID)
+	// Two round trips, so the index entry is written before the session
+	// even in a Cluster, where one pipeline's commands for different
+	// nodes run concurrently.
 	var indexTTL *redis.DurationCmd
 	var indexSize *redis.IntCmd
 	_, err = s.c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, userKey, tokenHash)
 		indexTTL = p.PTTL(ctx, userKey)
-		p.Set(ctx, s.sessionKey(tokenHash), data, ttl)
 		indexSize = p.SCard(ctx, userKey)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("cache: save session: %w", err)
 	}
-	// The index must outlive every session in it: extend its TTL, never
-	// shorten it (another session of the user may have a longer one).
-	// EXPIRE GT would do this in one step but needs Redis 7 and skips keys
-	// without a TTL; PTTL is -1 (none) or -2 (gone) in those cases.
-	if indexTTL.Val() < ttl {
-		if err := s.c.rdb.PExpire(ctx, userKey, ttl).Err(); err != nil {
-			return fmt.Errorf("cache: save session: %w", err)
+	_, err = s.c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		// The index must outlive every session in it: extend its TTL,
+		// never shorten it (another session of the user may have a
+		// longer one). EXPIRE GT would need Redis 7 and skips keys
+		// without a TTL; PTTL is -1 (none) or -2 (gone) in those cases.
+		if indexTTL.Val() < ttl {
+			p.PExpire(ctx, userKey, ttl)
 		}
+		p.Set(ctx, s.sessionKey(tokenHash), data, ttl)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cache: save session: %w", err)
 	}
 	if indexSize.Val() > pruneAbove {
 		// Housekeeping only: the session is saved, and the next save
