@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"math"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -21,6 +20,11 @@ const (
 	LoginLockDuration = 15 * time.Minute
 	SessionIdleTTL    = 12 * time.Hour
 )
+
+// dummyHash is compared against when the user does not exist, so that a
+// wrong user name costs the same bcrypt check (cost 12) as a wrong
+// password. It is the hash of a random text nobody kept.
+const dummyHash = "$2a$12$Q3cTWrZHfqZIxBvckI6bhuGJiNBEMI1al3xF6.fRif1C1.UKWEDQu"
 
 // AuthDeps are what the auth service needs.
 type AuthDeps struct {
@@ -39,11 +43,6 @@ type AuthDeps struct {
 // AuthService logs users in and out and manages accounts.
 type AuthService struct {
 	d AuthDeps
-
-	// dummyHash is compared against when the user does not exist, so that a
-	// wrong user name costs the same bcrypt check as a wrong password.
-	dummyOnce sync.Once
-	dummyHash string
 }
 
 // NewAuthService wires the service.
@@ -90,7 +89,7 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (*Lo
 	if err != nil && ErrorCode(err) != ENOTFOUND {
 		return nil, fmt.Errorf("log-in: %w", err)
 	}
-	hash := s.dummy()
+	hash := dummyHash
 	if u != nil {
 		hash = u.PasswordHash
 	}
@@ -134,16 +133,6 @@ func unavailable(what string, err error) error {
 	return &Error{Code: EUNAVAILABLE, Message: "the " + what + " is unreachable; try again in a moment", Err: err}
 }
 
-func (s *AuthService) dummy() string {
-	s.dummyOnce.Do(func() {
-		h, err := s.d.Hasher.Hash("not a password " + newGradeID())
-		if err != nil {
-			s.d.Log.Error("dummy hash", "err", err)
-		}
-		s.dummyHash = h
-	})
-	return s.dummyHash
-}
 
 func (s *AuthService) open(ctx context.Context, u *User) (*Login, error) {
 	var raw [32]byte

@@ -34,6 +34,10 @@ func (e *BatchError) Error() string {
 	return msg
 }
 
+// Unwrap makes a batch error an EINVALID domain error for ErrorCode and
+// ErrorMessage, with the problems in its message.
+func (e *BatchError) Unwrap() error { return &Error{Code: EINVALID, Message: e.Error()} }
+
 // CreateMany validates every student first (fields, grades, phones unique
 // within the batch and against the store) and writes nothing unless all are
 // valid; then inserts them in batches. It writes one audit entry for the

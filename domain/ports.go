@@ -31,8 +31,6 @@ type StudentRepo interface {
 	All(ctx context.Context) ([]*Student, error)
 	// Count returns the number of students.
 	Count(ctx context.Context) (int64, error)
-	// NextNumber reserves the next matricule sequence number for a year.
-	NextNumber(ctx context.Context, year int) (int64, error)
 	// ReserveNumbers reserves n consecutive sequence numbers for a year and
 	// returns the last one.
 	ReserveNumbers(ctx context.Context, year int, n int) (int64, error)

@@ -94,10 +94,28 @@ type RosterPage struct {
 }
 
 // Fold lowers s and strips accents, so "Ndèye" and "NDEYE" both become "ndeye".
+// Latin letters (all of French and Wolof in Latin script) go through a
+// table; anything else through Unicode decomposition.
 func Fold(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(s)
 	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(unicode.ToLower(r))
+		case r < rune(len(latinFold)):
+			b.WriteString(latinFold[r])
+		default:
+			return foldSlow(s)
+		}
+	}
+	return b.String()
+}
+
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -105,6 +123,16 @@ func Fold(s string) string {
 	}
 	return strings.ToLower(out)
 }
+
+// latinFold maps every rune below U+0250 (Latin-1 and Latin Extended A/B)
+// to its folded form; computed once, read-only after.
+var latinFold = func() [0x250]string {
+	var t [0x250]string
+	for r := range rune(len(t)) {
+		t[r] = foldSlow(string(r))
+	}
+	return t
+}()
 
 // Matcher tests rows against a search text: a plain substring of last name,
 // first name or class (case- and accent-insensitive), or of the phone's
