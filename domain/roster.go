@@ -175,11 +175,20 @@ func (m Matcher) Match(r *RosterRow) bool {
 	if m.text == "" {
 		return true
 	}
-	if m.digits != "" && strings.Contains(Digits(r.Phone), m.digits) {
+	return m.MatchKey(r.SearchKey(), Digits(r.Phone))
+}
+
+// MatchKey is Match on a row's SearchKey and phone digits computed
+// beforehand: a screen filtering as one types keeps them.
+func (m Matcher) MatchKey(searchKey, phoneDigits string) bool {
+	if m.text == "" {
+		return true
+	}
+	if m.digits != "" && strings.Contains(phoneDigits, m.digits) {
 		return true
 	}
 	// The key separates fields with NUL: a search holding one would span them.
-	return !strings.ContainsRune(m.text, 0) && strings.Contains(r.SearchKey(), m.text)
+	return !strings.ContainsRune(m.text, 0) && strings.Contains(searchKey, m.text)
 }
 
 // SearchKey is the folded text a search looks into: both name orders (so
@@ -192,47 +201,47 @@ func (r *RosterRow) SearchKey() string {
 // SortRows orders rows by key; ties fall back to the matricule so the order
 // is stable between loads. Students without an average sort last either way.
 func SortRows(rows []RosterRow, key SortKey, asc bool) {
-	if key == "" {
-		key = SortAverage
-	}
+	slices.SortStableFunc(rows, func(a, b RosterRow) int { return CompareRows(&a, &b, key, asc) })
+}
+
+// CompareRows orders two rows as SortRows does.
+func CompareRows(a, b *RosterRow, key SortKey, asc bool) int {
 	dir := 1
 	if !asc {
 		dir = -1
 	}
-	slices.SortStableFunc(rows, func(a, b RosterRow) int {
-		var c int
-		switch key {
-		case SortAverage:
-			switch {
-			case a.Average == nil && b.Average == nil:
-				c = 0
-			case a.Average == nil:
-				return 1
-			case b.Average == nil:
-				return -1
-			default:
-				c = cmp.Compare(*a.Average, *b.Average)
-			}
-		case SortLastName:
-			c = strings.Compare(Fold(a.LastName), Fold(b.LastName))
-		case SortFirstName:
-			c = strings.Compare(Fold(a.FirstName), Fold(b.FirstName))
-		case SortClass:
-			c = strings.Compare(a.Class, b.Class)
-		case SortMajor:
-			c = strings.Compare(Fold(a.Major), Fold(b.Major))
-		case SortPhone:
-			c = strings.Compare(a.Phone, b.Phone)
-		case SortNumber:
-			c = strings.Compare(a.Number, b.Number)
-		case SortGrades:
-			c = cmp.Compare(a.GradeCount, b.GradeCount)
+	var c int
+	switch key {
+	case SortAverage, "":
+		switch {
+		case a.Average == nil && b.Average == nil:
+			c = 0
+		case a.Average == nil:
+			return 1
+		case b.Average == nil:
+			return -1
+		default:
+			c = cmp.Compare(*a.Average, *b.Average)
 		}
-		if c == 0 {
-			return strings.Compare(a.Number, b.Number)
-		}
-		return c * dir
-	})
+	case SortLastName:
+		c = strings.Compare(Fold(a.LastName), Fold(b.LastName))
+	case SortFirstName:
+		c = strings.Compare(Fold(a.FirstName), Fold(b.FirstName))
+	case SortClass:
+		c = strings.Compare(a.Class, b.Class)
+	case SortMajor:
+		c = strings.Compare(Fold(a.Major), Fold(b.Major))
+	case SortPhone:
+		c = strings.Compare(a.Phone, b.Phone)
+	case SortNumber:
+		c = strings.Compare(a.Number, b.Number)
+	case SortGrades:
+		c = cmp.Compare(a.GradeCount, b.GradeCount)
+	}
+	if c == 0 {
+		return strings.Compare(a.Number, b.Number)
+	}
+	return c * dir
 }
 
 func isASCII(s string) bool {

@@ -1,0 +1,125 @@
+// Package ui is the full-screen terminal application: a root model that
+// owns the session and routes messages, and one model per screen. Screens
+// call the domain through the interfaces below, always inside tea.Cmds.
+package ui
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"scolarite/domain"
+)
+
+// Students is what the screens ask of the student service.
+type Students interface {
+	Roster(ctx context.Context, a domain.Actor, q domain.RosterQuery) (domain.RosterPage, error)
+	Get(ctx context.Context, a domain.Actor, ref string) (*domain.Student, error)
+	Create(ctx context.Context, a domain.Actor, in domain.StudentInput) (*domain.Student, error)
+	Update(ctx context.Context, a domain.Actor, ref string, version int64, in domain.StudentInput) (*domain.Student, error)
+	Delete(ctx context.Context, a domain.Actor, ref string, version int64) error
+	AddGrade(ctx context.Context, a domain.Actor, ref string, version int64, in domain.GradeInput) (*domain.Student, *domain.Grade, error)
+	SetGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID, value string) (*domain.Student, error)
+	RemoveGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID string) (*domain.Student, error)
+	Stats(ctx context.Context, a domain.Actor, class string) (*domain.Stats, error)
+	Standing(ctx context.Context, a domain.Actor, st *domain.Student) (domain.Standing, error)
+	Phones() domain.PhoneParser
+}
+
+// Auth is what the screens ask of the auth service.
+type Auth interface {
+	Login(ctx context.Context, username, password string) (*domain.Login, error)
+	Resume(ctx context.Context, token string) (*domain.Login, error)
+	Logout(ctx context.Context, token string) error
+	Users(ctx context.Context, a domain.Actor) ([]*domain.User, error)
+	CreateUser(ctx context.Context, a domain.Actor, in domain.UserInput) (*domain.User, error)
+	SetPassword(ctx context.Context, a domain.Actor, username, password string) error
+	SetDisabled(ctx context.Context, a domain.Actor, username string, disabled bool) error
+	RevokeSessions(ctx context.Context, a domain.Actor, username string) (int, error)
+}
+
+// Feed delivers changes made by anyone.
+type Feed interface {
+	Subscribe(ctx context.Context) (<-chan domain.Change, error)
+}
+
+// TokenStore keeps the session token between runs ("connexion rapide").
+type TokenStore interface {
+	Load() (string, error)
+	Save(token string) error
+	Clear() error
+}
+
+// Common is shared by every screen of one program: services, theme,
+// language, the acting user and the terminal size. The root owns it.
+type Common struct {
+	Ctx      context.Context
+	Students Students
+	Auth     Auth
+	Feed     Feed // nil: no live updates
+	Tokens   TokenStore
+	Log      *slog.Logger
+	Styles   Styles
+	T        *Translator
+	Actor    domain.Actor
+	Width    int
+	Height   int
+}
+
+// screen is one model of the application.
+type screen interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (screen, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	help.KeyMap
+	// Capturing reports that keys go to a text field: the root then keeps
+	// only ctrl+c for itself.
+	Capturing() bool
+	// Dirty reports an unsaved edit: quitting asks first.
+	Dirty() bool
+}
+
+// Messages between screens and the root.
+type (
+	// loggedInMsg opens the application for a user.
+	loggedInMsg struct {
+		login   *domain.Login
+		resumed bool
+	}
+	// openStudentMsg opens a student's detail screen.
+	openStudentMsg struct{ ref string }
+	// openFormMsg opens the student form (nil: a new student).
+	openFormMsg struct{ student *domain.Student }
+	// backMsg closes a sub-screen.
+	backMsg struct{ reload bool }
+	// statusMsg shows a line in the status bar.
+	statusMsg struct {
+		text string
+		kind statusKind
+	}
+	// errMsg shows a back-end error in words.
+	errMsg struct{ err error }
+	// changeMsg is a change announced by the feed.
+	changeMsg struct {
+		change domain.Change
+		feed   <-chan domain.Change
+	}
+)
+
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusSuccess
+	statusWarning
+	statusError
+)
+
+func status(kind statusKind, text string) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, kind: kind} }
+}
+
+func failed(err error) tea.Msg { return errMsg{err: err} }

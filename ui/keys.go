@@ -1,0 +1,44 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// globalKeys work on every screen (outside text fields, but for ctrl+c).
+type globalKeys struct {
+	Quit, ForceQuit, Help, Next, Prev, Logout key.Binding
+}
+
+func newGlobalKeys(t *Translator) globalKeys {
+	return globalKeys{
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", t.T("key.quit"))),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", t.T("key.quit"))),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.T("key.help"))),
+		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", t.T("key.next"))),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", t.T("key.prev"))),
+		Logout:    key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", t.T("key.logout"))),
+	}
+}
+
+func (k globalKeys) ShortHelp() []key.Binding { return []key.Binding{k.Help, k.Next, k.Quit} }
+func (k globalKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Next, k.Prev, k.Logout}, {k.Help, k.Quit, k.ForceQuit}}
+}
+
+// listKeys move in a list or table; screens embed them in their key map.
+type listKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+func newListKeys(t *Translator) listKeys {
+	return listKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", t.T("key.up"))),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", t.T("key.down"))),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", t.T("key.pageup"))),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", t.T("key.pagedown"))),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "⇤")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "⇥")),
+	}
+}
+
+func (k listKeys) bindings() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
