@@ -20,6 +20,7 @@ func main() {
 		Stdout: os.Stdout,
 		Stderr: os.Stderr,
 		Getenv: os.Getenv,
+		RunUI:  runUI,
 	})
 	stop()
 	os.Exit(code)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 
@@ -31,6 +32,7 @@ type Config struct {
 	Database string
 	Region   string
 	LogFile  string
+	Lang     string
 	Demo     bool
 }
 
@@ -38,6 +40,8 @@ type Config struct {
 type App struct {
 	Students *domain.StudentService
 	Auth     *domain.AuthService
+	Feed     domain.ChangeFeed
+	Log      *slog.Logger
 	Close    func() error
 }
 
@@ -122,6 +126,7 @@ func newRoot(env Env) *cobra.Command {
 	f.StringVar(&cfg.Database, "database", envOr(env, "SCOLARITE_DATABASE", "scolarite"), "MongoDB database name (env SCOLARITE_DATABASE)")
 	f.StringVar(&cfg.Region, "region", envOr(env, "SCOLARITE_PHONE_REGION", domain.DefaultRegion), "region of phone numbers written without a country code (env SCOLARITE_PHONE_REGION)")
 	f.StringVar(&cfg.LogFile, "log-file", env.Getenv("SCOLARITE_LOG_FILE"), "log file (default <data-dir>/scolarite.log; env SCOLARITE_LOG_FILE)")
+	root.Flags().StringVar(&cfg.Lang, "lang", envOr(env, "SCOLARITE_LANG", ""), "language of the application: fr or en (env SCOLARITE_LANG, else LANG; default fr)")
 	root.Flags().BoolVar(&cfg.Demo, "demo", false, "fill an empty store with demo data first")
 	root.AddCommand(studentsCmd(env, cfg), gradesCmd(env, cfg), usersCmd(env, cfg), statsCmd(env, cfg), seedCmd(env, cfg))
 	return root

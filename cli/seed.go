@@ -32,7 +32,7 @@ func seedCmd(env Env, cfg *Config) *cobra.Command {
 				if count > 0 {
 					return domain.Errorf(domain.ECONFLICT, "the store already holds %d students; seed-demo only fills an empty store", count)
 				}
-				return seed(cmd, app, n)
+				return seed(cmd, app, n, randomPassword)
 			})
 		},
 	}
@@ -40,16 +40,24 @@ func seedCmd(env Env, cfg *Config) *cobra.Command {
 	return cmd
 }
 
-// seedIfEmpty fills an empty store for `scolarite --demo`.
+// seedIfEmpty fills an empty store for `scolarite --demo`, with the
+// well-known demo passwords (DemoPassword) that the log-in screen shows.
 func seedIfEmpty(cmd *cobra.Command, app *App, n int) error {
 	count, err := app.Students.Count(cmd.Context())
 	if err != nil || count > 0 {
 		return err
 	}
-	return seed(cmd, app, n)
+	return seed(cmd, app, n, DemoPassword)
 }
 
-func seed(cmd *cobra.Command, app *App, n int) error {
+// DemoPassword is the password `--demo` gives a demo account: a demo store
+// is for trying the application, and its log-ins must be known to do so.
+func DemoPassword(username string) string { return username + "-demo" }
+
+// DemoLogins are the accounts the demo data creates.
+var DemoLogins = []string{"admin", "prof", "etudiant"}
+
+func seed(cmd *cobra.Command, app *App, n int, password func(username string) string) error {
 	ctx, actor := cmd.Context(), cliActor()
 	items := demo.Students(uint64(time.Now().UnixNano()), n, time.Now())
 	students, err := app.Students.CreateMany(ctx, actor, items, "seed-demo")
@@ -58,14 +66,14 @@ func seed(cmd *cobra.Command, app *App, n int) error {
 	}
 	classes := demo.Classes()
 	accounts := []domain.UserInput{
-		{Username: "admin", Role: "admin"},
-		{Username: "prof", Role: "teacher", Classes: classes[:2]},
-		{Username: "etudiant", Role: "student", Student: students[0].Number},
+		{Username: DemoLogins[0], Role: "admin"},
+		{Username: DemoLogins[1], Role: "teacher", Classes: classes[:2]},
+		{Username: DemoLogins[2], Role: "student", Student: students[0].Number},
 	}
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "%d demo students added.\nDemo log-ins (shown only now, keep them):\n", len(students))
 	for _, in := range accounts {
-		in.Password = randomPassword()
+		in.Password = password(in.Username)
 		if _, err := app.Auth.CreateUser(ctx, actor, in); err != nil {
 			return err
 		}
@@ -82,7 +90,7 @@ func seed(cmd *cobra.Command, app *App, n int) error {
 }
 
 // randomPassword is 12 characters without look-alikes (0/O, 1/l).
-func randomPassword() string {
+func randomPassword(string) string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	b := make([]byte, 12)
 	for i := range b {

@@ -64,8 +64,11 @@ type Common struct {
 	Styles   Styles
 	T        *Translator
 	Actor    domain.Actor
-	Width    int
-	Height   int
+	// DemoLogins ("user / password") are shown on the log-in screen of a
+	// demo store.
+	DemoLogins []string
+	Width      int
+	Height     int
 }
 
 // screen is one model of the application.

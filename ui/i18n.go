@@ -103,6 +103,8 @@ var commonText = map[string]text{
 	"tab.stats":       {"Statistiques", "Statistics"},
 	"tab.users":       {"Utilisateurs", "Users"},
 	"tab.mygrades":    {"Mes notes", "My grades"},
+	"keyname.enter":   {"entrée", "enter"},
+	"keyname.esc":     {"échap", "esc"},
 	"key.quit":        {"quitter", "quit"},
 	"key.help":        {"aide", "help"},
 	"key.next":        {"écran suivant", "next screen"},

@@ -20,6 +20,7 @@ var loginText = map[string]text{
 	"login.welcome":   {"Bienvenue, %s.", "Welcome, %s."},
 	"login.resumed":   {"Connexion rapide : bienvenue, %s.", "Quick reconnection: welcome, %s."},
 	"login.empty":     {"Saisissez votre nom d'utilisateur et votre mot de passe.", "Enter your user name and password."},
+	"login.demo":      {"Démo :", "Demo:"},
 	"login.tokenfail": {"Session non enregistrée : la prochaine fois il faudra se reconnecter.", "Session not saved: you will have to log in next time."},
 }
 
@@ -64,8 +65,9 @@ func newLoginAfterLogout(c *Common) *login {
 	pass.EchoMode = textinput.EchoPassword
 	pass.EchoCharacter = '•'
 	pass.CharLimit = 72
+	t := c.T
 	return &login{c: c, user: user, pass: pass, keys: loginKeys{
-		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", c.T.T("login.submit"))),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp(t.T("keyname.enter"), c.T.T("login.submit"))),
 		Field:  key.NewBinding(key.WithKeys("tab", "shift+tab", "up", "down"), key.WithHelp("tab", c.T.T("login.field"))),
 	}}
 }
@@ -171,6 +173,9 @@ func (l *login) View() string {
 		b.WriteString(s.Muted.Render(l.busy))
 	case l.err != "":
 		b.WriteString(s.Error.Render(l.err))
+	}
+	if len(l.c.DemoLogins) > 0 {
+		b.WriteString("\n\n" + s.Muted.Render(l.c.T.T("login.demo")+" "+strings.Join(l.c.DemoLogins, " · ")))
 	}
 	box := s.Box.Width(min(60, max(20, l.width-4))).Render(b.String())
 	return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, box)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"scolarite/cli"
+	"scolarite/ui"
+)
+
+// runUI opens the full-screen application on the terminal.
+func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
+	if os.Getenv("NO_COLOR") != "" {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	common := &ui.Common{
+		Ctx:      ctx,
+		Students: app.Students,
+		Auth:     app.Auth,
+		Feed:     app.Feed,
+		Tokens:   cli.TokenFile{Path: tokenPath(cfg)},
+		Log:      app.Log,
+		Styles:   ui.NewStyles(),
+		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
+	}
+	if cfg.Demo {
+		for _, u := range cli.DemoLogins {
+			common.DemoLogins = append(common.DemoLogins, u+" / "+cli.DemoPassword(u))
+		}
+	}
+	p := tea.NewProgram(ui.New(common), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("terminal application: %w", err)
+	}
+	return nil
+}
+
+// tokenPath keeps one saved session per data dir, so two stores (a demo
+// and the real one) never mix their sessions.
+func tokenPath(cfg cli.Config) string {
+	base := cli.DefaultTokenPath(os.Getenv)
+	abs, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		abs = cfg.DataDir
+	}
+	return base + "-" + shortHash(abs+"|"+cfg.MongoURI+"|"+cfg.Database)
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:6])
+}
