@@ -133,7 +133,6 @@ func unavailable(what string, err error) error {
 	return &Error{Code: EUNAVAILABLE, Message: "the " + what + " is unreachable; try again in a moment", Err: err}
 }
 
-
 func (s *AuthService) open(ctx context.Context, u *User) (*Login, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
