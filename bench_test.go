@@ -2,15 +2,21 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"scolarite/cache"
 	"scolarite/cache/cachetest"
+	"scolarite/cli"
 	"scolarite/demo"
 	"scolarite/domain"
 	"scolarite/store"
 	"scolarite/store/storetest"
+	"scolarite/ui"
 )
 
 const benchStudents = 10_000
@@ -125,4 +131,42 @@ func benchAuth(b *testing.B) (*domain.AuthService, string) {
 		b.Fatal(err)
 	}
 	return auth, login.Token
+}
+
+// BenchmarkColdStart is opening the application on an existing data dir
+// with the embedded default, up to the first screen drawn (log-in, after
+// the saved-session check): the goal is under 1 s.
+func BenchmarkColdStart(b *testing.B) {
+	dir := b.TempDir()
+	cfg := cli.Config{DataDir: dir, Database: "scolarite"}
+	app, err := openApp(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := app.Students.CreateMany(context.Background(), admin, demo.Students(1, 300, time.Now()), "bench"); err != nil {
+		b.Fatal(err)
+	}
+	if err := app.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		app, err := openApp(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := ui.New(&ui.Common{Ctx: context.Background(), Students: app.Students, Auth: app.Auth,
+			Tokens: cli.TokenFile{Path: filepath.Join(dir, "no-session")}, Log: app.Log, Styles: ui.NewStyles(), T: ui.NewTranslator(ui.French)})
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		if msg := m.Init()(); msg != nil {
+			m.Update(msg)
+		}
+		if !strings.Contains(m.View(), "Connexion") {
+			b.Fatal("the log-in screen is not drawn")
+		}
+		b.StopTimer()
+		if err := app.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
 }
