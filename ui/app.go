@@ -139,6 +139,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit(), true
 	}
+	if m.login != nil && key.Matches(msg, m.keys.Logout) {
+		return m.logout(), true
+	}
 	if m.screen.Capturing() {
 		return nil, false
 	}
@@ -149,8 +152,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.full = true
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit(), true
-	case m.login != nil && key.Matches(msg, m.keys.Logout):
-		return m.logout(), true
 	case m.login != nil && len(m.stack) == 0 && key.Matches(msg, m.keys.Next):
 		return m.switchTab(1), true
 	case m.login != nil && len(m.stack) == 0 && key.Matches(msg, m.keys.Prev):
@@ -256,13 +257,12 @@ func (m *Model) resize() {
 }
 
 func (m *Model) View() string {
-	s := m.c.Styles
 	body := m.screen.View()
 	if m.full {
 		body = m.helpOverlay()
 	}
 	body = lipgloss.NewStyle().Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
-	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine(), m.footer(s))
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine(), m.footer())
 }
 
 func (m *Model) header() string {
@@ -293,8 +293,12 @@ func (m *Model) statusLine() string {
 	return style.Render(fit(m.status.text, m.c.Width, false))
 }
 
-func (m *Model) footer(s Styles) string {
-	return fit(m.help.ShortHelpView(append(m.screen.ShortHelp(), m.keys.ShortHelp()...)), m.c.Width, false)
+func (m *Model) footer() string {
+	global := m.keys.ShortHelp()
+	if m.login == nil || m.screen.Capturing() {
+		global = []key.Binding{m.keys.ForceQuit}
+	}
+	return fit(m.help.ShortHelpView(append(m.screen.ShortHelp(), global...)), m.c.Width, false)
 }
 
 func (m *Model) helpOverlay() string {

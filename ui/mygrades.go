@@ -1,27 +1,186 @@
 package ui
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"scolarite/domain"
 )
 
-// TODO(issue 3): this screen is a placeholder until its model lands.
+var myGradesText = map[string]text{
+	"mygrades.title":    {"Mes notes", "My grades"},
+	"mygrades.average":  {"Moyenne pondérée : %s", "Weighted average: %s"},
+	"mygrades.rank":     {"rang %d sur %d", "rank %d of %d"},
+	"mygrades.norank":   {"pas encore classé", "not ranked yet"},
+	"mygrades.classavg": {"moyenne de la classe : %s", "class average: %s"},
+	"mygrades.none":     {"Aucune note pour l'instant.", "No grades yet."},
+	"mygrades.count":    {"%d note(s)", "%d grade(s)"},
+	// A time layout: the date as each language writes it.
+	"mygrades.datefmt": {"02/01/2006", "2006-01-02"},
+}
 
-var myGradesText = map[string]text{}
+type myGradesKeys struct{ list listKeys }
 
-type mygradesStub struct{ c *Common }
+// myGrades is a student's own record, read-only: the domain lets a student
+// read nothing else, so there is nothing to pick and nothing to edit.
+type myGrades struct {
+	c        *Common
+	keys     myGradesKeys
+	student  *domain.Student
+	standing domain.Standing
+	grades   []domain.Grade // newest first
+	table    *table
+	err      string
+	seq      int
+	width    int
+	height   int
+}
 
-func newMyGrades(c *Common) screen { return &mygradesStub{c: c} }
+type myGradesLoadedMsg struct {
+	from     *myGrades
+	seq      int
+	student  *domain.Student
+	standing domain.Standing
+	err      error
+}
 
-func (s *mygradesStub) Init() tea.Cmd                    { return nil }
-func (s *mygradesStub) Update(tea.Msg) (screen, tea.Cmd) { return s, nil }
-func (s *mygradesStub) View() string                     { return "" }
-func (s *mygradesStub) SetSize(int, int)                 {}
-func (s *mygradesStub) Capturing() bool                  { return false }
-func (s *mygradesStub) Dirty() bool                      { return false }
-func (s *mygradesStub) ShortHelp() []key.Binding         { return nil }
-func (s *mygradesStub) FullHelp() [][]key.Binding        { return nil }
+func newMyGrades(c *Common) screen {
+	m := &myGrades{c: c, keys: myGradesKeys{list: newListKeys(c.T)}}
+	t := c.T
+	m.table = newTable([]column{
+		{title: t.T("col.subject"), width: 12, grow: 2},
+		{title: t.T("col.value"), width: 6, right: true},
+		{title: t.T("col.coefficient"), width: 5, right: true},
+		{title: t.T("col.date"), width: 10},
+		{title: t.T("col.teacher"), width: 10, grow: 1},
+	}, m.cell)
+	return m
+}
 
-var _ = domain.RoleAdmin
+func (m *myGrades) Init() tea.Cmd { return m.load() }
+
+func (m *myGrades) load() tea.Cmd {
+	m.seq++
+	c, seq := m.c, m.seq
+	return func() tea.Msg {
+		st, err := c.Students.Get(c.Ctx, c.Actor, c.Actor.StudentID)
+		if err != nil {
+			return myGradesLoadedMsg{from: m, seq: seq, err: err}
+		}
+		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
+		return myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, err: err}
+	}
+}
+
+func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case myGradesLoadedMsg:
+		if msg.from != m || msg.seq != m.seq {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.err = ErrorText(m.c.T, msg.err)
+			return m, func() tea.Msg { return failed(msg.err) }
+		}
+		m.student, m.standing, m.err = msg.student, msg.standing, ""
+		m.grades = slices.Clone(msg.student.Grades)
+		slices.SortStableFunc(m.grades, func(a, b domain.Grade) int { return b.Date.Compare(a.Date) })
+		m.table.SetRows(len(m.grades))
+		m.resize() // the warning line comes and goes with the average
+		return m, nil
+	case changeMsg:
+		// Only changes to this record: a reload on every classmate's grade
+		// would make each logged-in student re-read the whole roster.
+		if msg.change.StudentID != "" && msg.change.StudentID == m.c.Actor.StudentID {
+			return m, m.load()
+		}
+		return m, nil
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.table.Scroll(-3)
+		case tea.MouseButtonWheelDown:
+			m.table.Scroll(3)
+		}
+		return m, nil
+	case tea.KeyMsg:
+		m.table.HandleKey(msg, m.keys.list)
+	}
+	return m, nil
+}
+
+func (m *myGrades) cell(row, col int) string {
+	g, t := m.grades[row], m.c.T
+	switch col {
+	case 0:
+		return g.Subject
+	case 1:
+		return t.Number(g.Value, 2)
+	case 2:
+		return t.Number(g.Coefficient, -1)
+	case 3:
+		return g.Date.Format(t.T("mygrades.datefmt"))
+	}
+	return g.Teacher
+}
+
+// below reports the warning case: an average, under the pass mark.
+func (m *myGrades) below() bool {
+	return m.student != nil && m.student.Average != nil && *m.student.Average < domain.PassMark
+}
+
+// resize gives the table what the lines above leave: title, average, the
+// warning when shown, and the count of grades.
+func (m *myGrades) resize() {
+	head := 3
+	if m.below() {
+		head++
+	}
+	m.table.SetSize(m.width, max(2, m.height-head))
+}
+
+func (m *myGrades) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.resize()
+}
+
+func (m *myGrades) View() string {
+	s, t := m.c.Styles, m.c.T
+	if m.student == nil {
+		if m.err != "" {
+			return s.Error.Render(m.err)
+		}
+		return s.Muted.Render(t.T("loading"))
+	}
+	st := m.student
+	title := t.T("mygrades.title") + " · " + st.FullName() + " · " + st.Number + " · " + st.Class
+	avg := t.T("mygrades.average", t.T("value.out_of_20", t.Average(st.Average)))
+	rank := t.T("mygrades.norank")
+	if m.standing.Rank > 0 {
+		rank = t.T("mygrades.rank", m.standing.Rank, m.standing.ClassSize)
+	}
+	classAvg := t.T("mygrades.classavg", t.T("value.out_of_20", t.Average(m.standing.ClassAverage)))
+	lines := []string{
+		s.Title.Render(fit(title, m.width, false)),
+		fit(s.Bold.Render(avg)+" · "+rank+" · "+classAvg, m.width, false),
+	}
+	if m.below() {
+		lines = append(lines, s.Warning.Render(fit("⚠ "+t.T("warn.below"), m.width, false)))
+	}
+	if len(m.grades) == 0 {
+		lines = append(lines, "", s.Muted.Render(t.T("mygrades.none")))
+		return strings.Join(lines, "\n")
+	}
+	lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))), m.table.View(s))
+	return strings.Join(lines, "\n")
+}
+
+func (m *myGrades) Capturing() bool          { return false }
+func (m *myGrades) Dirty() bool              { return false }
+func (m *myGrades) ShortHelp() []key.Binding { return []key.Binding{m.keys.list.Up, m.keys.list.Down} }
+func (m *myGrades) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.keys.list.bindings()}
+}

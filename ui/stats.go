@@ -34,9 +34,9 @@ var statsText = map[string]text{
 }
 
 type statsKeys struct {
-	list                        listKeys
-	NextClass, PrevClass, Open  key.Binding
-	Section                     key.Binding
+	list                       listKeys
+	NextClass, PrevClass, Open key.Binding
+	Section                    key.Binding
 }
 
 func newStatsKeys(t *Translator) statsKeys {
@@ -329,7 +329,8 @@ func (m *stats) summary() string {
 		scope = t.T("stats.scope.class", m.class)
 	}
 	line := s.Title.Render(t.T("stats.scope", scope))
-	if m.loading {
+	if m.loading && m.st.Class != m.class {
+		// Only a change of scope says so: feed reloads would flicker.
 		line += "  " + s.Muted.Render(t.T("loading"))
 	}
 	avg := t.T("value.out_of_20", t.Average(m.st.Average))
