@@ -1,27 +1,408 @@
 package ui
 
 import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"scolarite/domain"
 )
 
-// TODO(issue 3): this screen is a placeholder until its model lands.
+var detailText = map[string]text{
+	"detail.add":            {"ajouter une note", "add a grade"},
+	"detail.edit":           {"modifier la note", "edit the grade"},
+	"detail.remove":         {"supprimer la note", "remove the grade"},
+	"detail.editstudent":    {"modifier l'étudiant", "edit the student"},
+	"detail.deletestudent":  {"supprimer l'étudiant", "delete the student"},
+	"detail.save":           {"enregistrer", "save"},
+	"detail.field":          {"champ suivant", "next field"},
+	"detail.age":            {"%s (%d ans)", "%s (%d years old)"},
+	"detail.average":        {"Moyenne : %s", "Average: %s"},
+	"detail.rank":           {"Rang %d/%d", "Rank %d/%d"},
+	"detail.unranked":       {"non classé", "not ranked"},
+	"detail.classavg":       {"moyenne de la classe %s", "class average %s"},
+	"detail.nogrades":       {"Aucune note pour l'instant.", "No grades yet."},
+	"detail.saving":         {"Enregistrement…", "Saving…"},
+	"detail.confirm.remove": {"Supprimer la note de %s (%s/20) ? (o/n)", "Remove the %s grade (%s/20)? (y/n)"},
+	"detail.confirm.delete": {"Supprimer définitivement %s (%s) et toutes ses notes ? (o/n)", "Delete %s (%s) and all their grades for good? (y/n)"},
+	"detail.added":          {"Note ajoutée : %s %s/20.", "Grade added: %s %s/20."},
+	"detail.changed":        {"Note modifiée : %s %s/20.", "Grade changed: %s %s/20."},
+	"detail.removed":        {"Note supprimée.", "Grade removed."},
+	"detail.deleted":        {"Étudiant %s supprimé.", "Student %s deleted."},
+}
 
-var detailText = map[string]text{}
+// detailMode is what the keys currently drive: the grade table, an inline
+// editor, or a yes/no question.
+type detailMode int
 
-type detailStub struct{ c *Common }
+const (
+	detailBrowse   detailMode = iota
+	detailAdding              // the new-grade row is open
+	detailEditing             // the selected grade's value is open
+	detailRemoving            // "remove this grade?" asked
+	detailDeleting            // "delete this student?" asked
+)
 
-func newDetail(c *Common, ref string) screen { return &detailStub{c: c} }
+// Inputs of the inline editor; editing a grade uses only inValue.
+const (
+	inSubject = iota
+	inValue
+	inCoef
+)
 
-func (s *detailStub) Init() tea.Cmd                    { return nil }
-func (s *detailStub) Update(tea.Msg) (screen, tea.Cmd) { return s, nil }
-func (s *detailStub) View() string                     { return "" }
-func (s *detailStub) SetSize(int, int)                 {}
-func (s *detailStub) Capturing() bool                  { return false }
-func (s *detailStub) Dirty() bool                      { return false }
-func (s *detailStub) ShortHelp() []key.Binding         { return nil }
-func (s *detailStub) FullHelp() [][]key.Binding        { return nil }
+// detail is one student with an inline grade editor. Every write carries
+// the version this screen loaded, so an edit made meanwhile by someone
+// else is refused (and shown), never overwritten.
+type detail struct {
+	c        *Common
+	keys     detailKeys
+	ref      string
+	st       *domain.Student // nil until loaded, or once gone
+	standing domain.Standing
+	ranked   bool // standing is known
+	table    *table
+	mode     detailMode
+	inputs   [3]textinput.Model
+	original [3]string // what the inputs opened with, for Dirty
+	focus    int
+	gradeID  string // the grade being edited or removed
+	inputErr string // a refused value, kept next to the input
+	err      string // conflict or load failure, until the next action
+	busy     bool   // a write is under way: keys wait
+	changed  bool   // something was written: the roster must reload
+	stale    bool   // the feed announced a change while an edit was open
+	started  bool
+	loadSeq  int // drops superseded loads
+	width    int
+	height   int
+	now      func() time.Time
+}
 
-var _ = domain.RoleAdmin
+type (
+	detailLoadedMsg struct {
+		seq      int
+		st       *domain.Student
+		standing domain.Standing
+		ranked   bool
+		err      error
+	}
+	// detailSavedMsg is the outcome of a grade write.
+	detailSavedMsg struct {
+		st      *domain.Student
+		gradeID string // the grade to select afterwards
+		note    string
+		err     error
+	}
+	detailDeletedMsg struct {
+		number string
+		err    error
+	}
+)
+
+func newDetail(c *Common, ref string) screen {
+	t := c.T
+	d := &detail{c: c, ref: ref, now: time.Now}
+	d.keys = newDetailKeys(t)
+	for i := range d.inputs {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = 60
+		in.TextStyle = c.Styles.Input
+		// A static cursor: a blinking one would redraw the whole screen
+		// twice a second for a one-line editor.
+		in.Cursor.SetMode(cursor.CursorStatic)
+		d.inputs[i] = in
+	}
+	d.inputs[inValue].CharLimit, d.inputs[inCoef].CharLimit = 8, 8
+	// The default coefficient is a placeholder, not text: typing 4 gives
+	// 4, not 14, and an empty coefficient means 1 to the domain.
+	d.inputs[inCoef].Placeholder = "1"
+	d.inputs[inCoef].PlaceholderStyle = c.Styles.Muted
+	d.table = newTable([]column{
+		{title: t.T("col.subject"), width: 12, grow: 3},
+		{title: t.T("col.value"), width: 8, right: true},
+		{title: t.T("col.coefficient"), width: 6, right: true},
+		{title: t.T("col.date"), width: 10},
+		{title: t.T("col.teacher"), width: 10, grow: 1},
+	}, d.cell)
+	return d
+}
+
+// Init loads the student. It runs again only when a sub-screen (the form)
+// closed with reload, i.e. after a change: the roster must reload too.
+func (d *detail) Init() tea.Cmd {
+	if d.started {
+		d.changed = true
+	}
+	d.started = true
+	return d.load()
+}
+
+func (d *detail) load() tea.Cmd {
+	d.loadSeq++
+	d.stale = false
+	seq, c, ref := d.loadSeq, d.c, d.ref
+	if d.st != nil {
+		ref = d.st.Number
+	}
+	return func() tea.Msg {
+		st, err := c.Students.Get(c.Ctx, c.Actor, ref)
+		if err != nil {
+			return detailLoadedMsg{seq: seq, err: err}
+		}
+		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
+		if err != nil {
+			// The record is still worth showing without its rank.
+			c.Log.Warn("standing unavailable", "student", st.Number, "err", err)
+		}
+		return detailLoadedMsg{seq: seq, st: st, standing: standing, ranked: err == nil}
+	}
+}
+
+func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case detailLoadedMsg:
+		return d, d.loaded(msg)
+	case detailSavedMsg:
+		return d, d.saved(msg)
+	case detailDeletedMsg:
+		d.busy = false
+		if msg.err != nil {
+			return d, d.refused(msg.err)
+		}
+		return d, tea.Sequence(status(statusSuccess, d.c.T.T("detail.deleted", msg.number)),
+			func() tea.Msg { return backMsg{reload: true} })
+	case changeMsg:
+		if d.st == nil || msg.change.StudentID != d.st.ID {
+			return d, nil
+		}
+		if d.mode != detailBrowse || d.busy {
+			d.stale = true // reloading now would pull the row from under the edit
+			return d, nil
+		}
+		return d, d.load()
+	case tea.MouseMsg:
+		if d.mode == detailBrowse && msg.Action == tea.MouseActionPress {
+			switch msg.Button {
+			case tea.MouseButtonWheelUp:
+				d.table.Scroll(-1)
+			case tea.MouseButtonWheelDown:
+				d.table.Scroll(1)
+			}
+		}
+		return d, nil
+	case tea.KeyMsg:
+		switch {
+		case d.busy:
+			return d, nil
+		case d.mode == detailAdding || d.mode == detailEditing:
+			return d, d.inputKey(msg)
+		case d.mode != detailBrowse:
+			return d, d.confirmKey(msg)
+		}
+		return d, d.browseKey(msg)
+	}
+	if d.mode == detailAdding || d.mode == detailEditing {
+		var cmd tea.Cmd // e.g. the text of a paste
+		d.inputs[d.focus], cmd = d.inputs[d.focus].Update(msg)
+		return d, cmd
+	}
+	return d, nil
+}
+
+func (d *detail) loaded(msg detailLoadedMsg) tea.Cmd {
+	if msg.seq != d.loadSeq {
+		return nil // a newer load or write already answered
+	}
+	if msg.err != nil {
+		d.err = ErrorText(d.c.T, msg.err)
+		if code := domain.ErrorCode(msg.err); code == domain.ENOTFOUND || code == domain.EFORBIDDEN {
+			d.st = nil // gone or out of reach: offer nothing on it
+			d.close()
+		}
+		return func() tea.Msg { return failed(msg.err) }
+	}
+	d.standing, d.ranked = msg.standing, msg.ranked
+	d.show(msg.st)
+	if d.mode == detailEditing && d.st.GradeByID(d.gradeID) < 0 {
+		d.close() // the grade was removed meanwhile
+	}
+	return nil
+}
+
+func (d *detail) show(st *domain.Student) {
+	d.st = st
+	d.table.SetRows(len(st.Grades))
+}
+
+// may reports whether the actor may do op on this student: the screen
+// offers only that (the domain refuses the rest anyway).
+func (d *detail) may(op domain.Op) bool {
+	return d.st != nil && domain.Authorize(d.c.Actor, op, d.st.Class, d.st.ID) == nil
+}
+
+func (d *detail) selected() *domain.Grade {
+	if d.st == nil || d.table.Cursor() < 0 {
+		return nil
+	}
+	return &d.st.Grades[d.table.Cursor()]
+}
+
+func (d *detail) browseKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		reload := d.changed
+		return func() tea.Msg { return backMsg{reload: reload} }
+	case d.table.HandleKey(msg, k.list):
+	case key.Matches(msg, k.Add) && d.may(domain.OpAddGrade):
+		return d.open(detailAdding, [3]string{}, inSubject)
+	case key.Matches(msg, k.Edit) && d.may(domain.OpChangeGrade) && d.selected() != nil:
+		g := d.selected()
+		d.gradeID = g.ID
+		return d.open(detailEditing, [3]string{"", d.c.T.Number(g.Value, -1), ""}, inValue)
+	case key.Matches(msg, k.Remove) && d.may(domain.OpRemoveGrade) && d.selected() != nil:
+		d.gradeID, d.mode, d.err = d.selected().ID, detailRemoving, ""
+	case key.Matches(msg, k.EditStudent) && d.may(domain.OpUpdateStudent):
+		st := d.st
+		return func() tea.Msg { return openFormMsg{student: st} }
+	case key.Matches(msg, k.DeleteStudent) && d.may(domain.OpDeleteStudent):
+		d.mode, d.err = detailDeleting, ""
+	}
+	return nil
+}
+
+func (d *detail) open(mode detailMode, values [3]string, focus int) tea.Cmd {
+	d.mode, d.original, d.inputErr, d.err = mode, values, "", ""
+	for i := range d.inputs {
+		d.inputs[i].SetValue(values[i])
+		d.inputs[i].CursorEnd()
+	}
+	return d.focusInput(focus)
+}
+
+func (d *detail) focusInput(i int) tea.Cmd {
+	d.inputs[d.focus].Blur()
+	d.focus = i
+	return d.inputs[i].Focus()
+}
+
+// close leaves any editor or question.
+func (d *detail) close() {
+	d.mode, d.inputErr, d.gradeID = detailBrowse, "", ""
+	d.inputs[d.focus].Blur()
+}
+
+func (d *detail) inputKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, d.keys.Cancel):
+		d.close()
+		if d.stale {
+			return d.load()
+		}
+		return nil
+	case key.Matches(msg, d.keys.Save):
+		return d.save()
+	case d.mode == detailAdding && key.Matches(msg, d.keys.Field):
+		step := 1
+		if msg.String() == "shift+tab" {
+			step = len(d.inputs) - 1
+		}
+		return d.focusInput((d.focus + step) % len(d.inputs))
+	}
+	var cmd tea.Cmd
+	d.inputs[d.focus], cmd = d.inputs[d.focus].Update(msg)
+	return cmd
+}
+
+func (d *detail) confirmKey(msg tea.KeyMsg) tea.Cmd {
+	mode, id := d.mode, d.gradeID
+	d.close()
+	if !key.Matches(msg, d.keys.Confirm) {
+		if d.stale {
+			return d.load()
+		}
+		return nil
+	}
+	c, ref, version := d.c, d.st.Number, d.st.Version
+	d.busy = true
+	if mode == detailDeleting {
+		return func() tea.Msg {
+			return detailDeletedMsg{number: ref, err: c.Students.Delete(c.Ctx, c.Actor, ref, version)}
+		}
+	}
+	return func() tea.Msg {
+		st, err := c.Students.RemoveGrade(c.Ctx, c.Actor, ref, version, id)
+		return detailSavedMsg{st: st, note: c.T.T("detail.removed"), err: err}
+	}
+}
+
+// save writes the open editor with the version this screen shows; the
+// domain validates the text, so "21" and "abc" come back as EINVALID.
+func (d *detail) save() tea.Cmd {
+	c, ref, version := d.c, d.st.Number, d.st.Version
+	d.busy, d.err = true, ""
+	if d.mode == detailAdding {
+		in := domain.GradeInput{Subject: d.inputs[inSubject].Value(), Value: d.inputs[inValue].Value(), Coefficient: d.inputs[inCoef].Value()}
+		return func() tea.Msg {
+			st, g, err := c.Students.AddGrade(c.Ctx, c.Actor, ref, version, in)
+			if err != nil {
+				return detailSavedMsg{err: err}
+			}
+			return detailSavedMsg{st: st, gradeID: g.ID, note: c.T.T("detail.added", g.Subject, c.T.Number(g.Value, -1))}
+		}
+	}
+	id, value := d.gradeID, d.inputs[inValue].Value()
+	return func() tea.Msg {
+		st, err := c.Students.SetGrade(c.Ctx, c.Actor, ref, version, id, value)
+		if err != nil {
+			return detailSavedMsg{err: err}
+		}
+		g := st.Grades[st.GradeByID(id)]
+		return detailSavedMsg{st: st, gradeID: id, note: c.T.T("detail.changed", g.Subject, c.T.Number(g.Value, -1))}
+	}
+}
+
+func (d *detail) saved(msg detailSavedMsg) tea.Cmd {
+	d.busy = false
+	if msg.err != nil {
+		return d.refused(msg.err)
+	}
+	d.changed = true
+	d.close()
+	// The returned record is shown at once (the new average); the reload
+	// only refreshes the rank, which depends on the classmates.
+	d.show(msg.st)
+	if i := msg.st.GradeByID(msg.gradeID); i >= 0 {
+		d.table.Move(i - d.table.Cursor())
+	}
+	return tea.Batch(status(statusSuccess, msg.note), d.load())
+}
+
+// refused shows why a write failed. A bad value stays in its input with
+// the reason; a conflict reloads and says so, and the person decides
+// again on fresh data (never a silent retry).
+func (d *detail) refused(err error) tea.Cmd {
+	switch domain.ErrorCode(err) {
+	case domain.EINVALID:
+		if d.mode == detailAdding || d.mode == detailEditing {
+			d.inputErr = ErrorText(d.c.T, err)
+			return nil
+		}
+	case domain.ECONFLICT:
+		d.err = ErrorText(d.c.T, err)
+		// A new grade overwrites nothing, so its row stays open for
+		// another try; an edited value must first be seen as it is now.
+		if d.mode != detailAdding {
+			d.close()
+		}
+		d.inputErr = ""
+		return d.load()
+	}
+	d.err = ErrorText(d.c.T, err)
+	d.close()
+	return func() tea.Msg { return failed(err) }
+}

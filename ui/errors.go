@@ -74,7 +74,7 @@ func ErrorText(t *Translator, err error) string {
 		}
 		return strings.Join(parts, " · ")
 	case domain.ECONFLICT:
-		if e.Existing != "" {
+		if e.Existing != "" && e.Field() == "phone" {
 			return t.T("field.phone") + " : " + t.T("err.phone_taken", e.Existing)
 		}
 		if len(e.Problems) > 0 {
