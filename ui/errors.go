@@ -39,6 +39,7 @@ var errorText = map[string]text{
 	"reason.a teacher needs at least one":  {"un enseignant a au moins une classe", "a teacher needs at least one class"},
 	"reason.no student has the matricule":  {"aucun étudiant n'a ce matricule ou ce téléphone", "no student has this matricule or phone"},
 	"reason.you cannot disable your own":   {"vous ne pouvez pas désactiver votre propre compte", "you cannot disable your own account"},
+	"err.got":                              {"saisi :", "got"},
 	"field.last_name":                      {"Nom", "Last name"},
 	"field.first_name":                     {"Prénom", "First name"},
 	"field.phone":                          {"Téléphone", "Phone"},
@@ -104,7 +105,11 @@ func Reason(t *Translator, p domain.Problem) string {
 		if ok && strings.HasPrefix(p.Reason, prefix) {
 			out := t.T(key)
 			if i := strings.LastIndex(p.Reason, " ("); i > 0 && strings.HasSuffix(p.Reason, ")") {
-				out += p.Reason[i:]
+				tail := p.Reason[i:]
+				if quoted, ok := strings.CutPrefix(tail, " (got "); ok {
+					tail = " (" + t.T("err.got") + " " + quoted
+				}
+				out += tail
 			}
 			return out
 		}
