@@ -40,13 +40,13 @@ var rosterColumns = []struct {
 	right bool
 }{
 	{domain.SortNumber, 10, 0, false},
-	{domain.SortLastName, 10, 3, false},
-	{domain.SortFirstName, 10, 3, false},
+	{domain.SortLastName, 9, 3, false},
+	{domain.SortFirstName, 9, 3, false},
 	{domain.SortPhone, 13, 0, false},
 	{domain.SortClass, 7, 1, false},
 	{domain.SortMajor, 8, 2, false},
 	{domain.SortAverage, 9, 0, true},
-	{domain.SortGrades, 7, 0, true},
+	{domain.SortGrades, 6, 0, true},
 }
 
 type studentsKeys struct {
