@@ -110,3 +110,31 @@ type LoginLimiter interface {
 	// Reset forgets the failures after a successful log-in.
 	Reset(ctx context.Context, username string) error
 }
+
+// Consumer names a reader of the outbox; each marks its own progress.
+type Consumer string
+
+const (
+	ConsumerRelay    Consumer = "published" // the Kafka relay
+	ConsumerNotifier Consumer = "notified"  // the notifier
+)
+
+// Outbox is the reading side of the event log. Implemented by store.
+type Outbox interface {
+	// Pending returns up to limit events the consumer has not marked done,
+	// oldest first.
+	Pending(ctx context.Context, c Consumer, limit int) ([]*Event, error)
+	// MarkDone marks events as handled by the consumer.
+	MarkDone(ctx context.Context, c Consumer, ids []string, at time.Time) error
+}
+
+// Leases give one process at a time a named piece of work (the relay, a
+// notification being sent) until the lease expires or is released, across
+// every process sharing the database. Implemented by store.
+type Leases interface {
+	// Acquire takes key for owner for ttl; false when another owner holds
+	// an unexpired lease. An owner acquiring its own lease renews it.
+	Acquire(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
+	// Release gives the lease up if owner still holds it.
+	Release(ctx context.Context, key, owner string) error
+}

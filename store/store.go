@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -37,6 +38,7 @@ const (
 	studentsColl = "students"
 	countersColl = "counters"
 	claimsColl   = "claims"
+	leasesColl   = "leases"
 	usersColl    = "users"
 	auditColl    = "audit"
 	eventsColl   = "events"
@@ -58,6 +60,7 @@ type Store struct {
 	users    *UserRepo
 	audit    *AuditLog
 	events   *EventLog
+	leases   *Leases
 }
 
 // writeLock is a mutex whose lock method returns its unlock, so a write
@@ -93,6 +96,7 @@ func newStore(client *mongo.Client, db *mongo.Database) *Store {
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
+	s.leases = &Leases{coll: db.Collection(leasesColl), now: time.Now}
 	return s
 }
 
@@ -157,6 +161,9 @@ func (s *Store) Audit() *AuditLog { return s.audit }
 
 // Events returns the event outbox.
 func (s *Store) Events() *EventLog { return s.events }
+
+// Leases returns the cross-process leases.
+func (s *Store) Leases() *Leases { return s.leases }
 
 // Database returns the underlying database, for tests and tools that need
 // to look at raw documents.
