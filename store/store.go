@@ -126,6 +126,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		}},
 		{usersColl, []mongo.IndexModel{index("username", true)}},
 		{eventsColl, []mongo.IndexModel{index("at", false)}},
+		{notificationsColl, notificationIndexes()},
 	}
 	// One command per index: FerretDB 1.24 panics (and drops the
 	// connection) on a createIndexes naming two or more indexes that all
