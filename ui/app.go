@@ -89,16 +89,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openFormMsg:
 		return m, m.push(newForm(m.c, msg.student))
 	case backMsg:
-		return m, m.pop(msg.reload)
+		return m, m.pop()
 	case statusMsg:
 		m.status = msg
 		return m, nil
 	case errMsg:
 		m.c.Log.Error("operation failed", "err", msg.err)
 		if domain.ErrorCode(msg.err) == domain.EUNAUTHORIZED && m.login != nil {
-			// The session ended under us (revoked, expired): back to log-in.
-			m.status = statusMsg{text: ErrorText(m.c.T, msg.err), kind: statusError}
-			return m, m.logout()
+			// The session ended under us (revoked, expired): back to log-in,
+			// saying why after logout's own "logged out".
+			return m, tea.Sequence(m.logout(), status(statusError, ErrorText(m.c.T, msg.err)))
 		}
 		m.status = statusMsg{text: ErrorText(m.c.T, msg.err), kind: statusError}
 		return m, nil
@@ -106,14 +106,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.online = bool(msg)
 		return m, nil
 	case changeMsg:
-		// Re-arm the feed, then let every open screen refresh.
-		cmds := []tea.Cmd{waitForChange(msg.feed)}
-		for _, s := range append(m.stack, m.screen) {
-			if _, cmd := s.Update(msg); cmd != nil {
-				cmds = append(cmds, cmd)
-			}
-		}
-		return m, tea.Batch(cmds...)
+		// Re-arm the feed and let the active screen refresh; screens under
+		// it reload when they come back (pop).
+		var cmd tea.Cmd
+		m.screen, cmd = m.screen.Update(msg)
+		return m, tea.Batch(waitForChange(msg.feed), cmd)
 	case logoutMsg:
 		return m, m.logout()
 	}
@@ -210,7 +207,17 @@ func (m *Model) switchTab(delta int) tea.Cmd {
 func (m *Model) setScreen(s screen) tea.Cmd {
 	m.screen = s
 	m.resize()
+	m.offerTabs()
 	return s.Init()
+}
+
+// offerTabs enables tab / shift+tab only where they move: for a role with
+// several top-level screens, on one of them (not in a detail or a form).
+// Disabled, the help line and overlay do not offer them.
+func (m *Model) offerTabs() {
+	on := len(m.tabs) > 1 && len(m.stack) == 0
+	m.keys.Next.SetEnabled(on)
+	m.keys.Prev.SetEnabled(on)
 }
 
 func (m *Model) push(s screen) tea.Cmd {
@@ -218,17 +225,17 @@ func (m *Model) push(s screen) tea.Cmd {
 	return m.setScreen(s)
 }
 
-func (m *Model) pop(reload bool) tea.Cmd {
+func (m *Model) pop() tea.Cmd {
 	if len(m.stack) == 0 {
 		return nil
 	}
 	m.screen = m.stack[len(m.stack)-1]
 	m.stack = m.stack[:len(m.stack)-1]
 	m.resize()
-	if reload {
-		return m.screen.Init()
-	}
-	return nil
+	m.offerTabs()
+	// Always reload what comes back: it may have missed changes from the
+	// feed or from the sub-screen while it was hidden.
+	return m.screen.Init()
 }
 
 func (m *Model) logout() tea.Cmd {
