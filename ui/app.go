@@ -285,7 +285,11 @@ func (m *Model) header() string {
 	left := strings.Join(parts, " ")
 	right := ""
 	if m.login != nil {
-		right = s.User.Render(m.login.User.Username + " · " + m.c.T.T("role."+string(m.login.User.Role)))
+		right = m.login.User.Username + " · " + m.c.T.T("role."+string(m.login.User.Role))
+		if lipgloss.Width(left)+lipgloss.Width(right)+1 > m.c.Width {
+			right = m.login.User.Username // narrow terminal: the name says enough
+		}
+		right = s.User.Render(right)
 	}
 	gap := max(1, m.c.Width-lipgloss.Width(left)-lipgloss.Width(right))
 	return fit(left+strings.Repeat(" ", gap)+right, m.c.Width, false)
@@ -301,11 +305,13 @@ func (m *Model) statusLine() string {
 }
 
 func (m *Model) footer() string {
-	global := m.keys.ShortHelp()
+	// The help key comes first so that it survives a narrow terminal.
+	keys := append([]key.Binding{m.keys.Help}, m.screen.ShortHelp()...)
+	keys = append(keys, m.keys.Next, m.keys.Quit)
 	if m.login == nil || m.screen.Capturing() {
-		global = []key.Binding{m.keys.ForceQuit}
+		keys = append(m.screen.ShortHelp(), m.keys.ForceQuit)
 	}
-	return fit(m.help.ShortHelpView(append(m.screen.ShortHelp(), global...)), m.c.Width, false)
+	return fit(m.help.ShortHelpView(keys), m.c.Width, false)
 }
 
 func (m *Model) helpOverlay() string {

@@ -50,7 +50,7 @@ func (d *detail) cell(row, col int) string {
 	case 2:
 		return d.c.T.Number(g.Coefficient, -1)
 	case 3:
-		return g.Date.Format(domain.DateLayout)
+		return d.c.T.Date(g.Date)
 	}
 	return g.Teacher
 }
@@ -85,7 +85,7 @@ func (d *detail) View() string {
 	}
 	email, birth := orDash(st.Email), "–"
 	if !st.BirthDate.IsZero() {
-		birth = t.T("detail.age", st.BirthDate.String(), st.Age(domain.DateOf(d.now())))
+		birth = t.T("detail.age", t.Date(st.BirthDate.Time()), st.Age(domain.DateOf(d.now())))
 	}
 	lines = append(lines,
 		pair("col.number", st.Number, "col.class", st.Class),

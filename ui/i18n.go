@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Lang is a catalogue language.
@@ -84,6 +85,15 @@ func (t *Translator) Number(v float64, decimals int) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// Date writes a day the local way: 23/11/2026 in French, 2026-11-23 in
+// English.
+func (t *Translator) Date(d time.Time) string {
+	if t.lang == French {
+		return d.Format("02/01/2006")
+	}
+	return d.Format("2006-01-02")
 }
 
 // Average writes an average out of 20 with two decimals, or "–" when none.

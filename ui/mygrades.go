@@ -19,7 +19,6 @@ var myGradesText = map[string]text{
 	"mygrades.none":     {"Aucune note pour l'instant.", "No grades yet."},
 	"mygrades.count":    {"%d note(s)", "%d grade(s)"},
 	// A time layout: the date as each language writes it.
-	"mygrades.datefmt": {"02/01/2006", "2006-01-02"},
 }
 
 type myGradesKeys struct{ list listKeys }
@@ -118,11 +117,11 @@ func (m *myGrades) cell(row, col int) string {
 	case 0:
 		return g.Subject
 	case 1:
-		return t.Number(g.Value, 2)
+		return t.Number(g.Value, -1)
 	case 2:
 		return t.Number(g.Coefficient, -1)
 	case 3:
-		return g.Date.Format(t.T("mygrades.datefmt"))
+		return t.Date(g.Date)
 	}
 	return g.Teacher
 }

@@ -32,7 +32,7 @@ func TestMyGradesBelowTen(t *testing.T) {
 	wantIn(t, v, "DIOP Awa", "2026-00001", "L2-INFO",
 		"Moyenne pondérée : 8,75/20", "rang 3 sur 3", "moyenne de la classe : 11,25/20",
 		"Attention : moyenne inférieure à 10/20",
-		"Matière 0", "8,00", "Matière 1", "9,50", "m.sarr", "11/01/2026")
+		"Matière 0", "Matière 1", " 9,5 ", "m.sarr", "11/01/2026")
 	fits(t, v, 80, 24)
 	if m.Capturing() || m.Dirty() {
 		t.Error("a read-only screen neither captures keys nor holds edits")
@@ -70,7 +70,7 @@ func TestMyGradesReloadsOnOwnChange(t *testing.T) {
 	*f.records[0] = *sfStudent(1, "DIOP", "L2-INFO", 8, 9.5, 16)
 	sfRun(t, m, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: f.records[0].ID}})
 	v := m.View()
-	wantIn(t, v, "11,17/20", "rang 2 sur 3", "16,00")
+	wantIn(t, v, "11,17/20", "rang 2 sur 3", " 16 ")
 	wantNotIn(t, v, "Attention")
 }
 
