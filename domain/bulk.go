@@ -46,14 +46,20 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 	if err := Authorize(a, OpCreateStudent, "", ""); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	today := DateOf(now)
-	var bad []RowProblem
-	seen := map[string]int{}
 	taken, err := s.phonesTaken(ctx, len(items))
 	if err != nil {
 		return nil, err
 	}
+	return s.createMany(ctx, a, items, action, taken)
+}
+
+// createMany is CreateMany once authorised, with taken telling whether a
+// phone is held in the store already.
+func (s *StudentService) createMany(ctx context.Context, a Actor, items []NewStudent, action string, taken func(context.Context, string) error) ([]*Student, error) {
+	now := s.now()
+	today := DateOf(now)
+	var bad []RowProblem
+	seen := map[string]int{}
 	out := make([]*Student, 0, len(items))
 	for i, it := range items {
 		id, err := it.Input.Validate(s.phones, today)
@@ -104,9 +110,7 @@ func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStu
 	if err := s.audit.Record(ctx, entry); err != nil {
 		s.log.Error("audit entry not written", "action", action, "err", err)
 	}
-	for _, st := range out {
-		s.appendEvent(ctx, a, st, &Event{Type: EventStudentCreated, Average: st.Average})
-	}
+	s.appendCreated(ctx, a, out)
 	s.views.invalidate(ctx)
 	if s.feed != nil {
 		if err := s.feed.Publish(ctx, Change{Type: EventStudentCreated, Actor: a.Name}); err != nil {

@@ -65,13 +65,51 @@ func toSnapshotDoc(s domain.Snapshot) snapshotDoc {
 
 // Append writes e to the outbox, assigning e.ID when it is empty.
 func (l *EventLog) Append(ctx context.Context, e *domain.Event) error {
-	oid, err := newOrParseID("id", e.ID)
+	d, err := toEventDoc(e)
 	if err != nil {
 		return err
 	}
+	if _, err := l.coll.InsertOne(ctx, d); err != nil {
+		return fmt.Errorf("append event %s for student %s: %w", e.Type, e.Student.Number, err)
+	}
+	e.ID = d.ID.Hex()
+	return nil
+}
+
+var _ domain.EventBatchLog = (*EventLog)(nil)
+
+// AppendMany writes events in one insert (bulk creation appends one event
+// per student: one insert each cost more than the students' own insert).
+// IDs are assigned to the events written.
+func (l *EventLog) AppendMany(ctx context.Context, events []*domain.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	docs := make([]any, len(events))
+	for i, e := range events {
+		d, err := toEventDoc(e)
+		if err != nil {
+			return err
+		}
+		docs[i] = d
+	}
+	if _, err := l.coll.InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("append %d events: %w", len(events), err)
+	}
+	for i, e := range events {
+		e.ID = docs[i].(eventDoc).ID.Hex()
+	}
+	return nil
+}
+
+func toEventDoc(e *domain.Event) (eventDoc, error) {
+	oid, err := newOrParseID("id", e.ID)
+	if err != nil {
+		return eventDoc{}, err
+	}
 	sid, ok := parseID(e.StudentID)
 	if !ok {
-		return domain.Invalid("student_id", "is not a valid student identifier ("+e.StudentID+")")
+		return eventDoc{}, domain.Invalid("student_id", "is not a valid student identifier ("+e.StudentID+")")
 	}
 	d := eventDoc{
 		ID: oid, Type: e.Type, At: e.At, Actor: e.Actor, StudentID: sid,
@@ -81,9 +119,5 @@ func (l *EventLog) Append(ctx context.Context, e *domain.Event) error {
 		g := toGradeDoc(*e.Grade)
 		d.Grade = &g
 	}
-	if _, err := l.coll.InsertOne(ctx, d); err != nil {
-		return fmt.Errorf("append event %s for student %s: %w", e.Type, e.Student.Number, err)
-	}
-	e.ID = oid.Hex()
-	return nil
+	return d, nil
 }
