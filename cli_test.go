@@ -258,4 +258,11 @@ func TestCLISeedDemo(t *testing.T) {
 	if r := scolarite(t, dir, "", "seed-demo"); r.code != 1 || !strings.Contains(r.stderr, "already holds 40") {
 		t.Fatalf("second seed-demo: exit %d %q", r.code, r.stderr)
 	}
+
+	// Accounts alone are data too.
+	other := t.TempDir()
+	mustRun(t, other, "s3cret-Passw0rd\n", "users", "add", "--username", "chef", "--role", "admin", "--password-stdin")
+	if r := scolarite(t, other, "", "seed-demo"); r.code != 1 || !strings.Contains(r.stderr, "1 accounts") {
+		t.Fatalf("seed-demo on a store with an account: exit %d %q", r.code, r.stderr)
+	}
 }

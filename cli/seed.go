@@ -32,6 +32,13 @@ func seedCmd(env Env, cfg *Config) *cobra.Command {
 				if count > 0 {
 					return domain.Errorf(domain.ECONFLICT, "the store already holds %d students; seed-demo only fills an empty store", count)
 				}
+				users, err := app.Auth.Users(cmd.Context(), cliActor())
+				if err != nil {
+					return err
+				}
+				if len(users) > 0 {
+					return domain.Errorf(domain.ECONFLICT, "the store already holds %d accounts; seed-demo only fills an empty store", len(users))
+				}
 				return seed(cmd, app, n, randomPassword)
 			})
 		},
