@@ -18,6 +18,7 @@ type pdfTable struct {
 	rowH   float64
 	rows   int // drawn so far, for the zebra stripes
 	drawn  bool
+	width  float64
 	titles [][]string // wrapped header titles
 }
 
@@ -30,20 +31,21 @@ const (
 	rowAlert
 )
 
-// newTable lays cols out; widths are scaled to fill the page width when
-// they do not add up to it.
+// newTable lays cols out; widths are scaled down to the page width when
+// they add up to more.
 func (d *pdfDoc) newTable(cols []pdfCol) *pdfTable {
 	var total float64
 	for _, c := range cols {
 		total += c.w
 	}
-	if total > 0 {
+	if total > d.width() {
 		scale := d.width() / total
 		for i := range cols {
 			cols[i].w *= scale
 		}
+		total = d.width()
 	}
-	t := &pdfTable{d: d, cols: cols, size: pdfBodySize, rowH: pdfRowH}
+	t := &pdfTable{d: d, cols: cols, size: pdfBodySize, rowH: pdfRowH, width: total}
 	d.font("B", t.size)
 	for _, c := range cols {
 		t.titles = append(t.titles, d.wrap(c.title, c.w, 3))
@@ -65,7 +67,7 @@ func (t *pdfTable) header() {
 	h := t.headerH()
 	x, y := d.GetXY()
 	d.fill(colPrimary)
-	d.Rect(x, y, d.width(), h, "F")
+	d.Rect(x, y, t.width, h, "F")
 	d.font("B", t.size)
 	d.SetTextColor(255, 255, 255)
 	cx := x
@@ -127,6 +129,6 @@ func (t *pdfTable) end() {
 	}
 	x, y := d.GetXY()
 	d.draw(colBorder)
-	d.Line(x, y, x+d.width(), y)
+	d.Line(x, y, x+t.width, y)
 	d.Ln(2)
 }

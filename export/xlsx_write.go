@@ -105,15 +105,17 @@ func numberCell(v *float64, style int) excelize.Cell {
 }
 
 // layoutXLSX sets column widths and freezes the header row; both must
-// come before the first row of a stream.
+// come before the first row of a stream. Widths are set last column first:
+// excelize puts each new one in front, and Excel wants them in order.
 func layoutXLSX(sw *excelize.StreamWriter, sh *sheet) error {
 	widths := []float64{12, 18, 18, 16, 26, 11, 18, 16}
-	var errs []error
-	for i, wd := range widths {
-		errs = append(errs, sw.SetColWidth(i+1, i+1, wd))
+	for range len(sh.subjects) + 1 {
+		widths = append(widths, 14)
 	}
-	first, lastCol := len(widths)+1, len(widths)+len(sh.subjects)+1
-	errs = append(errs, sw.SetColWidth(first, lastCol, 14))
+	var errs []error
+	for i := len(widths) - 1; i >= 0; i-- {
+		errs = append(errs, sw.SetColWidth(i+1, i+1, widths[i]))
+	}
 	errs = append(errs, sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("lay out sheet: %w", err)
