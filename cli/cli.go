@@ -129,6 +129,7 @@ func newRoot(env Env) *cobra.Command {
 	root.Flags().StringVar(&cfg.Lang, "lang", envOr(env, "SCOLARITE_LANG", ""), "language of the application: fr or en (env SCOLARITE_LANG, else LANG; default fr)")
 	root.Flags().BoolVar(&cfg.Demo, "demo", false, "fill an empty store with demo data first")
 	root.AddCommand(studentsCmd(env, cfg), gradesCmd(env, cfg), usersCmd(env, cfg), statsCmd(env, cfg), seedCmd(env, cfg))
+	root.AddCommand(filesCmds(env, cfg)...)
 	return root
 }
 

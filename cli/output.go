@@ -7,57 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"scolarite/domain"
 )
-
-// studentOut is the stable JSON form of a student (documented in the
-// README): the data model's snake_case names, birth_date as YYYY-MM-DD,
-// average null before the first grade.
-type studentOut struct {
-	Number    string     `json:"number"`
-	LastName  string     `json:"last_name"`
-	FirstName string     `json:"first_name"`
-	Phone     string     `json:"phone"`
-	Email     string     `json:"email"`
-	Class     string     `json:"class"`
-	Major     string     `json:"major"`
-	BirthDate string     `json:"birth_date"`
-	Average   *float64   `json:"average"`
-	Grades    []gradeOut `json:"grades"`
-	Version   int64      `json:"version"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-}
-
-type gradeOut struct {
-	ID          string    `json:"id"`
-	Subject     string    `json:"subject"`
-	Value       float64   `json:"value"`
-	Coefficient float64   `json:"coefficient"`
-	Date        time.Time `json:"date"`
-	Teacher     string    `json:"teacher"`
-}
-
-func studentJSON(s *domain.Student) studentOut {
-	out := studentOut{Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
-		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate.String(),
-		Average: s.Average, Grades: make([]gradeOut, 0, len(s.Grades)), Version: s.Version,
-		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
-	for _, g := range s.Grades {
-		out.Grades = append(out.Grades, gradeOut(g))
-	}
-	return out
-}
-
-func studentsJSON(ss []*domain.Student) []studentOut {
-	out := make([]studentOut, 0, len(ss))
-	for _, s := range ss {
-		out = append(out, studentJSON(s))
-	}
-	return out
-}
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"scolarite/domain"
+	"scolarite/export"
 )
 
 func studentsCmd(env Env, cfg *Config) *cobra.Command {
@@ -99,7 +100,7 @@ func studentsListCmd(env Env, cfg *Config) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					return writeJSON(env.Stdout, studentsJSON(students))
+					return export.WriteJSON(cmd.Context(), students, env.Stdout, export.Options{})
 				}
 				page, err := app.Students.Roster(cmd.Context(), cliActor(), q)
 				if err != nil {
@@ -127,7 +128,7 @@ func studentsShowCmd(env Env, cfg *Config) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(env.Stdout, studentJSON(st))
+					return writeJSON(env.Stdout, export.ToJSON(st))
 				}
 				return writeStudent(env.Stdout, st)
 			})
