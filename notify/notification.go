@@ -117,6 +117,9 @@ type Repo interface {
 	List(ctx context.Context, f Filter) ([]*Notification, error)
 	// Counts returns how many records have each status.
 	Counts(ctx context.Context) (map[Status]int, error)
+	// Purge deletes finished records (sent, skipped, failed) created
+	// before before, and returns how many.
+	Purge(ctx context.Context, before time.Time) (int, error)
 	// Retry puts a failed record back to pending, due at now, with its
 	// attempts counted from zero again. ENOTFOUND when absent, ECONFLICT
 	// when it is not failed.

@@ -31,8 +31,20 @@ func (r *NotificationRepo) Claim(ctx context.Context, c notify.Claim) ([]*notify
 		channels = append(channels, string(ch))
 	}
 	now := c.Now.UTC()
+	// Records leased by others are left out of the query, so that workers
+	// running at once take different records instead of all racing for
+	// the oldest ones. The leases collection is small: a lease is dropped
+	// when its record is done.
+	held, err := r.activeLeases(ctx, now)
+	if err != nil {
+		return nil, err
+	}
 	due := bson.D{{Key: "status", Value: string(notify.Pending)}, {Key: "next_at", Value: bson.D{{Key: "$lte", Value: now}}}}
-	cur, err := r.coll.Find(ctx, append(due, bson.E{Key: "channel", Value: in(channels)}),
+	query := append(due, bson.E{Key: "channel", Value: in(channels)})
+	if len(held) > 0 {
+		query = append(query, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: held}}})
+	}
+	cur, err := r.coll.Find(ctx, query,
 		options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}).
 			SetLimit(int64(c.Limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
@@ -84,17 +96,25 @@ func (r *NotificationRepo) Claim(ctx context.Context, c notify.Claim) ([]*notify
 			return nil, r.giveUp(ctx, c.Owner, mine, err)
 		}
 	}
-	if len(mine) == 0 {
-		return nil, nil
+	return out, nil
+}
+
+// activeLeases returns the ids of the records leased until after now.
+func (r *NotificationRepo) activeLeases(ctx context.Context, now time.Time) (bson.A, error) {
+	cur, err := r.leases.Find(ctx, bson.D{{Key: "until", Value: bson.D{{Key: "$gt", Value: now}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("read notification leases: %w", err)
 	}
-	// Other workers' queries now skip these records; if we die they are
-	// due again when the lease expires.
-	if _, err := r.coll.UpdateMany(ctx, bson.D{{Key: "_id", Value: in(mine)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "next_at", Value: until}}}}); err != nil {
-		return nil, r.giveUp(ctx, c.Owner, mine, fmt.Errorf("mark claimed notifications: %w", err))
+	var held []struct {
+		ID bson.ObjectID `bson:"_id"`
 	}
-	for _, n := range out {
-		n.NextAt = until
+	if err := cur.All(ctx, &held); err != nil {
+		return nil, fmt.Errorf("read notification leases: %w", err)
+	}
+	out := make(bson.A, 0, len(held))
+	for _, h := range held {
+		out = append(out, h.ID)
 	}
 	return out, nil
 }
@@ -232,15 +252,12 @@ func (r *NotificationRepo) Finish(ctx context.Context, owner string, done []*not
 	return r.dropLeases(ctx, owner, oids)
 }
 
-// Release makes the records due now and drops the leases.
+// Release drops the leases: the records, untouched and still due, can be
+// claimed again at once.
 func (r *NotificationRepo) Release(ctx context.Context, owner string, ids []string) error {
 	oids, err := objectIDs(ids)
-	if err != nil || len(oids) == 0 {
+	if err != nil {
 		return err
-	}
-	if _, err := r.coll.UpdateMany(ctx, bson.D{{Key: "_id", Value: in(oids)}, {Key: "status", Value: string(notify.Pending)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "next_at", Value: r.now().UTC()}}}}); err != nil {
-		return fmt.Errorf("release %d notifications: %w", len(ids), err)
 	}
 	return r.dropLeases(ctx, owner, oids)
 }

@@ -34,10 +34,18 @@ const defaultListLimit = 500
 // write, so "set owner where owner is null" can succeed for two workers.
 // A claim is therefore a primary-key insert into `notification_leases`
 // (one document per record, _id = the record's id), atomic on MongoDB and
-// FerretDB alike, as for Leases and claims. The record's next_at is then
-// pushed to the lease's end so that other workers' queries skip it, and
-// if the worker dies the record is due again exactly when its lease
-// expires.
+// FerretDB alike, as for Leases and claims; the record is then read again,
+// since another worker may have finished it between our query and our
+// lease. A lease is dropped when its record is done; a dead worker's
+// leases expire and are taken over like those of Leases.
+//
+// Cost on FerretDB 1.24 (measured): its queries on _id do not use the _id
+// index (the lookup expression differs from the index expression), so
+// every query decodes the whole collection and every write by _id scans
+// it: a record costs O(collection size). Claims and outcomes are therefore
+// batched (one query per batch, no write to a record but its outcome), and
+// the notifier deletes old finished records (Purge). MongoDB has none of
+// these costs.
 type NotificationRepo struct {
 	coll   *mongo.Collection
 	leases *mongo.Collection
@@ -264,4 +272,16 @@ func (r *NotificationRepo) Retry(ctx context.Context, id string, now time.Time) 
 		return fmt.Errorf("read notification %s: %w", id, err)
 	}
 	return domain.Errorf(domain.ECONFLICT, "notification %s is %s, not failed: only a failed one can be retried", id, d.Status)
+}
+
+// Purge deletes finished records created before before.
+func (r *NotificationRepo) Purge(ctx context.Context, before time.Time) (int, error) {
+	res, err := r.coll.DeleteMany(ctx, bson.D{
+		{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(notify.Sent), string(notify.Skipped), string(notify.Failed)}}}},
+		{Key: "created_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge notifications: %w", err)
+	}
+	return int(res.DeletedCount), nil
 }

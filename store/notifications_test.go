@@ -217,4 +217,14 @@ func TestNotificationsFinishRetryAndList(t *testing.T) {
 	if counts[notify.Sent] != 1 || counts[notify.Pending] != 2 {
 		t.Errorf("counts %v", counts)
 	}
+	// Purge keeps what is not finished, and what is recent.
+	if n, err := r.Purge(ctx(t), at(1, 8)); err != nil || n != 0 {
+		t.Errorf("purge of nothing old: %d, %v", n, err)
+	}
+	if n, err := r.Purge(ctx(t), time.Now()); err != nil || n != 1 {
+		t.Errorf("purge: %d, %v; want the sent one", n, err)
+	}
+	if counts, _ := r.Counts(ctx(t)); counts[notify.Sent] != 0 || counts[notify.Pending] != 2 {
+		t.Errorf("after purge: %v", counts)
+	}
 }
