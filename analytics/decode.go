@@ -1,0 +1,243 @@
+// Package analytics is the event-stream job of the statistics office: it
+// reads student events from Kafka in a consumer group, keeps the students
+// the stream describes, and reports the age distribution per major
+// (SQLite analytics.db, a box plot, a Markdown and a PDF report). It
+// replaces the school's first, Spark-based version.
+package analytics
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"scolarite/domain"
+)
+
+// Format is how a message was written.
+type Format int
+
+const (
+	FormatEvent   Format = iota // our events (stream.Message)
+	FormatOldJSON               // {"first_name","last_name","age","major"}
+	FormatOldCSV                // first_name,last_name,age,major
+	formats
+)
+
+func (f Format) String() string {
+	return [...]string{"event", "json", "csv"}[f]
+}
+
+// Age bounds a message may carry; outside them it is rejected.
+const (
+	MinValidAge = 1
+	MaxValidAge = 150
+)
+
+// Record is one student as a message describes it, transformed: names
+// upper-cased, major and class trimmed.
+type Record struct {
+	Format    Format
+	Type      string // event type; "" for the old formats
+	Key       string // matricule (our events' key); "" when the message stands alone
+	Time      time.Time
+	FirstName string
+	LastName  string
+	Age       int
+	Major     string
+	Class     string
+}
+
+// Deleted reports a student.deleted event.
+func (r *Record) Deleted() bool { return r.Type == domain.EventStudentDeleted }
+
+var knownTypes = map[string]bool{
+	domain.EventStudentCreated: true, domain.EventStudentUpdated: true, domain.EventStudentDeleted: true,
+	domain.EventGradeAdded: true, domain.EventGradeChanged: true, domain.EventGradeRemoved: true,
+	domain.EventAverageBelow: true,
+}
+
+// wire holds the raw members of a JSON message; a "type" makes it ours.
+type wire struct {
+	typ, time, first, last, age, major, class []byte
+}
+
+var wireFields = []struct {
+	name string
+	get  func(*wire) *[]byte
+}{
+	{"type", func(w *wire) *[]byte { return &w.typ }},
+	{"time", func(w *wire) *[]byte { return &w.time }},
+	{"first_name", func(w *wire) *[]byte { return &w.first }},
+	{"last_name", func(w *wire) *[]byte { return &w.last }},
+	{"age", func(w *wire) *[]byte { return &w.age }},
+	{"major", func(w *wire) *[]byte { return &w.major }},
+	{"class", func(w *wire) *[]byte { return &w.class }},
+}
+
+func (w *wire) set(key, val []byte) {
+	for _, f := range wireFields {
+		if keyIs(key, f.name) {
+			*f.get(w) = val
+			return
+		}
+	}
+}
+
+// Decode reads one message. key is the record's key and ts its timestamp
+// (the time of the old formats). The error is the reason for the
+// dead-letter topic.
+func Decode(key, value []byte, ts time.Time) (Record, error) {
+	v := bytes.TrimSpace(value)
+	if len(v) == 0 {
+		return Record{}, errors.New("empty message")
+	}
+	if v[0] == '{' {
+		return decodeJSON(key, v, ts)
+	}
+	if v[0] == '[' {
+		return Record{}, errors.New("a JSON array: one student per message is expected")
+	}
+	return decodeCSV(v, ts)
+}
+
+func decodeJSON(key, v []byte, ts time.Time) (Record, error) {
+	var w wire
+	if err := scanObject(v, w.set); err != nil {
+		return Record{}, err
+	}
+	var fields [5]string // type, first, last, major, class
+	for i, raw := range [][]byte{w.typ, w.first, w.last, w.major, w.class} {
+		if raw == nil {
+			continue
+		}
+		s, _, err := jsonString(raw)
+		if err != nil {
+			return Record{}, fmt.Errorf("%s: %w", [...]string{"type", "first_name", "last_name", "major", "class"}[i], err)
+		}
+		fields[i] = s
+	}
+	r := Record{Format: FormatOldJSON, Time: ts}
+	if w.typ != nil && string(w.typ) != "null" {
+		r.Format, r.Type = FormatEvent, fields[0]
+		if !knownTypes[r.Type] {
+			return Record{}, fmt.Errorf("unknown event type %.40q", r.Type)
+		}
+		if len(key) > 0 {
+			r.Key = string(key)
+		}
+		if w.time != nil && string(w.time) != "null" {
+			if err := r.Time.UnmarshalJSON(w.time); err != nil {
+				return Record{}, fmt.Errorf("time: %w", err)
+			}
+		}
+	}
+	age, err := jsonAge(w.age)
+	if err != nil {
+		return Record{}, err
+	}
+	r.Age = age
+	return r.fill(fields[1], fields[2], fields[3], fields[4])
+}
+
+func jsonAge(raw []byte) (int, error) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0, errors.New("age: missing")
+	}
+	if s[0] == '"' {
+		var txt string
+		if err := json.Unmarshal(raw, &txt); err != nil {
+			return 0, fmt.Errorf("age: %w", err)
+		}
+		s = strings.TrimSpace(txt)
+	}
+	return parseAge(s)
+}
+
+func parseAge(s string) (int, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("age: not a number (%.40q)", s)
+	}
+	if f != float64(int(f)) || f < MinValidAge || f > MaxValidAge {
+		return 0, fmt.Errorf("age: must be whole years from %d to %d (got %s)", MinValidAge, MaxValidAge, s)
+	}
+	return int(f), nil
+}
+
+func decodeCSV(v []byte, ts time.Time) (Record, error) {
+	if bytes.ContainsAny(v, "\r\n") {
+		return Record{}, errors.New("several lines: one student per message is expected")
+	}
+	var fields []string
+	if bytes.IndexByte(v, '"') >= 0 {
+		rd := csv.NewReader(bytes.NewReader(v))
+		rd.TrimLeadingSpace = true
+		var err error
+		if fields, err = rd.Read(); err != nil {
+			return Record{}, fmt.Errorf("neither JSON nor CSV: %w", err)
+		}
+	} else {
+		fields = strings.Split(string(v), ",")
+	}
+	if len(fields) != 4 {
+		return Record{}, fmt.Errorf("neither JSON nor CSV first_name,last_name,age,major (%d fields)", len(fields))
+	}
+	age, err := parseAge(strings.TrimSpace(fields[2]))
+	if err != nil {
+		return Record{}, err
+	}
+	r := Record{Format: FormatOldCSV, Time: ts, Age: age}
+	return r.fill(fields[0], fields[1], fields[3], "")
+}
+
+// fill sets the transformed names and checks what is required.
+func (r Record) fill(first, last, major, class string) (Record, error) {
+	r.FirstName = strings.ToUpper(clean(first))
+	r.LastName = strings.ToUpper(clean(last))
+	r.Major, r.Class = clean(major), clean(class)
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"first_name", r.FirstName}, {"last_name", r.LastName}, {"major", r.Major}} {
+		if f.v == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return Record{}, fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return r, nil
+}
+
+// clean trims and collapses inner runs of white space.
+func clean(s string) string {
+	if isClean(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isClean reports, cheaply, a string clean leaves as it is: no white
+// space but single ASCII spaces between words (nor a byte that may start
+// a Unicode space).
+func isClean(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c == 0x7f || c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || (c == ' ' && prev == ' ') {
+			return false
+		}
+		prev = c
+	}
+	return true
+}

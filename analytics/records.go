@@ -1,0 +1,99 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// insertBatches stores a batch's records, one row per partition: the
+// records of one partition in a poll are consecutive and in offset order.
+func insertBatches(ctx context.Context, tx *sql.Tx, topic string, recs []stored) error {
+	buf := make([]byte, 0, 64<<10)
+	for len(recs) > 0 {
+		n := 1
+		for n < len(recs) && recs[n].partition == recs[0].partition {
+			n++
+		}
+		part := recs[:n]
+		buf = appendRecords(buf[:0], part)
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_batches VALUES (?, ?, ?, ?, ?)`,
+			topic, int64(part[0].partition), part[0].offset, part[n-1].offset, string(buf)); err != nil {
+			return fmt.Errorf("store records of %s[%d]: %w", topic, part[0].partition, err)
+		}
+		recs = recs[n:]
+	}
+	return nil
+}
+
+// appendRecords writes recs as a JSON array of arrays (see the schema).
+func appendRecords(b []byte, recs []stored) []byte {
+	b = append(b, '[')
+	for i := range recs {
+		s := &recs[i]
+		r := &s.rec
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, s.offset, 10)
+		b = append(b, ',')
+		if r.Key == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendJSONString(b, r.Key)
+		}
+		b = append(b, ',')
+		typ := r.Type
+		if typ == "" {
+			typ = "old-" + r.Format.String()
+		}
+		b = appendJSONString(b, typ)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, r.Time.UnixMilli(), 10)
+		for _, f := range [...]string{r.FirstName, r.LastName} {
+			b = append(b, ',')
+			b = appendJSONString(b, f)
+		}
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(r.Age), 10)
+		for _, f := range [...]string{r.Major, r.Class} {
+			b = append(b, ',')
+			b = appendJSONString(b, f)
+		}
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// appendJSONString writes s as a JSON string; invalid UTF-8 becomes
+// U+FFFD, as encoding/json does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,202 @@
+package analytics
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"scolarite/stream"
+)
+
+// Output file names (the school's report names, in French).
+const (
+	ChartFile      = "age_distribution.png"
+	ReportMarkdown = "rapport_analyse_etudiants.md"
+	ReportPDF      = "rapport_analyse_etudiants.pdf"
+)
+
+// section is one part of the report, rendered alike in Markdown and PDF.
+type section struct {
+	title string
+	lines []string   // paragraphs or list items
+	list  bool       // lines are list items
+	table [][]string // first row is the header
+	right []bool     // right-aligned columns of table
+	image string     // a chart under the section
+}
+
+// reportTitle is the report's heading.
+const reportTitle = "Rapport d'analyse des étudiants : âge par filière"
+
+// sections builds the report's content once for both renderers.
+func (d *Document) sections() []section {
+	r, o := d.Report, d.Options
+	mode := fmt.Sprintf("jusqu'au calme (aucun message pendant %s)", durationFR(d.idle()))
+	switch {
+	case o.Consume.MaxMessages > 0:
+		mode = fmt.Sprintf("au plus %s messages (--max-messages)", count(o.Consume.MaxMessages))
+	case o.Consume.Follow:
+		mode = "en continu (--follow), rapport mis à jour au fil de l'eau"
+	}
+	cfg := append(configRows(o), []string{"Âge minimum (exclu)", strconv.Itoa(r.MinAge)},
+		[]string{"Arrêt", mode}, []string{"Base SQLite", d.DBPath})
+
+	rate := 0.0
+	if d.Consumed.Busy > 0 {
+		rate = float64(d.Consumed.Read) / d.Consumed.Busy.Seconds()
+	}
+	extraction := []string{
+		fmt.Sprintf("Messages lus depuis le début du sujet : %s (dont %s pendant cette exécution, lus et traités en %s, soit %s messages/s).",
+			count(r.Read), count(d.Consumed.Read), durationFR(d.Consumed.Busy), count(int64(rate))),
+		fmt.Sprintf("Formats reconnus : %s événements Scolarité (JSON), %s messages JSON de l'ancien format, %s lignes CSV de l'ancien format.",
+			count(d.Partial.Formats[FormatEvent]), count(d.Partial.Formats[FormatOldJSON]), count(d.Partial.Formats[FormatOldCSV])),
+		fmt.Sprintf("Messages rejetés vers %s (raison dans l'en-tête « %s ») : %s.", o.Kafka.DLQTopic(), HeaderReason, count(r.Rejected)),
+	}
+	if o.Embedded {
+		extraction = append(extraction, fmt.Sprintf("Courtier embarqué : %s étudiants de la base publiés comme événements student.created avant l'analyse.", count(int64(o.Published))))
+	}
+	transformation := []string{
+		"Noms et prénoms en majuscules ; filière et classe sans espaces superflus.",
+		"Un étudiant par matricule (clé du message) : le dernier événement donne sa filière et son âge, student.deleted le retire ; un message sans clé (anciens formats) est un étudiant.",
+		fmt.Sprintf("Filtre : étudiants strictement plus âgés que %d ans. Messages retenus : %s ; écartés par le filtre : %s.", r.MinAge, count(r.Kept), count(r.Filtered)),
+		"Enregistrements transformés stockés dans la table records (idempotente sur sujet / partition / offset) ; offsets validés seulement après la transaction SQLite.",
+	}
+	results := [][]string{{"Filière", "Effectif", "Moyenne", "Écart-type", "Min", "Q1", "Médiane", "Q3", "Max"}}
+	for _, m := range r.Majors {
+		std := "—"
+		if m.Std != nil {
+			std = num(*m.Std, 2)
+		}
+		results = append(results, []string{m.Major, count(m.Students), num(m.Mean, 2), std,
+			num(m.Min, 0), num(m.Q1, 2), num(m.Median, 2), num(m.Q3, 2), num(m.Max, 0)})
+	}
+	mean := "—"
+	if r.Mean != nil {
+		mean = num(*r.Mean, 2) + " ans"
+	}
+	stats := []string{
+		"Âge moyen global : " + mean,
+		"Étudiants retenus : " + count(r.Students) + fmt.Sprintf(" dans %d filière(s)", len(r.Majors)),
+		fmt.Sprintf("Messages : %s lus, %s rejetés, %s filtrés, %s retenus", count(r.Read), count(r.Rejected), count(r.Filtered), count(r.Kept)),
+		"Quartiles et médiane exacts, par interpolation linéaire entre statistiques d'ordre ; écart-type d'échantillon (n − 1).",
+	}
+	files := []string{
+		ChartFile + " : boîte à moustaches de l'âge par filière",
+		ReportMarkdown + " : ce rapport (Markdown)",
+		ReportPDF + " : ce rapport (PDF)",
+		filepath.Base(d.DBPath) + " : enregistrements transformés (records), tableau par filière (major_stats, reports)",
+	}
+	right := []bool{false, true, true, true, true, true, true, true, true}
+	return []section{
+		{title: "Date", lines: []string{r.GeneratedAt.In(time.Local).Format("02/01/2006 15:04:05 MST")}},
+		{title: "Outils", list: true, lines: tools()},
+		{title: "Configuration", table: cfg},
+		{title: "Extraction", list: true, lines: extraction},
+		{title: "Transformation", list: true, lines: transformation},
+		{title: "Résultats par filière", table: results, right: right, image: ChartFile},
+		{title: "Statistiques", list: true, lines: stats},
+		{title: "Fichiers générés", list: true, lines: files},
+	}
+}
+
+// configRows is the cluster's configuration in French, without secrets:
+// of the SASL password only whether one is set.
+func configRows(o Options) [][]string {
+	c := o.Kafka
+	brokers := strings.Join(c.Brokers, ", ")
+	if o.Embedded || !c.Configured() {
+		brokers = "courtier embarqué (kfake) " + brokers
+	}
+	tlsDesc := "non"
+	if c.UsesTLS() {
+		tlsDesc = "oui"
+		if c.TLSCA != "" {
+			tlsDesc += ", autorité " + c.TLSCA
+		}
+		if c.TLSCert != "" {
+			tlsDesc += ", certificat client " + c.TLSCert
+		}
+	}
+	saslDesc := "aucun"
+	if c.SASLMechanism != "" {
+		saslDesc = c.SASLMechanism + ", utilisateur " + c.SASLUser + ", mot de passe " + c.SASLPassword.String()
+	}
+	topic := c.Topic
+	if topic == "" {
+		topic = stream.DefaultTopic
+	}
+	group := c.Group
+	if group == "" {
+		group = stream.DefaultGroup
+	}
+	return [][]string{{"Paramètre", "Valeur"}, {"Courtiers Kafka", brokers}, {"Sujet (topic)", topic},
+		{"Sujet des rejets", topic + ".dlq"}, {"Groupe de consommateurs", group}, {"TLS", tlsDesc}, {"SASL", saslDesc}}
+}
+
+func (d *Document) idle() time.Duration {
+	if d.Options.Consume.Idle > 0 {
+		return d.Options.Consume.Idle
+	}
+	return 3 * time.Second
+}
+
+// tools names the programs and libraries, with the versions built in.
+func tools() []string {
+	versions := map[string]string{}
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+		for _, m := range bi.Deps {
+			versions[m.Path] = m.Version
+		}
+	}
+	v := func(path string) string {
+		if s := versions[path]; s != "" {
+			return " " + s
+		}
+		return ""
+	}
+	return []string{
+		"Scolarité, commande scolarite analytics (Go " + strings.TrimPrefix(goVersion, "go") + ")",
+		"Apache Kafka (protocole) avec franz-go" + v("github.com/twmb/franz-go") + " ; courtier embarqué kfake quand aucun n'est configuré",
+		"SQLite avec modernc.org/sqlite" + v("modernc.org/sqlite"),
+		"Graphique : gonum.org/v1/plot" + v("gonum.org/v1/plot") + " ; PDF : go-pdf/fpdf" + v("codeberg.org/go-pdf/fpdf") + " (police Liberation Sans)",
+	}
+}
+
+// num writes v with the French decimal comma.
+func num(v float64, decimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1)
+}
+
+// count writes n with a space every three digits (French style).
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func durationFR(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return num(d.Seconds(), 1) + " s"
+}

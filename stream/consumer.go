@@ -1,0 +1,316 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Handler processes what a group member reads. Calls never overlap.
+type Handler interface {
+	// Assigned prepares partitions this member now owns, before any of
+	// their records are handed over.
+	Assigned(ctx context.Context, topic string, partitions []int32) error
+	// Revoked forgets partitions this member no longer owns.
+	Revoked(topic string, partitions []int32)
+	// Handle processes a batch in memory and returns what makes the
+	// result durable. That runs while the next batch is read and handled
+	// (never two at once, and always before a rebalance or a stop); the
+	// batch's offsets are committed only after it returned nil.
+	Handle(ctx context.Context, b *Batch) (Durable, error)
+}
+
+// Durable stores what Handle computed. It must not touch state that the
+// next Handle changes: Handle hands it a copy.
+type Durable func(ctx context.Context) error
+
+// Batch is what one poll returned.
+type Batch struct {
+	Records  []*kgo.Record
+	producer *lazyProducer
+}
+
+// Produce writes recs (a dead-letter topic, say) and waits for every
+// acknowledgement. It uses a producer of its own: producing through the
+// consumer's client stalled while a rebalance waited for the batch.
+func (b *Batch) Produce(ctx context.Context, recs ...*kgo.Record) error {
+	p, err := b.producer.get()
+	if err != nil {
+		return err
+	}
+	return PublishAll(ctx, p, recs)
+}
+
+// lazyProducer opens the producer on first use.
+type lazyProducer struct {
+	cfg  Config
+	once sync.Once
+	cl   *kgo.Client
+	err  error
+}
+
+func (l *lazyProducer) get() (*kgo.Client, error) {
+	l.once.Do(func() {
+		l.cl, l.err = NewProducer(l.cfg, "analytics-dlq", kgo.AllowAutoTopicCreation())
+	})
+	return l.cl, l.err
+}
+
+func (l *lazyProducer) close() {
+	if l.cl != nil {
+		l.cl.Close()
+	}
+}
+
+// ConsumeOptions say when a run stops and tune the client.
+type ConsumeOptions struct {
+	// MaxMessages > 0 stops after that many messages.
+	MaxMessages int64
+	// Follow runs until ctx ends; otherwise the run stops once it has
+	// joined the group and nothing arrived for Idle (default 3 s).
+	Follow bool
+	Idle   time.Duration
+	// BatchSize bounds the records of one poll (default 5000).
+	BatchSize int
+	// SessionTimeout of the group member (default franz-go's 45 s).
+	SessionTimeout time.Duration
+	Log            *slog.Logger
+	// Checkpoint, if set, runs after new batches once the stream pauses
+	// (an empty poll) and at least every CheckpointEvery (default 30 s)
+	// while it flows: the job refreshes its report there.
+	Checkpoint      func(ctx context.Context) error
+	CheckpointEvery time.Duration
+	// Extra client options (tests).
+	Extra []kgo.Opt
+}
+
+// ConsumeResult tells what a run did.
+type ConsumeResult struct {
+	Read    int64
+	Batches int
+	// Busy is the time from the start to the last batch committed: the
+	// run without its final wait for more messages.
+	Busy time.Duration
+}
+
+// Consume reads cfg.Topic in consumer group cfg.Group: each poll goes to
+// h.Handle, and only when its Durable succeeded are the offsets committed.
+// Storing batch n overlaps reading and handling batch n+1. A rebalance
+// waits until the batches in hand are stored and committed
+// (BlockRebalanceOnPoll), so a partition never changes hands between its
+// processing and its commit.
+func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (ConsumeResult, error) {
+	cfg = cfg.withDefaults()
+	var res ConsumeResult
+	if o.Idle <= 0 {
+		o.Idle = 3 * time.Second
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 5000
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = 30 * time.Second
+	}
+	opts, err := cfg.ClientOpts("analytics")
+	if err != nil {
+		return res, err
+	}
+	g := &groupState{h: h}
+	opts = append(opts,
+		kgo.ConsumerGroup(cfg.Group), kgo.ConsumeTopics(cfg.Topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
+		kgo.Balancers(kgo.CooperativeStickyBalancer()),
+		kgo.OnPartitionsAssigned(g.assigned), kgo.OnPartitionsRevoked(g.revoked), kgo.OnPartitionsLost(g.revoked),
+		kgo.OnPartitionsCallbackBlocked(g.blocked),
+		kgo.FetchMaxWait(500*time.Millisecond), kgo.FetchMaxPartitionBytes(8<<20),
+	)
+	if o.SessionTimeout > 0 {
+		opts = append(opts, kgo.SessionTimeout(o.SessionTimeout), kgo.HeartbeatInterval(o.SessionTimeout/3))
+	}
+	cl, err := kgo.NewClient(append(opts, o.Extra...)...)
+	if err != nil {
+		return res, fmt.Errorf("kafka consumer: %w", err)
+	}
+	defer cl.CloseAllowingRebalance()
+	producer := &lazyProducer{cfg: cfg}
+	defer producer.close()
+
+	start, last, checked := time.Now(), time.Now(), time.Now()
+	pending := false // batches since the last checkpoint
+	var inflight chan error
+	// settle waits for the batch being stored and its commit.
+	settle := func() error {
+		if inflight == nil {
+			return nil
+		}
+		err := <-inflight
+		inflight = nil
+		if err == nil {
+			res.Busy = time.Since(start)
+		}
+		return err
+	}
+	stop := func(err error) (ConsumeResult, error) {
+		return res, errors.Join(err, settle())
+	}
+	for {
+		if o.MaxMessages > 0 && res.Read >= o.MaxMessages {
+			return stop(nil)
+		}
+		if !o.Follow && time.Since(last) >= o.Idle && (g.isJoined() || time.Since(start) >= o.Idle+30*time.Second) {
+			return stop(nil)
+		}
+		if err := g.failure(); err != nil {
+			return stop(err)
+		}
+		if ctx.Err() != nil {
+			return stop(nil)
+		}
+		limit := o.BatchSize
+		if o.MaxMessages > 0 {
+			limit = int(min(int64(limit), o.MaxMessages-res.Read))
+		}
+		pctx, cancel := context.WithTimeout(ctx, min(o.Idle, 500*time.Millisecond))
+		fetches := cl.PollRecords(pctx, limit)
+		cancel()
+		if err := pollError(fetches, o.Log); err != nil {
+			return stop(err)
+		}
+		recs := fetches.Records()
+		if len(recs) > 0 {
+			durable, err := g.handle(ctx, &Batch{Records: recs, producer: producer})
+			if err != nil {
+				return stop(err)
+			}
+			if err := settle(); err != nil {
+				return res, err
+			}
+			inflight = make(chan error, 1)
+			go func(done chan<- error) { done <- store(ctx, cl, durable, recs) }(inflight)
+			res.Read += int64(len(recs))
+			res.Batches++
+			last = time.Now()
+			pending = true
+		}
+		if len(recs) == 0 || g.rebalanceWaiting() {
+			if err := settle(); err != nil {
+				return res, err
+			}
+			g.allowed()
+			cl.AllowRebalance()
+		}
+		if o.Checkpoint != nil && pending && (len(recs) == 0 || time.Since(checked) >= o.CheckpointEvery) {
+			if err := settle(); err != nil {
+				return res, err
+			}
+			if err := o.Checkpoint(ctx); err != nil {
+				return res, err
+			}
+			pending, checked = false, time.Now()
+		}
+	}
+}
+
+// store makes a batch durable, then commits its offsets.
+func store(ctx context.Context, cl *kgo.Client, durable Durable, recs []*kgo.Record) error {
+	if durable != nil {
+		if err := durable(ctx); err != nil {
+			return err
+		}
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := cl.CommitRecords(cctx, recs...); err != nil {
+		return fmt.Errorf("commit offsets (the batch is stored; it will be skipped when read again): %w", err)
+	}
+	return nil
+}
+
+// pollError returns the first error a poll reports that retrying will not
+// cure; our own poll deadline and retriable errors are not failures.
+func pollError(f kgo.Fetches, log *slog.Logger) error {
+	var out error
+	f.EachError(func(topic string, p int32, err error) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		case errors.Is(err, kgo.ErrClientClosed):
+			out = err
+		case kerr.IsRetriable(err):
+			log.Warn("kafka: retrying", "topic", topic, "partition", p, "err", err)
+		default:
+			var loss *kgo.ErrDataLoss
+			if errors.As(err, &loss) {
+				log.Warn("kafka: offsets reset by the broker", "err", err)
+				return
+			}
+			if out == nil {
+				out = fmt.Errorf("kafka: %s[%d]: %w", topic, p, err)
+			}
+		}
+	})
+	return out
+}
+
+// groupState serialises the group callbacks with the handler and keeps
+// the first failure of a callback for the poll loop.
+type groupState struct {
+	mu      sync.Mutex
+	h       Handler
+	joined  bool
+	err     error
+	waiting atomic.Bool // a rebalance waits for the batches in hand
+}
+
+func (g *groupState) blocked(context.Context, *kgo.Client) { g.waiting.Store(true) }
+func (g *groupState) rebalanceWaiting() bool               { return g.waiting.Load() }
+func (g *groupState) allowed()                             { g.waiting.Store(false) }
+
+func (g *groupState) assigned(ctx context.Context, _ *kgo.Client, parts map[string][]int32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.joined = true
+	for topic, ps := range parts {
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		if err := g.h.Assigned(ctx, topic, ps); err != nil && g.err == nil {
+			g.err = fmt.Errorf("prepare %s partitions %v: %w", topic, ps, err)
+		}
+	}
+}
+
+func (g *groupState) revoked(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for topic, ps := range parts {
+		g.h.Revoked(topic, ps)
+	}
+}
+
+func (g *groupState) handle(ctx context.Context, b *Batch) (Durable, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.h.Handle(ctx, b)
+}
+
+func (g *groupState) isJoined() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.joined
+}
+
+func (g *groupState) failure() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err
+}
