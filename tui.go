@@ -36,6 +36,10 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 			common.DemoLogins = append(common.DemoLogins, u+" / "+cli.DemoPassword(u))
 		}
 	}
+	if n, ok := app.Notifier.(*notifier); ok {
+		common.Notifications = uiNotifications{svc: n.service}
+		defer n.background(ctx, os.Getenv)() // stopped before the back-ends close
+	}
 	p := tea.NewProgram(ui.New(common), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal application: %w", err)

@@ -42,6 +42,7 @@ type App struct {
 	Auth     *domain.AuthService
 	Feed     domain.ChangeFeed
 	Log      *slog.Logger
+	Notifier Notifier // nil: notifications not available
 	Close    func() error
 }
 
@@ -130,6 +131,7 @@ func newRoot(env Env) *cobra.Command {
 	root.Flags().BoolVar(&cfg.Demo, "demo", false, "fill an empty store with demo data first")
 	root.AddCommand(studentsCmd(env, cfg), gradesCmd(env, cfg), usersCmd(env, cfg), statsCmd(env, cfg), seedCmd(env, cfg))
 	root.AddCommand(filesCmds(env, cfg)...)
+	root.AddCommand(notifyCmd(env, cfg))
 	return root
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -19,17 +20,18 @@ const (
 	tabStats
 	tabUsers
 	tabMyGrades
+	tabNotifications
 )
 
 func (t tab) title(tr *Translator) string {
-	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades"}[t])
+	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications"}[t])
 }
 
 // tabsFor lists the top-level screens of a role, in tab order.
 func tabsFor(r domain.Role) []tab {
 	switch r {
 	case domain.RoleAdmin:
-		return []tab{tabStudents, tabStats, tabUsers}
+		return []tab{tabStudents, tabStats, tabUsers, tabNotifications}
 	case domain.RoleTeacher:
 		return []tab{tabStudents, tabStats}
 	case domain.RoleStudent:
@@ -171,6 +173,9 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	m.login = msg.login
 	m.c.Actor = msg.login.Actor
 	m.tabs = tabsFor(msg.login.Actor.Role)
+	if m.c.Notifications == nil {
+		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabNotifications })
+	}
 	m.active, m.stack = 0, nil
 	text := m.c.T.T("login.welcome", msg.login.User.Username)
 	if msg.resumed {
@@ -192,6 +197,8 @@ func (m *Model) newTab(t tab) screen {
 		return newUsers(m.c)
 	case tabMyGrades:
 		return newMyGrades(m.c)
+	case tabNotifications:
+		return newNotifications(m.c)
 	}
 	return newStudents(m.c)
 }

@@ -40,6 +40,16 @@ type Auth interface {
 	RevokeSessions(ctx context.Context, a domain.Actor, username string) (int, error)
 }
 
+// Notifications is what the screens ask of the notifier: the admins' log
+// and a student's own messages. Statuses are "pending", "sent", "failed"
+// and "skipped" ("" for any).
+type Notifications interface {
+	Log(ctx context.Context, a domain.Actor, status string, limit int) ([]NotificationRow, error)
+	Counts(ctx context.Context, a domain.Actor) (map[string]int, error)
+	Retry(ctx context.Context, a domain.Actor, id string) error
+	Mine(ctx context.Context, a domain.Actor, limit int) ([]NotificationRow, error)
+}
+
 // Feed delivers changes made by anyone.
 type Feed interface {
 	Subscribe(ctx context.Context) (<-chan domain.Change, error)
@@ -69,6 +79,10 @@ type Common struct {
 	DemoLogins []string
 	Width      int
 	Height     int
+
+	// Notifications is nil when the notifier is not available: no log
+	// tab, nothing about messages on "Mes notes".
+	Notifications Notifications
 }
 
 // screen is one model of the application.

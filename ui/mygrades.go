@@ -31,6 +31,7 @@ type myGrades struct {
 	student  *domain.Student
 	standing domain.Standing
 	grades   []domain.Grade // newest first
+	notices  []NotificationRow
 	table    *table
 	err      string
 	seq      int
@@ -43,6 +44,7 @@ type myGradesLoadedMsg struct {
 	seq      int
 	student  *domain.Student
 	standing domain.Standing
+	notices  []NotificationRow
 	err      error
 }
 
@@ -70,7 +72,7 @@ func (m *myGrades) load() tea.Cmd {
 			return myGradesLoadedMsg{from: m, seq: seq, err: err}
 		}
 		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
-		return myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, err: err}
+		return myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, notices: loadMyNotices(c), err: err}
 	}
 }
 
@@ -84,7 +86,7 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 			m.err = ErrorText(m.c.T, msg.err)
 			return m, func() tea.Msg { return failed(msg.err) }
 		}
-		m.student, m.standing, m.err = msg.student, msg.standing, ""
+		m.student, m.standing, m.notices, m.err = msg.student, msg.standing, msg.notices, ""
 		m.grades = slices.Clone(msg.student.Grades)
 		slices.SortStableFunc(m.grades, func(a, b domain.Grade) int { return b.Date.Compare(a.Date) })
 		m.table.SetRows(len(m.grades))
@@ -134,7 +136,7 @@ func (m *myGrades) below() bool {
 // resize gives the table what the lines above leave: title, average, the
 // warning when shown, and the count of grades.
 func (m *myGrades) resize() {
-	head := 3
+	head := 3 + len(myNoticesLines(m.c, m.notices, m.width))
 	if m.below() {
 		head++
 	}
@@ -171,10 +173,10 @@ func (m *myGrades) View() string {
 	}
 	if len(m.grades) == 0 {
 		lines = append(lines, "", s.Muted.Render(t.T("mygrades.none")))
-		return strings.Join(lines, "\n")
+		return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 	}
 	lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))), m.table.View(s))
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 }
 
 func (m *myGrades) Capturing() bool          { return false }
