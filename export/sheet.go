@@ -15,6 +15,7 @@ type sheet struct {
 	lang     Lang
 	subjects []subjectCol
 	index    map[string]int // folded subject -> position in subjects
+	sums     [][2]float64   // scratch of means
 }
 
 // subjectCol is one subject column. Its header names the coefficient when
@@ -86,7 +87,9 @@ func (s *sheet) means(st *domain.Student, buf []*float64) []*float64 {
 	if len(st.Grades) == 0 {
 		return buf
 	}
-	sums := make([][2]float64, len(s.subjects))
+	s.sums = slices.Grow(s.sums[:0], len(s.subjects))[:len(s.subjects)]
+	sums := s.sums
+	clear(sums)
 	for _, g := range st.Grades {
 		i := s.index[domain.Fold(g.Subject)]
 		sums[i][0] += g.Value * g.Coefficient
