@@ -35,9 +35,6 @@ const (
 	Skipped Status = "skipped" // no address to send to
 )
 
-// Statuses lists every status, in display order.
-var Statuses = []Status{Pending, Sent, Failed, Skipped}
-
 // Audience is who a notification is for.
 type Audience string
 

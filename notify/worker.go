@@ -117,6 +117,16 @@ func NewWorker(d Deps) (*Worker, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if len(d.Config.Channels) == 0 {
+		// Records are created for the configured channels only: with none
+		// given, those this worker can send, never none at all (the
+		// events would be marked notified with nothing created).
+		for _, ch := range Channels {
+			if d.Senders[ch] != nil {
+				d.Config.Channels = append(d.Config.Channels, ch)
+			}
+		}
+	}
 	lang, school := d.Config.Lang, d.Config.School
 	if lang == "" {
 		lang = French
