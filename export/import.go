@@ -113,8 +113,12 @@ func ImportFile(ctx context.Context, w Writer, a domain.Actor, path string, opt 
 	if err != nil {
 		return nil, err
 	}
-	if opt.DryRun || p.result.Refused {
-		return p.Result(), nil
+	res := p.Result()
+	if res.Refused {
+		res.Added, res.Updated = 0, 0 // nothing was written
+	}
+	if opt.DryRun || res.Refused {
+		return res, nil
 	}
 	return p.Apply(ctx)
 }
@@ -201,12 +205,14 @@ func Check(ctx context.Context, w Writer, a domain.Actor, path string, opt Impor
 	return p, nil
 }
 
-// Result is the outcome the plan foresees (or reached, once applied).
+// OnProgress replaces the progress callback of the plan's options, for a
+// caller that applies the plan somewhere else than it checked it.
+func (p *Plan) OnProgress(f func(ImportProgress)) { p.opt.Progress = f }
+
+// Result is what the plan foresees: what the valid rows would do, the
+// rows refused and why, and whether the refused rows stop it (Refused).
 func (p *Plan) Result() *ImportResult {
 	r := p.result
-	if r.Refused {
-		r.Added, r.Updated = 0, 0
-	}
 	return &r
 }
 

@@ -44,7 +44,9 @@ func (p *Plan) Apply(ctx context.Context) (*ImportResult, error) {
 	}
 	p.done = true
 	if p.result.Refused {
-		return p.Result(), nil
+		res := p.Result()
+		res.Added, res.Updated = 0, 0
+		return res, nil
 	}
 	bulk, err := p.w.NewBulkCreator(ctx, p.a, importAction)
 	if err != nil {

@@ -178,8 +178,8 @@ func (pl *planner) check(ctx context.Context, line int, cells []string) (rp rowP
 		}
 		rp.item.Grades = append(rp.item.Grades, domain.GradeInput{Subject: c.subject, Value: v, Coefficient: c.coef})
 	}
-	if verr != nil {
-		return rp, true, nil
+	if id.Phone == "" {
+		return rp, true, nil // the phone itself was refused
 	}
 	rp.phone, rp.id = id.Phone, id
 	rp.item.Input.Phone = id.Phone
@@ -191,6 +191,10 @@ func (pl *planner) check(ctx context.Context, line int, cells []string) (rp rowP
 	holder := pl.existing[id.Phone]
 	switch {
 	case holder == nil:
+	case verr != nil:
+		if !pl.update {
+			bad(fieldPhone, "is already used by student "+holder.Number+" ("+holder.LastName+" "+holder.FirstName+")")
+		}
 	case !pl.update:
 		bad(fieldPhone, "is already used by student "+holder.Number+" ("+holder.LastName+" "+holder.FirstName+")")
 	default:

@@ -90,6 +90,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newDetail(m.c, msg.ref))
 	case openFormMsg:
 		return m, m.push(newForm(m.c, msg.student))
+	case openScreenMsg:
+		return m, m.push(msg.screen)
 	case backMsg:
 		return m, m.pop()
 	case statusMsg:

@@ -271,6 +271,8 @@ func (d *detail) browseKey(msg tea.KeyMsg) tea.Cmd {
 		return func() tea.Msg { return openFormMsg{student: st} }
 	case key.Matches(msg, k.DeleteStudent) && d.may(domain.OpDeleteStudent):
 		d.mode, d.err = detailDeleting, ""
+	case key.Matches(msg, k.Card) && d.st != nil:
+		return cardDialog(d.c, d.st)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ type detailKeys struct {
 	list                                     listKeys
 	Add, Edit, Remove, Back                  key.Binding
 	EditStudent, DeleteStudent               key.Binding
+	Card                                     key.Binding
 	Save, Field, Cancel, Confirm, ConfirmNot key.Binding
 }
 
@@ -27,6 +28,7 @@ func newDetailKeys(t *Translator) detailKeys {
 		Back:          key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp(esc, t.T("key.back"))),
 		EditStudent:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", t.T("detail.editstudent"))),
 		DeleteStudent: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", t.T("detail.deletestudent"))),
+		Card:          key.NewBinding(key.WithKeys("b"), key.WithHelp("b", t.T("report.card.key"))),
 		Save:          key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, t.T("detail.save"))),
 		Field:         key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", t.T("detail.field"))),
 		Cancel:        key.NewBinding(key.WithKeys("esc"), key.WithHelp(esc, t.T("key.cancel"))),
@@ -207,6 +209,9 @@ func (d *detail) ShortHelp() []key.Binding {
 	}
 	if d.may(domain.OpDeleteStudent) {
 		out = append(out, k.DeleteStudent)
+	}
+	if d.may(domain.OpReadStudent) {
+		out = append(out, k.Card)
 	}
 	return append(out, k.Back)
 }

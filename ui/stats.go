@@ -35,6 +35,7 @@ type statsKeys struct {
 	list                       listKeys
 	NextClass, PrevClass, Open key.Binding
 	Section                    key.Binding
+	Report                     key.Binding
 }
 
 func newStatsKeys(t *Translator) statsKeys {
@@ -44,6 +45,7 @@ func newStatsKeys(t *Translator) statsKeys {
 		PrevClass: key.NewBinding(key.WithKeys("["), key.WithHelp("[", t.T("stats.key.prev"))),
 		Section:   key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", t.T("stats.key.section"))),
 		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", t.T("stats.key.open"))),
+		Report:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", t.T("report.key"))),
 	}
 }
 
@@ -159,6 +161,8 @@ func (m *stats) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Section):
 		m.section = int(msg.Runes[0] - '0')
 		return nil
+	case key.Matches(msg, m.keys.Report):
+		return reportDialog(m.c, m.class)
 	case key.Matches(msg, m.keys.Open):
 		l, rows := m.activeList(), m.activeRefs()
 		if l == nil || l.Cursor() < 0 {
@@ -250,7 +254,7 @@ func (m *stats) ShortHelp() []key.Binding {
 
 func (m *stats) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.NextClass, m.keys.PrevClass, m.keys.Section, m.keys.Open},
+		{m.keys.NextClass, m.keys.PrevClass, m.keys.Section, m.keys.Open, m.keys.Report},
 		m.keys.list.bindings(),
 	}
 }

@@ -53,6 +53,7 @@ type studentsKeys struct {
 	list                                    listKeys
 	Filter, Clear, Sort, Reverse, Open      key.Binding
 	New, Edit, Delete, Reload, Confirm, Esc key.Binding
+	Export, Import                          key.Binding
 }
 
 // students is the roster table: the whole visible roster is loaded once,
@@ -106,12 +107,15 @@ func newStudents(c *Common) *students {
 		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", t.T("students.edit"))),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", t.T("students.delete"))),
 		Reload:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", t.T("students.reload"))),
+		Export:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", t.T("export.key"))),
+		Import:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.T("import.key"))),
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp(t.T("keyname.enter"), t.T("key.confirm"))),
 		Esc:     key.NewBinding(key.WithKeys("esc"), key.WithHelp(t.T("keyname.esc"), t.T("key.cancel"))),
 	}
 	s.keys.New.SetEnabled(s.canAdmin)
 	s.keys.Edit.SetEnabled(s.canAdmin)
 	s.keys.Delete.SetEnabled(s.canAdmin)
+	s.keys.Import.SetEnabled(s.canAdmin)
 	cols := make([]column, len(rosterColumns))
 	for i, rc := range rosterColumns {
 		cols[i] = column{title: t.T("col." + string(rc.key)), width: rc.width, grow: rc.grow, right: rc.right}
@@ -207,6 +211,10 @@ func (s *students) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Reverse):
 		s.sortAsc = !s.sortAsc
 		s.resort()
+	case key.Matches(msg, k.Export):
+		return exportDialog(s)
+	case key.Matches(msg, k.Import):
+		return importDialog(s.c)
 	case key.Matches(msg, k.Reload):
 		return s.load()
 	case key.Matches(msg, k.Open):
@@ -437,5 +445,5 @@ func (s *students) ShortHelp() []key.Binding {
 
 func (s *students) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{k.list.bindings(), {k.Filter, k.Clear, k.Sort, k.Reverse}, {k.Open, k.New, k.Edit, k.Delete, k.Reload}}
+	return [][]key.Binding{k.list.bindings(), {k.Filter, k.Clear, k.Sort, k.Reverse}, {k.Open, k.New, k.Edit, k.Delete, k.Reload, k.Export, k.Import}}
 }

@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"scolarite/domain"
+)
+
+// setPath replaces the dialog's file name with path.
+func (a *appDriver) setPath(path string) {
+	a.t.Helper()
+	a.press("ctrl+u") // textinput: delete before the cursor (at the end)
+	a.typeText(path)
+}
+
+// The export dialog writes what the table shows: here the filter "l1-info"
+// sorted by last name, as CSV (French: semicolons and a BOM) and as Excel.
+func TestExportDialog(t *testing.T) {
+	a := loggedIn(t, "admin")
+	a.press("/")
+	a.typeText("l1-info")
+	a.press("enter", "s") // leave the filter; sort by the next column (matricule → last name)
+	a.press("s")
+	a.press("x")
+	d, ok := a.m.screen.(*fileDialog)
+	if !ok {
+		t.Fatalf("x opened %s", screenName(a.m.screen))
+	}
+	view := a.flatView()
+	if !strings.Contains(view, "Exporter la liste") || !strings.Contains(view, "2 étudiant(s)") || !strings.Contains(view, "filtre « l1-info »") {
+		t.Fatalf("dialog:\n%s", a.m.View())
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l1.csv")
+	a.setPath(path)
+	a.press("enter")
+	if d.result == "" || !strings.Contains(a.flatView(), "2 étudiant(s) exporté(s) vers "+path) {
+		t.Fatalf("after enter:\n%s", a.m.View())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) != 3 || recs[1][1] != "Diop" || recs[2][1] != "Fall" {
+		t.Fatalf("CSV %v, %v", recs, err)
+	}
+	a.press("enter") // close
+	if _, ok := a.m.screen.(*students); !ok {
+		t.Fatalf("enter after the export left %s open", screenName(a.m.screen))
+	}
+
+	// Excel: tab to the next format; the name follows.
+	a.press("x", "tab")
+	if v := a.m.screen.(*fileDialog).path.Value(); !strings.HasSuffix(v, ".xlsx") {
+		t.Fatalf("path after tab: %q", v)
+	}
+	xlsx := filepath.Join(dir, "l1.xlsx")
+	a.setPath(xlsx)
+	a.press("enter")
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 3 || rows[0][1] != "Nom" {
+		t.Fatalf("workbook rows %v", rows)
+	}
+	a.press("esc")
+
+	// An existing file is replaced only after a second enter.
+	a.press("x")
+	a.setPath(path)
+	a.press("enter")
+	if !strings.Contains(a.flatView(), "existe déjà") {
+		t.Fatalf("no warning for an existing file:\n%s", a.m.View())
+	}
+	a.press("esc", "esc")
+	if _, ok := a.m.screen.(*students); !ok {
+		t.Fatalf("esc left %s open", screenName(a.m.screen))
+	}
+}
+
+// The report dialogs: the class or school report from the statistics, the
+// report card from a student's detail.
+func TestReportDialogs(t *testing.T) {
+	a := loggedIn(t, "admin")
+	dir := t.TempDir()
+	a.press("tab", "c") // statistics, first class
+	a.press("p")
+	d, ok := a.m.screen.(*fileDialog)
+	if !ok || len(d.choices) != 2 || !strings.Contains(a.flatView(), "Rapport de la classe L1-INFO") {
+		t.Fatalf("p opened %s:\n%s", screenName(a.m.screen), a.m.View())
+	}
+	class := filepath.Join(dir, "classe.pdf")
+	a.setPath(class)
+	a.press("enter")
+	a.press("enter")
+	a.press("p", "tab")
+	school := filepath.Join(dir, "ecole.pdf")
+	a.setPath(school)
+	a.press("enter", "enter")
+
+	a.press("shift+tab", "enter") // students, open the first
+	a.press("b")
+	if _, ok := a.m.screen.(*fileDialog); !ok {
+		t.Fatalf("b opened %s", screenName(a.m.screen))
+	}
+	card := filepath.Join(dir, "bulletin.pdf")
+	a.setPath(card)
+	a.press("enter")
+	for _, p := range []string{class, school, card} {
+		if data, err := os.ReadFile(p); err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+// The import screen: a check with the problems in French, nothing written
+// while a row is refused, then "s" to skip it and enter to import.
+func TestImportScreen(t *testing.T) {
+	a := loggedIn(t, "admin")
+	path := filepath.Join(t.TempDir(), "inscrits.csv")
+	content := "Nom;Prénom;Téléphone;Classe;Filière;Date de naissance;Maths\n" +
+		"Ba;Binta;76 123 45 67;L1-INFO;Informatique;03/03/2003;12,5\n" +
+		"Sy;;77 123 45 67;L1-INFO;Informatique;31/02/2003;25\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.press("i")
+	if _, ok := a.m.screen.(*importScreen); !ok {
+		t.Fatalf("i opened %s", screenName(a.m.screen))
+	}
+	a.typeText(path)
+	a.press("enter")
+	view := a.flatView()
+	for _, want := range []string{"2 ligne(s) : 1 à ajouter", "1 refusée(s)", "ligne 3, colonne Prénom : est obligatoire",
+		"ligne 3, colonne Téléphone : est déjà celui de l'étudiant", "ligne 3, colonne Date de naissance : n'est pas un jour qui existe (saisi : 31/02/2003)",
+		"ligne 3, colonne Maths : doit être entre 0 et 20", "Rien ne sera écrit"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("preview lacks %q:\n%s", want, a.m.View())
+		}
+	}
+	a.press("enter") // refused: nothing happens
+	if page, _ := a.env.svc.Roster(a.env.c.Ctx, a.env.c.Actor, domain.RosterQuery{}); page.Total != 4 {
+		t.Fatalf("a refused import wrote: %d students", page.Total)
+	}
+	a.press("s", "enter")
+	if !strings.Contains(a.flatView(), "Import terminé : 1 ajouté(s), 0 mis à jour, 0 inchangé(s), 1 refusé(s).") {
+		t.Fatalf("after import:\n%s", a.m.View())
+	}
+	a.press("enter")
+	if _, ok := a.m.screen.(*students); !ok || !strings.Contains(a.m.View(), "Binta") {
+		t.Fatalf("back on %s:\n%s", screenName(a.m.screen), a.m.View())
+	}
+}
+
+// A file that cannot be read says why, in French, and stays on the path.
+func TestImportScreenBadFile(t *testing.T) {
+	a := loggedIn(t, "admin")
+	path := filepath.Join(t.TempDir(), "vide.csv")
+	if err := os.WriteFile(path, []byte("foo;bar\n1;2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.press("i")
+	a.typeText(path)
+	a.press("enter")
+	if !strings.Contains(a.flatView(), "ligne 1 : aucune colonne attendue") {
+		t.Fatalf("bad header:\n%s", a.m.View())
+	}
+	a.press("esc")
+	if _, ok := a.m.screen.(*students); !ok {
+		t.Fatalf("esc left %s", screenName(a.m.screen))
+	}
+}
+
+// Teachers export their classes but cannot import.
+func TestTeacherCannotImport(t *testing.T) {
+	a := loggedIn(t, "m.sarr")
+	a.press("i")
+	if _, ok := a.m.screen.(*students); !ok {
+		t.Fatalf("i opened %s for a teacher", screenName(a.m.screen))
+	}
+	a.press("x")
+	if _, ok := a.m.screen.(*fileDialog); !ok || !strings.Contains(a.flatView(), "2 étudiant(s)") {
+		t.Fatalf("teacher's export:\n%s", a.m.View())
+	}
+}

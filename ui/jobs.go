@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// job is long work (an export, an import, a report) run off the UI loop:
+// a tea.Cmd starts it and hands back its first message; the work reports
+// progress through a channel that the screen reads one message at a time
+// (Bubble Tea's pattern for outside events), and ends with jobDoneMsg.
+type job struct {
+	cancel context.CancelFunc
+	ch     chan tea.Msg
+}
+
+type (
+	// jobProgressMsg is how far a job went: done of total (0: unknown).
+	jobProgressMsg struct {
+		job         *job
+		phase       string
+		done, total int64
+	}
+	// jobDoneMsg ends a job with its result or error.
+	jobDoneMsg struct {
+		job    *job
+		result any
+		err    error
+	}
+)
+
+// jobFunc does the work, telling progress how far it went.
+type jobFunc func(ctx context.Context, progress func(phase string, done, total int64)) (any, error)
+
+// startJob returns the job and the command that runs it.
+func startJob(parent context.Context, run jobFunc) (*job, tea.Cmd) {
+	ctx, cancel := context.WithCancel(parent)
+	j := &job{cancel: cancel, ch: make(chan tea.Msg, 1)}
+	return j, func() tea.Msg {
+		go func() {
+			defer cancel()
+			res, err := run(ctx, func(phase string, done, total int64) {
+				select { // progress is dropped, never waited for, when the screen lags
+				case j.ch <- jobProgressMsg{job: j, phase: phase, done: done, total: total}:
+				default:
+				}
+			})
+			j.ch <- jobDoneMsg{job: j, result: res, err: err}
+		}()
+		return <-j.ch
+	}
+}
+
+// next waits for the job's next message.
+func (j *job) next() tea.Cmd {
+	return func() tea.Msg { return <-j.ch }
+}
+
+// progressBar draws a bar of width cells for frac in [0, 1] and the
+// percentage after it. (bubbles/progress would need the harmonica module,
+// which this project does not require; the bar is static anyway.)
+func progressBar(s Styles, width int, frac float64) string {
+	frac = math.Max(0, math.Min(1, frac))
+	pct := strconv.Itoa(int(frac*100)) + " %"
+	w := max(4, width-len(pct)-1)
+	full := int(math.Round(frac * float64(w)))
+	bar := lipgloss.NewStyle().Foreground(colorPrimary).Render(strings.Repeat("█", full)) +
+		s.Muted.Render(strings.Repeat("░", w-full))
+	return bar + " " + pct
+}
+
+// fraction is done/total, or 0 when the total is unknown.
+func fraction(done, total int64) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return float64(done) / float64(total)
+}
