@@ -165,5 +165,6 @@ func (j *Job) deadLetter(r *kgo.Record, reason error) *kgo.Record {
 		kgo.RecordHeader{Key: HeaderPartition, Value: []byte(strconv.Itoa(int(r.Partition)))},
 		kgo.RecordHeader{Key: HeaderOffset, Value: []byte(strconv.FormatInt(r.Offset, 10))},
 	)
-	return &kgo.Record{Topic: j.dlq, Key: r.Key, Value: r.Value, Headers: headers, Timestamp: r.Timestamp}
+	// No Timestamp: franz-go would count the delivery timeout from it.
+	return &kgo.Record{Topic: j.dlq, Key: r.Key, Value: r.Value, Headers: headers}
 }

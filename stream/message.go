@@ -54,7 +54,9 @@ func (m Message) Record(topic, key string) (*kgo.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s event: %w", m.Type, err)
 	}
-	r := &kgo.Record{Topic: topic, Value: v, Timestamp: m.Time}
+	// No Timestamp: franz-go measures the delivery timeout from it, so an
+	// old event would time out at once. The event's time is in the value.
+	r := &kgo.Record{Topic: topic, Value: v}
 	if key != "" {
 		r.Key = []byte(key)
 	}

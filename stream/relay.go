@@ -41,7 +41,8 @@ type Relay struct {
 	// Interval is the pause when the outbox is empty (default 1 s), Batch
 	// the events read at once (default 500), LeaseTTL how long the lease
 	// lasts without renewal (default 30 s) and Timeout how long one batch
-	// may wait for acknowledgements (default 10 s, below LeaseTTL).
+	// may wait for acknowledgements (default DeliveryTimeout, the
+	// producer's own bound; below LeaseTTL).
 	Interval time.Duration
 	Batch    int
 	LeaseTTL time.Duration
@@ -171,6 +172,11 @@ func (r *Relay) Step(ctx context.Context) (int, error) {
 	return len(acked), nil
 }
 
+// DeliveryTimeout bounds how long a record may wait for its
+// acknowledgement (retries included) before it fails: franz-go keeps
+// retrying in-flight records even when ProduceSync's context ends.
+const DeliveryTimeout = 10 * time.Second
+
 // NewProducer is an idempotent producer (acks from all in-sync replicas,
 // no duplicates or reordering on retries) for cfg.
 func NewProducer(cfg Config, role string, extra ...kgo.Opt) (*kgo.Client, error) {
@@ -178,7 +184,7 @@ func NewProducer(cfg Config, role string, extra ...kgo.Opt) (*kgo.Client, error)
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()), kgo.RecordDeliveryTimeout(time.Minute),
+	opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()), kgo.RecordDeliveryTimeout(DeliveryTimeout),
 		kgo.ProducerLinger(5*time.Millisecond))
 	cl, err := kgo.NewClient(append(opts, extra...)...)
 	if err != nil {
