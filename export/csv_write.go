@@ -45,11 +45,8 @@ func WriteCSV(ctx context.Context, students []*domain.Student, w io.Writer, opt 
 	comma := opt.Separator == ';'
 	var means []*float64
 	for i, st := range students {
-		if i%progressStep == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			opt.progress(i, len(students))
+		if err := opt.step(ctx, students, i); err != nil {
+			return err
 		}
 		record = record[:0]
 		for _, v := range identity(st) {

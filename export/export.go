@@ -77,6 +77,10 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, is told how many of the total rows are written.
 	Progress func(done, total int)
+	// owned: the students slice is the export's own (Export loaded it),
+	// so rows already written are dropped from it and the garbage
+	// collector can take them back while the rest is written.
+	owned bool
 }
 
 func (o *Options) now() time.Time {
@@ -95,6 +99,23 @@ func (o *Options) progress(done, total int) {
 // progressStep is how many rows pass between two progress reports.
 const progressStep = 500
 
+// step runs before row i of a writer: every progressStep rows it checks
+// the context, reports progress and, when the slice is owned, drops the
+// rows written since the last step.
+func (o *Options) step(ctx context.Context, students []*domain.Student, i int) error {
+	if i%progressStep != 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	o.progress(i, len(students))
+	if o.owned {
+		clear(students[max(0, i-progressStep):i])
+	}
+	return nil
+}
+
 // Export writes the students the actor sees for q, in q's order, to w in
 // opt.Format, and returns how many were written.
 func Export(ctx context.Context, r Reader, a domain.Actor, q domain.RosterQuery, w io.Writer, opt Options) (int, error) {
@@ -111,11 +132,12 @@ func Export(ctx context.Context, r Reader, a domain.Actor, q domain.RosterQuery,
 	if err != nil {
 		return 0, err
 	}
-	opt.Query = q
+	opt.Query, opt.owned = q, true
+	n := len(students)
 	if err := Write(ctx, students, w, opt); err != nil {
 		return 0, err
 	}
-	return len(students), nil
+	return n, nil
 }
 
 // Write writes students already loaded, in their order.

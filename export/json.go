@@ -65,11 +65,8 @@ func WriteJSON(ctx context.Context, students []*domain.Student, w io.Writer, opt
 	}
 	_, _ = bw.WriteString("[\n  ")
 	for i, s := range students {
-		if i%progressStep == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			opt.progress(i, len(students))
+		if err := opt.step(ctx, students, i); err != nil {
+			return err
 		}
 		b, err := json.MarshalIndent(ToJSON(s), "  ", "  ")
 		if err != nil {

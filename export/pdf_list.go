@@ -22,11 +22,8 @@ func WritePDF(ctx context.Context, students []*domain.Student, w io.Writer, opt 
 		{l.t("col.major"), 36, "L"}, {l.t("col.grades"), 12, "R"}, {l.t("col.average"), 17, "R"},
 	})
 	for i, s := range students {
-		if i%progressStep == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			opt.progress(i, len(students))
+		if err := opt.step(ctx, students, i); err != nil {
+			return err
 		}
 		style := rowNormal
 		if s.Average != nil && *s.Average < domain.PassMark {

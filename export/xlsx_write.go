@@ -64,11 +64,8 @@ func WriteXLSX(ctx context.Context, students []*domain.Student, w io.Writer, opt
 	// plain value costs less to box than an excelize.Cell (100,000 rows).
 	var means []*float64
 	for i, s := range students {
-		if i%progressStep == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			opt.progress(i, len(students))
+		if err := opt.step(ctx, students, i); err != nil {
+			return err
 		}
 		row = row[:0]
 		for j, v := range identity(s) {
