@@ -91,8 +91,13 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 	}()
 	pause := r.Interval
-	for {
-		n, err := r.Step(ctx)
+	for ctx.Err() == nil {
+		// A stop lets the batch in hand finish (published and marked):
+		// stopping mid-batch would leave acknowledged events unmarked
+		// and the next relay would publish them again.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.LeaseTTL*3/4)
+		n, err := r.Step(sctx)
+		cancel()
 		switch {
 		case ctx.Err() != nil:
 			return nil
@@ -114,6 +119,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			pause = r.Interval
 		}
 	}
+	return nil
 }
 
 // ErrNotLeader is Step's answer when another process holds the lease.
