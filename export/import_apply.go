@@ -61,7 +61,7 @@ func (p *Plan) Apply(ctx context.Context) (*ImportResult, error) {
 	}
 	if err != nil {
 		if uerr := ap.undo(ctx); uerr != nil {
-			return nil, fmt.Errorf("import failed: %w; undoing it failed too, some rows stay written: %v", err, uerr)
+			return nil, fmt.Errorf("import failed: %w; undoing it failed too, some rows stay written: %w", err, uerr)
 		}
 		return nil, fmt.Errorf("import failed, nothing was kept: %w", err)
 	}

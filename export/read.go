@@ -33,6 +33,12 @@ func fileError(format string, args ...any) error {
 	return &domain.Error{Code: domain.EINVALID, Message: fmt.Sprintf(format, args...)}
 }
 
+// fileErrorFrom is fileError keeping the library's error as the cause (for
+// the log; people read the message).
+func fileErrorFrom(cause error, format string, args ...any) error {
+	return &domain.Error{Code: domain.EINVALID, Message: fmt.Sprintf(format, args...), Err: cause}
+}
+
 // openRows opens path as CSV or Excel, by its content first (a .csv that
 // is really a workbook is read as one) and its extension second.
 func openRows(path, sheet string) (rowReader, error) {

@@ -79,7 +79,7 @@ func (c *csvRows) Next() ([]string, int, error) {
 		case errors.As(err, &le):
 			return nil, 0, fileError("line %d is longer than %d KB: this is not a list of students", le.line, maxLine>>10)
 		case errors.As(err, &pe):
-			return nil, 0, fileError("line %d: %v", pe.Line, pe.Err)
+			return nil, 0, fileErrorFrom(err, "line %d: %v", pe.Line, pe.Err)
 		}
 		return nil, 0, fmt.Errorf("read CSV: %w", err)
 	}

@@ -48,7 +48,7 @@ func xlsxOpenError(name string, err error) error {
 	if strings.Contains(err.Error(), "unzip size") {
 		return fileError("%s unpacks to more than %d MB: refused", name, maxUnzip>>20)
 	}
-	return fileError("%s is not a readable Excel workbook (%v)", name, err)
+	return fileErrorFrom(err, "%s is not a readable Excel workbook (%v)", name, err)
 }
 
 func newXLSXRows(f *excelize.File, sheet string) (*xlsxRows, error) {
@@ -66,7 +66,7 @@ func newXLSXRows(f *excelize.File, sheet string) (*xlsxRows, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		_ = f.Close()
-		return nil, fileError("sheet %q cannot be read (%v)", sheet, err)
+		return nil, fileErrorFrom(err, "sheet %q cannot be read (%v)", sheet, err)
 	}
 	x := &xlsxRows{f: f, rows: rows}
 	if dim, err := f.GetSheetDimension(sheet); err == nil {
@@ -85,14 +85,14 @@ func (x *xlsxRows) Next() ([]string, int, error) {
 			if errors.Is(err, excelize.ErrMaxRows) {
 				return nil, 0, fileError("the sheet has more rows than Excel allows")
 			}
-			return nil, 0, fileError("row %d cannot be read (%v)", x.line+1, err)
+			return nil, 0, fileErrorFrom(err, "row %d cannot be read (%v)", x.line+1, err)
 		}
 		return nil, 0, io.EOF
 	}
 	x.line++
 	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, 0, fileError("row %d cannot be read (%v)", x.line, err)
+		return nil, 0, fileErrorFrom(err, "row %d cannot be read (%v)", x.line, err)
 	}
 	return cells, x.line, nil
 }

@@ -145,7 +145,11 @@ func (m *importScreen) finished(msg jobDoneMsg) tea.Cmd {
 		case errors.Is(msg.err, context.Canceled):
 			m.err = t.T("import.cancelled")
 		case m.stage == importApplying:
-			m.err = t.T("import.failed", importErrorText(t, errors.Unwrap(msg.err)))
+			cause := errors.Unwrap(msg.err) // past "import failed, nothing was kept"
+			if cause == nil {
+				cause = msg.err
+			}
+			m.err = t.T("import.failed", importErrorText(t, cause))
 		default:
 			m.err = importErrorText(t, msg.err)
 		}
