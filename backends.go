@@ -85,7 +85,8 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
 		Audit: st.Audit(), Phones: phones, Log: logger,
 	})
-	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg), Close: closeAll}, nil
+	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
+		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll}, nil
 }
 
 // openLog sends logs to a file: the terminal belongs to the screen.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"scolarite/analytics"
 	"scolarite/cli"
 	"scolarite/ui"
 )
@@ -30,6 +31,7 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		Log:      app.Log,
 		Styles:   ui.NewStyles(),
 		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
+		Ages:     analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
 	}
 	if cfg.Demo {
 		for _, u := range cli.DemoLogins {
@@ -40,6 +42,7 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		common.Notifications = uiNotifications{svc: n.service}
 		defer n.background(ctx, os.Getenv)() // stopped before the back-ends close
 	}
+	defer backgroundRelay(ctx, app, os.Getenv)() // stopped before the back-ends close
 	p := tea.NewProgram(ui.New(common), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal application: %w", err)

@@ -47,6 +47,7 @@ SELECT b.topic, b."partition", r.value->>0 AS "offset", r.value->>1 AS key, r.va
 	r.value->>4 AS first_name, r.value->>5 AS last_name, r.value->>6 AS age,
 	r.value->>7 AS major, r.value->>8 AS class
 FROM record_batches b, json_each(b.records) r;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS partitions (
 	topic TEXT NOT NULL, "partition" INTEGER NOT NULL, next_offset INTEGER NOT NULL,
 	read INTEGER NOT NULL, rejected INTEGER NOT NULL,
@@ -93,6 +94,25 @@ func OpenDB(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
 	return &DB{db: db}, nil
+}
+
+// ClaimCluster records the cluster whose offsets the database holds, and
+// refuses another one: offsets of two clusters must not mix.
+func (d *DB) ClaimCluster(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, err := d.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta VALUES ('cluster_id', ?)`, id); err != nil {
+		return fmt.Errorf("record the cluster: %w", err)
+	}
+	var held string
+	if err := d.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'cluster_id'`).Scan(&held); err != nil {
+		return fmt.Errorf("read the cluster: %w", err)
+	}
+	if held != id {
+		return domain.Errorf(domain.ECONFLICT, "this analytics database holds the progress of Kafka cluster %q, not of %q: give another file with --db", held, id)
+	}
+	return nil
 }
 
 // Close closes the database.

@@ -97,3 +97,30 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// LiveStudents returns, for each matricule the topic's stored records
+// describe as existing (their latest event is not a deletion), that
+// latest record: the embedded demo publishes a deletion for those no
+// longer in the store.
+func (d *DB) LiveStudents(ctx context.Context, topic string) (map[string]Record, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT r.value->>1, r.value->>2, r.value->>4, r.value->>5, r.value->>6, r.value->>7, r.value->>8
+		FROM record_batches b, json_each(b.records) r
+		WHERE b.topic = ? AND r.value->>1 IS NOT NULL ORDER BY b."partition", b.first_offset, r.key`, topic)
+	if err != nil {
+		return nil, fmt.Errorf("read the students of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	live := map[string]Record{}
+	for rows.Next() {
+		var r Record
+		if err := rows.Scan(&r.Key, &r.Type, &r.FirstName, &r.LastName, &r.Age, &r.Major, &r.Class); err != nil {
+			return nil, fmt.Errorf("read the students of %s: %w", topic, err)
+		}
+		if r.Deleted() {
+			delete(live, r.Key)
+		} else {
+			live[r.Key] = r
+		}
+	}
+	return live, rows.Err()
+}

@@ -58,6 +58,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer db.Close()
+	cluster, err := o.Kafka.ClusterID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.ClaimCluster(ctx, cluster); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	res := &Result{}
 	finish := func(ctx context.Context) error {

@@ -43,7 +43,10 @@ type App struct {
 	Feed     domain.ChangeFeed
 	Log      *slog.Logger
 	Notifier Notifier // nil: notifications not available
-	Close    func() error
+	// Outbox and Leases feed the Kafka relay (nil: not available).
+	Outbox domain.Outbox
+	Leases domain.Leases
+	Close  func() error
 }
 
 // Opener starts or reaches the back-ends for cfg.
@@ -132,6 +135,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(studentsCmd(env, cfg), gradesCmd(env, cfg), usersCmd(env, cfg), statsCmd(env, cfg), seedCmd(env, cfg))
 	root.AddCommand(filesCmds(env, cfg)...)
 	root.AddCommand(notifyCmd(env, cfg))
+	root.AddCommand(publishCmd(env, cfg), analyticsCmd(env, cfg), relayCmd(env, cfg))
 	return root
 }
 

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
@@ -266,4 +267,23 @@ func (c Config) Ping(ctx context.Context) error {
 		return fmt.Errorf("kafka: reach %s: %w", strings.Join(c.Brokers, ","), err)
 	}
 	return nil
+}
+
+// ClusterID asks the cluster for its identity: the analytics database
+// records it so that offsets of two clusters never mix.
+func (c Config) ClusterID(ctx context.Context) (string, error) {
+	opts, err := c.ClientOpts("admin")
+	if err != nil {
+		return "", err
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return "", fmt.Errorf("kafka: %w", err)
+	}
+	defer cl.Close()
+	md, err := kadm.NewClient(cl).BrokerMetadata(ctx)
+	if err != nil {
+		return "", fmt.Errorf("kafka: reach %s: %w", strings.Join(c.Brokers, ","), err)
+	}
+	return md.Cluster, nil
 }

@@ -67,3 +67,10 @@ func (m Message) Record(topic, key string) (*kgo.Record, error) {
 func EventRecord(topic string, e *domain.Event) (*kgo.Record, error) {
 	return FromEvent(e).Record(topic, e.Student.Number)
 }
+
+// StudentMessage is a student as a student.created message at time now
+// (the embedded demo publishes the store's students so).
+func StudentMessage(s *domain.Student, now time.Time) Message {
+	return Message{Type: domain.EventStudentCreated, Time: now.UTC(), FirstName: s.FirstName, LastName: s.LastName,
+		Age: s.Age(domain.DateOf(now.UTC())), Major: s.Major, Class: s.Class}
+}

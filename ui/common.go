@@ -83,6 +83,9 @@ type Common struct {
 	// Notifications is nil when the notifier is not available: no log
 	// tab, nothing about messages on "Mes notes".
 	Notifications Notifications
+	// Ages reads the analytics job's latest per-major age table (nil:
+	// no "Âges" section on the statistics screen).
+	Ages domain.AgeReports
 }
 
 // screen is one model of the application.

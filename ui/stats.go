@@ -36,10 +36,13 @@ type statsKeys struct {
 	NextClass, PrevClass, Open key.Binding
 	Section                    key.Binding
 	Report                     key.Binding
+	Ages                       key.Binding // 5: the analytics job's table (stats_ages.go)
 }
 
-func newStatsKeys(t *Translator) statsKeys {
+func newStatsKeys(c *Common) statsKeys {
+	t := c.T
 	return statsKeys{
+		Ages:      newAgesKey(c),
 		list:      newListKeys(t),
 		NextClass: key.NewBinding(key.WithKeys("c", "]"), key.WithHelp("c/]", t.T("stats.key.class"))),
 		PrevClass: key.NewBinding(key.WithKeys("["), key.WithHelp("[", t.T("stats.key.prev"))),
@@ -59,7 +62,8 @@ type stats struct {
 	st      *domain.Stats
 	classes []string // the classes of the last unscoped load, for `c`
 	class   string   // "" = all
-	section int      // 1 classes, 2 distribution, 3 top, 4 below
+	section int      // 1 classes, 2 distribution, 3 top, 4 below, 5 ages
+	ages    agesSection
 	top     *table
 	below   *table
 	loading bool
@@ -77,7 +81,7 @@ type statsLoadedMsg struct {
 }
 
 func newStats(c *Common) screen {
-	m := &stats{c: c, keys: newStatsKeys(c.T), section: 1}
+	m := &stats{c: c, keys: newStatsKeys(c), section: 1}
 	t := c.T
 	m.top = newTable([]column{
 		{title: t.T("col.rank"), width: 4, right: true},
@@ -110,6 +114,9 @@ func (m *stats) load() tea.Cmd {
 
 func (m *stats) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case agesLoadedMsg:
+		m.agesLoaded(msg)
+		return m, nil
 	case statsLoadedMsg:
 		if msg.from != m || msg.seq != m.seq {
 			return m, nil
@@ -161,6 +168,8 @@ func (m *stats) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Section):
 		m.section = int(msg.Runes[0] - '0')
 		return nil
+	case key.Matches(msg, m.keys.Ages):
+		return m.showAges()
 	case key.Matches(msg, m.keys.Report):
 		return reportDialog(m.c, m.class)
 	case key.Matches(msg, m.keys.Open):
@@ -200,6 +209,8 @@ func (m *stats) cycle(delta int) tea.Cmd {
 // list of the section shown, if it is one.
 func (m *stats) activeList() *table {
 	switch {
+	case m.section == 5:
+		return nil
 	case m.section == 4:
 		return m.below
 	case m.section == 3 || m.wide():
@@ -254,7 +265,7 @@ func (m *stats) ShortHelp() []key.Binding {
 
 func (m *stats) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.NextClass, m.keys.PrevClass, m.keys.Section, m.keys.Open, m.keys.Report},
+		{m.keys.NextClass, m.keys.PrevClass, m.keys.Section, m.keys.Ages, m.keys.Open, m.keys.Report},
 		m.keys.list.bindings(),
 	}
 }

@@ -62,6 +62,9 @@ func (m *stats) View() string {
 		return s.Muted.Render(m.c.T.T("loading"))
 	}
 	head := m.summary()
+	if m.section == 5 {
+		return head + "\n" + m.sectionBar() + "\n" + m.agesView(m.width)
+	}
 	if m.wide() {
 		left := (m.width - 2) / 2
 		right := m.width - left - 2
@@ -111,6 +114,9 @@ func (m *stats) summary() string {
 func (m *stats) sectionBar() string {
 	s := m.c.Styles
 	names := []string{"stats.sec.classes", "stats.sec.dist", "stats.sec.top", "stats.sec.below"}
+	if m.c.Ages != nil {
+		names = append(names, "ages.sec")
+	}
 	parts := make([]string, len(names))
 	for i, n := range names {
 		style := s.Tab
