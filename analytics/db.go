@@ -75,7 +75,8 @@ const keptReports = 50
 // DB is analytics.db. Several processes may share it (SQLite locks; each
 // consumer writes only the rows of the partitions it owns).
 type DB struct {
-	db *sql.DB
+	db  *sql.DB
+	buf []byte // saveBatch's encoding buffer
 }
 
 // OpenDB opens or creates the database at path.
@@ -119,8 +120,8 @@ func (d *DB) ClaimCluster(ctx context.Context, id string) error {
 func (d *DB) Close() error { return d.db.Close() }
 
 // loadPartition reads a partition's progress, partial and students.
-func (d *DB) loadPartition(ctx context.Context, topic string, part int32, intern func(string) string) (*partitionState, error) {
-	s := newPartitionState()
+func (d *DB) loadPartition(ctx context.Context, topic string, part int32, m *majors) (*partitionState, error) {
+	s := newPartitionState(m)
 	p := s.partial
 	err := d.db.QueryRowContext(ctx, `SELECT next_offset, read, rejected, events, old_json, old_csv
 		FROM partitions WHERE topic = ? AND "partition" = ?`, topic, part).
@@ -149,7 +150,7 @@ func (d *DB) loadPartition(ctx context.Context, topic string, part int32, intern
 		if major == "" {
 			p.Messages[age] = n
 		} else {
-			p.major(intern(major))[age] = n
+			p.major(m.names[m.id(major)])[age] = n
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -168,7 +169,7 @@ func (d *DB) loadPartition(ctx context.Context, topic string, part int32, intern
 		if err := rows.Scan(&key, &typ, &major, &age); err != nil {
 			return nil, fmt.Errorf("read students of %s[%d]: %w", topic, part, err)
 		}
-		s.replay(key, typ, major, age, intern)
+		s.replay(key, typ, major, age)
 	}
 	return s, rows.Err()
 }
@@ -181,7 +182,7 @@ func (d *DB) saveBatch(ctx context.Context, topic string, recs []stored, snaps [
 		return fmt.Errorf("store batch: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	if err := insertBatches(ctx, tx, topic, recs); err != nil {
+	if err := insertBatches(ctx, tx, topic, recs, &d.buf); err != nil {
 		return err
 	}
 	for _, s := range snaps {

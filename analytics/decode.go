@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"scolarite/domain"
 )
@@ -80,7 +81,32 @@ var wireFields = []struct {
 }
 
 func (w *wire) set(key, val []byte) {
-	for _, f := range wireFields {
+	if len(key) >= 2 && bytes.IndexByte(key, '\\') < 0 {
+		switch string(key[1 : len(key)-1]) { // exact names first: no allocation
+		case "type":
+			w.typ = val
+			return
+		case "time":
+			w.time = val
+			return
+		case "first_name":
+			w.first = val
+			return
+		case "last_name":
+			w.last = val
+			return
+		case "age":
+			w.age = val
+			return
+		case "major":
+			w.major = val
+			return
+		case "class":
+			w.class = val
+			return
+		}
+	}
+	for _, f := range wireFields { // as encoding/json: case folded, escapes
 		if keyIs(key, f.name) {
 			*f.get(w) = val
 			return
@@ -88,16 +114,48 @@ func (w *wire) set(key, val []byte) {
 	}
 }
 
+// Decoder decodes messages, sharing the strings that repeat (event types,
+// majors, classes) between the records it returns. Not safe for
+// concurrent use; the zero value works.
+type Decoder struct {
+	shared map[string]string
+}
+
+// maxShared bounds the strings a Decoder keeps (a stream of random majors
+// must not grow it without end).
+const maxShared = 1024
+
+// share returns raw as a string, the same one each time it repeats.
+func (d *Decoder) share(raw []byte) string {
+	if s, ok := d.shared[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	if d.shared == nil {
+		d.shared = map[string]string{}
+	}
+	if len(d.shared) < maxShared {
+		d.shared[s] = s
+	}
+	return s
+}
+
+// Decode reads one message with a fresh Decoder.
+func Decode(key, value []byte, ts time.Time) (Record, error) {
+	var d Decoder
+	return d.Decode(key, value, ts)
+}
+
 // Decode reads one message. key is the record's key and ts its timestamp
 // (the time of the old formats). The error is the reason for the
 // dead-letter topic.
-func Decode(key, value []byte, ts time.Time) (Record, error) {
+func (d *Decoder) Decode(key, value []byte, ts time.Time) (Record, error) {
 	v := bytes.TrimSpace(value)
 	if len(v) == 0 {
 		return Record{}, errors.New("empty message")
 	}
 	if v[0] == '{' {
-		return decodeJSON(key, v, ts)
+		return d.decodeJSON(key, v, ts)
 	}
 	if v[0] == '[' {
 		return Record{}, errors.New("a JSON array: one student per message is expected")
@@ -105,7 +163,7 @@ func Decode(key, value []byte, ts time.Time) (Record, error) {
 	return decodeCSV(v, ts)
 }
 
-func decodeJSON(key, v []byte, ts time.Time) (Record, error) {
+func (d *Decoder) decodeJSON(key, v []byte, ts time.Time) (Record, error) {
 	var w wire
 	if err := scanObject(v, w.set); err != nil {
 		return Record{}, err
@@ -113,6 +171,10 @@ func decodeJSON(key, v []byte, ts time.Time) (Record, error) {
 	var fields [5]string // type, first, last, major, class
 	for i, raw := range [][]byte{w.typ, w.first, w.last, w.major, w.class} {
 		if raw == nil {
+			continue
+		}
+		if i != 1 && i != 2 && len(raw) >= 2 && raw[0] == '"' && plainString(raw[1:len(raw)-1]) {
+			fields[i] = d.share(raw[1 : len(raw)-1])
 			continue
 		}
 		s, _, err := jsonString(raw)
@@ -145,6 +207,19 @@ func decodeJSON(key, v []byte, ts time.Time) (Record, error) {
 }
 
 func jsonAge(raw []byte) (int, error) {
+	if n := len(raw); n > 0 && n <= 3 && raw[0] >= '1' && raw[0] <= '9' {
+		age := 0
+		for _, c := range raw {
+			if c < '0' || c > '9' {
+				age = -1
+				break
+			}
+			age = age*10 + int(c-'0')
+		}
+		if age >= MinValidAge && age <= MaxValidAge {
+			return age, nil
+		}
+	}
 	s := strings.TrimSpace(string(raw))
 	if s == "" || s == "null" {
 		return 0, errors.New("age: missing")
@@ -198,8 +273,8 @@ func decodeCSV(v []byte, ts time.Time) (Record, error) {
 
 // fill sets the transformed names and checks what is required.
 func (r Record) fill(first, last, major, class string) (Record, error) {
-	r.FirstName = strings.ToUpper(clean(first))
-	r.LastName = strings.ToUpper(clean(last))
+	r.FirstName = upper(clean(first))
+	r.LastName = upper(clean(last))
 	r.Major, r.Class = clean(major), clean(class)
 	var missing []string
 	for _, f := range []struct{ name, v string }{{"first_name", r.FirstName}, {"last_name", r.LastName}, {"major", r.Major}} {
@@ -211,6 +286,31 @@ func (r Record) fill(first, last, major, class string) (Record, error) {
 		return Record{}, fmt.Errorf("missing %s", strings.Join(missing, ", "))
 	}
 	return r, nil
+}
+
+// plainString reports a JSON string's content that needs no decoding:
+// no escape, valid UTF-8.
+func plainString(b []byte) bool {
+	return bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
+}
+
+// upper is strings.ToUpper with one allocation for ASCII text.
+func upper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToUpper(s)
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // clean trims and collapses inner runs of white space.

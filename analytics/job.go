@@ -27,12 +27,11 @@ const (
 // partials in one SQLite transaction (after which stream.Consume commits
 // the offsets).
 type Job struct {
-	db     *DB
-	topic  string
-	dlq    string
-	log    *slog.Logger
-	parts  map[int32]*partitionState
-	majors map[string]string // interned major names
+	db    *DB
+	topic string
+	dlq   string
+	log   *slog.Logger
+	parts map[int32]*partitionState
 }
 
 var _ stream.Handler = (*Job)(nil)
@@ -47,15 +46,7 @@ func NewJob(db *DB, cfg stream.Config, log *slog.Logger) *Job {
 		topic = stream.DefaultTopic
 	}
 	return &Job{db: db, topic: topic, dlq: topic + ".dlq", log: log,
-		parts: map[int32]*partitionState{}, majors: map[string]string{}}
-}
-
-func (j *Job) intern(s string) string {
-	if v, ok := j.majors[s]; ok {
-		return v
-	}
-	j.majors[s] = s
-	return s
+		parts: map[int32]*partitionState{}}
 }
 
 // Assigned loads the partitions' state from the database.
@@ -64,7 +55,7 @@ func (j *Job) Assigned(ctx context.Context, topic string, parts []int32) error {
 		if _, ok := j.parts[p]; ok || topic != j.topic {
 			continue
 		}
-		s, err := j.db.loadPartition(ctx, topic, p, j.intern)
+		s, err := j.db.loadPartition(ctx, topic, p, newMajors())
 		if err != nil {
 			return err
 		}
@@ -84,43 +75,46 @@ func (j *Job) Revoked(topic string, parts []int32) {
 	}
 }
 
-// Handle decodes and counts a batch, and returns the function that sends
-// its dead letters and stores it.
+// Handle decodes and counts a batch, each partition on its own
+// processor (partitions share nothing), and returns the function that
+// sends its dead letters and stores it.
 func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, error) {
-	keep := make([]stored, 0, len(b.Records))
-	var dead []*kgo.Record
-	touched := map[int32]*partitionState{}
-	decoded := decodeAll(b.Records)
-	for i, r := range b.Records {
-		if r.Topic != j.topic {
-			continue
-		}
-		s := j.parts[r.Partition]
-		if s == nil { // not announced by the group (cannot happen): load it now
-			if err := j.Assigned(ctx, r.Topic, []int32{r.Partition}); err != nil {
+	groups := byPartition(b.Records, j.topic)
+	for _, g := range groups {
+		if j.parts[g.partition] == nil { // not announced by the group (cannot happen): load it now
+			if err := j.Assigned(ctx, j.topic, []int32{g.partition}); err != nil {
 				return nil, err
 			}
-			s = j.parts[r.Partition]
 		}
-		if r.Offset < s.next {
-			continue // stored before a restart whose commit did not happen
-		}
-		rec, err := decoded[i].rec, decoded[i].err
-		if err != nil {
-			dead = append(dead, j.deadLetter(r, err))
-			s.apply(r, nil, true, j.intern)
-		} else {
-			s.apply(r, &rec, false, j.intern)
-			keep = append(keep, stored{partition: r.Partition, offset: r.Offset, rec: rec})
-		}
-		touched[r.Partition] = s
+		g.state = j.parts[g.partition]
 	}
-	if len(touched) == 0 {
+	var wg sync.WaitGroup
+	work := make(chan *partBatch)
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
+		wg.Go(func() {
+			for g := range work {
+				j.handlePartition(g)
+			}
+		})
+	}
+	for _, g := range groups {
+		work <- g
+	}
+	close(work)
+	wg.Wait()
+
+	var keep []stored
+	var dead []*kgo.Record
+	var snaps []snapshot
+	for _, g := range groups {
+		keep = append(keep, g.keep...)
+		dead = append(dead, g.dead...)
+		if g.touched {
+			snaps = append(snaps, g.snap)
+		}
+	}
+	if len(snaps) == 0 {
 		return nil, nil
-	}
-	snaps := make([]snapshot, 0, len(touched))
-	for part, s := range touched {
-		snaps = append(snaps, s.take(part))
 	}
 	return func(ctx context.Context) error {
 		if len(dead) > 0 {
@@ -132,29 +126,57 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 	}, nil
 }
 
-type decoded struct {
-	rec Record
-	err error
+// partBatch is the records of one partition in a batch, and what
+// handling them gave.
+type partBatch struct {
+	partition int32
+	records   []*kgo.Record
+	state     *partitionState
+	keep      []stored
+	dead      []*kgo.Record
+	snap      snapshot
+	touched   bool
 }
 
-// decodeAll decodes a batch on every processor: decoding is most of the
-// job's own time, and messages are independent.
-func decodeAll(recs []*kgo.Record) []decoded {
-	out := make([]decoded, len(recs))
-	workers := min(runtime.GOMAXPROCS(0), len(recs)/500+1)
-	size := (len(recs) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(recs); lo += size {
-		hi := min(lo+size, len(recs))
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				r := recs[i]
-				out[i].rec, out[i].err = Decode(r.Key, r.Value, r.Timestamp)
-			}
-		})
+// byPartition groups records of topic by partition, in offset order.
+func byPartition(recs []*kgo.Record, topic string) []*partBatch {
+	var out []*partBatch
+	index := map[int32]*partBatch{}
+	for _, r := range recs {
+		if r.Topic != topic {
+			continue
+		}
+		g := index[r.Partition]
+		if g == nil {
+			g = &partBatch{partition: r.Partition}
+			index[r.Partition] = g
+			out = append(out, g)
+		}
+		g.records = append(g.records, r)
 	}
-	wg.Wait()
 	return out
+}
+
+func (j *Job) handlePartition(g *partBatch) {
+	s := g.state
+	g.keep = make([]stored, 0, len(g.records))
+	for _, r := range g.records {
+		if r.Offset < s.next {
+			continue // stored before a restart whose commit did not happen
+		}
+		rec, err := s.decoder.Decode(r.Key, r.Value, r.Timestamp)
+		if err != nil {
+			g.dead = append(g.dead, j.deadLetter(r, err))
+			s.apply(r, nil, true)
+		} else {
+			s.apply(r, &rec, false)
+			g.keep = append(g.keep, stored{partition: r.Partition, offset: r.Offset, rec: rec})
+		}
+		g.touched = true
+	}
+	if g.touched {
+		g.snap = s.take(g.partition)
+	}
 }
 
 func (j *Job) deadLetter(r *kgo.Record, reason error) *kgo.Record {

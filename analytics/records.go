@@ -10,17 +10,17 @@ import (
 
 // insertBatches stores a batch's records, one row per partition: the
 // records of one partition in a poll are consecutive and in offset order.
-func insertBatches(ctx context.Context, tx *sql.Tx, topic string, recs []stored) error {
-	buf := make([]byte, 0, 64<<10)
+// buf is reused from batch to batch (the writer stores one at a time).
+func insertBatches(ctx context.Context, tx *sql.Tx, topic string, recs []stored, buf *[]byte) error {
 	for len(recs) > 0 {
 		n := 1
 		for n < len(recs) && recs[n].partition == recs[0].partition {
 			n++
 		}
 		part := recs[:n]
-		buf = appendRecords(buf[:0], part)
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_batches VALUES (?, ?, ?, ?, ?)`,
-			topic, int64(part[0].partition), part[0].offset, part[n-1].offset, string(buf)); err != nil {
+		*buf = appendRecords((*buf)[:0], part)
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_batches VALUES (?, ?, ?, ?, CAST(? AS TEXT))`,
+			topic, int64(part[0].partition), part[0].offset, part[n-1].offset, *buf); err != nil {
 			return fmt.Errorf("store records of %s[%d]: %w", topic, part[0].partition, err)
 		}
 		recs = recs[n:]
@@ -69,32 +69,38 @@ func appendRecords(b []byte, recs []stored) []byte {
 }
 
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes
-// U+FFFD, as encoding/json does.
+// U+FFFD, as encoding/json does. Runs of plain bytes are copied at once.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	valid := utf8.ValidString(s)
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
+		if c >= 0x20 && c != '"' && c != '\\' && (c < utf8.RuneSelf || valid) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
+		b = append(b, s[start:i]...)
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+			i++
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			i++
+		default: // invalid UTF-8 somewhere in s
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
 		}
-		i += size
+		start = i
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 

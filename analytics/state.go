@@ -1,33 +1,70 @@
 package analytics
 
 import (
+	"math/bits"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// student is the latest state of a matricule: its major and age.
-type student struct {
-	major string
-	age   uint8
+// majors numbers the job's major names, so a student's state is one
+// word and changed cells are bits.
+type majors struct {
+	names []string
+	index map[string]uint32
 }
 
-type cell struct {
-	major string // "" for the message counts
-	age   uint8
+func newMajors() *majors { return &majors{index: map[string]uint32{}} }
+
+// id returns the number of name, giving it one if new.
+func (m *majors) id(name string) uint32 {
+	if i, ok := m.index[name]; ok {
+		return i
+	}
+	i := uint32(len(m.names))
+	m.names = append(m.names, name)
+	m.index[name] = i
+	return i
+}
+
+// student is the latest state of a matricule: major number << 8 | age.
+type student uint32
+
+func newStudent(major uint32, age int) student { return student(major<<8 | uint32(age)) }
+func (s student) major() uint32                { return uint32(s) >> 8 }
+func (s student) age() int                     { return int(s & 0xff) }
+
+// ageBits marks ages (0 to MaxValidAge) whose count changed.
+type ageBits [(MaxValidAge + 64) / 64]uint64
+
+func (b *ageBits) set(age int) { b[age/64] |= 1 << (age % 64) }
+
+// each calls fn for each marked age, and clears the marks.
+func (b *ageBits) each(fn func(age int)) {
+	for w := range b {
+		for b[w] != 0 {
+			i := bits.TrailingZeros64(b[w])
+			b[w] &^= 1 << i
+			fn(w*64 + i)
+		}
+	}
 }
 
 // partitionState is what this process knows of one partition it owns:
 // the next offset to apply, its partial, the students of its keys, and
 // the cells changed since the last save.
 type partitionState struct {
-	next     int64
-	partial  *Partial
-	students map[string]student
-	dirty    map[cell]struct{}
-	changed  bool
+	next       int64
+	partial    *Partial
+	majors     *majors
+	students   map[string]student
+	dirtyMsg   ageBits
+	dirtyMajor []ageBits // by major number
+	changed    bool
+	decoder    Decoder
 }
 
-func newPartitionState() *partitionState {
-	return &partitionState{partial: NewPartial(), students: map[string]student{}, dirty: map[cell]struct{}{}}
+func newPartitionState(m *majors) *partitionState {
+	return &partitionState{partial: NewPartial(), majors: m, students: map[string]student{}}
 }
 
 // snapshot is what a batch changed in a partition, copied for the
@@ -41,7 +78,7 @@ type snapshot struct {
 }
 
 type cellValue struct {
-	major string
+	major string // "" for the message counts
 	age   int
 	n     int64
 }
@@ -49,16 +86,16 @@ type cellValue struct {
 // take copies the partition's changes and starts a new set.
 func (s *partitionState) take(part int32) snapshot {
 	p := s.partial
-	snap := snapshot{partition: part, next: s.next, read: p.Read, rejected: p.Rejected, formats: p.Formats,
-		cells: make([]cellValue, 0, len(s.dirty))}
-	for c := range s.dirty {
-		n := p.Messages[c.age]
-		if c.major != "" {
-			n = p.Majors[c.major][c.age]
-		}
-		snap.cells = append(snap.cells, cellValue{major: c.major, age: int(c.age), n: n})
+	snap := snapshot{partition: part, next: s.next, read: p.Read, rejected: p.Rejected, formats: p.Formats}
+	s.dirtyMsg.each(func(age int) {
+		snap.cells = append(snap.cells, cellValue{age: age, n: p.Messages[age]})
+	})
+	for id := range s.dirtyMajor {
+		name := s.majors.names[id]
+		s.dirtyMajor[id].each(func(age int) {
+			snap.cells = append(snap.cells, cellValue{major: name, age: age, n: p.Majors[name][age]})
+		})
 	}
-	clear(s.dirty)
 	s.changed = false
 	return snap
 }
@@ -72,7 +109,7 @@ type stored struct {
 
 // apply counts one message at offset; false when it was applied already
 // (read again after a restart: neither lost nor counted twice).
-func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool, intern func(string) string) bool {
+func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool) bool {
 	if r.Offset < s.next {
 		return false
 	}
@@ -86,17 +123,19 @@ func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool, intern
 	}
 	p.Formats[rec.Format]++
 	p.Messages[rec.Age]++
-	s.dirty[cell{age: uint8(rec.Age)}] = struct{}{}
+	s.dirtyMsg.set(rec.Age)
 	if rec.Key != "" {
 		if prev, ok := s.students[rec.Key]; ok {
 			s.count(prev, -1)
-			delete(s.students, rec.Key)
+			if rec.Deleted() {
+				delete(s.students, rec.Key)
+			}
 		}
 	}
 	if rec.Deleted() {
 		return true
 	}
-	st := student{major: intern(rec.Major), age: uint8(rec.Age)}
+	st := newStudent(s.majors.id(rec.Major), rec.Age)
 	if rec.Key != "" {
 		s.students[rec.Key] = st
 	}
@@ -105,16 +144,23 @@ func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool, intern
 }
 
 func (s *partitionState) count(st student, delta int64) {
-	s.partial.major(st.major)[st.age] += delta
-	s.dirty[cell{major: st.major, age: st.age}] = struct{}{}
+	id := st.major()
+	s.partial.major(s.majors.names[id])[st.age()] += delta
+	for int(id) >= len(s.dirtyMajor) {
+		s.dirtyMajor = append(s.dirtyMajor, ageBits{})
+	}
+	s.dirtyMajor[id].set(st.age())
 }
 
 // replay rebuilds the students of the keys from stored records (in
 // offset order) after a restart or a rebalance.
-func (s *partitionState) replay(key, typ, major string, age int, intern func(string) string) {
+func (s *partitionState) replay(key, typ, major string, age int) {
 	if typ == "student.deleted" {
 		delete(s.students, key)
 		return
 	}
-	s.students[key] = student{major: intern(major), age: uint8(age)}
+	if age < 0 || age > MaxValidAge {
+		return
+	}
+	s.students[key] = newStudent(s.majors.id(major), age)
 }

@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -75,7 +72,9 @@ type ConsumeOptions struct {
 	// MaxMessages > 0 stops after that many messages.
 	MaxMessages int64
 	// Follow runs until ctx ends; otherwise the run stops once it has
-	// joined the group and nothing arrived for Idle (default 3 s).
+	// joined the group, nothing arrived for Idle (default 3 s) and its
+	// partitions have no lag (or nothing arrived for 5 × Idle: the end of
+	// a partition may be a transaction marker no record follows).
 	Follow bool
 	Idle   time.Duration
 	// BatchSize bounds the records of one poll (default 5000).
@@ -148,6 +147,7 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	defer producer.close()
 
 	start, last, checked := time.Now(), time.Now(), time.Now()
+	var checkedLag time.Time
 	pending := false // batches since the last checkpoint
 	var inflight chan error
 	// settle waits for the batch being stored and its commit.
@@ -169,8 +169,15 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 		if o.MaxMessages > 0 && res.Read >= o.MaxMessages {
 			return stop(nil)
 		}
-		if !o.Follow && time.Since(last) >= o.Idle && (g.isJoined() || time.Since(start) >= o.Idle+30*time.Second) {
-			return stop(nil)
+		if !o.Follow && time.Since(last) >= o.Idle && time.Since(checkedLag) >= o.Idle {
+			checkedLag = time.Now()
+			if err := settle(); err != nil {
+				return res, err
+			}
+			if g.isJoined() && (time.Since(last) >= 5*o.Idle || caughtUp(ctx, cl, cfg, g.owned())) ||
+				time.Since(start) >= o.Idle+30*time.Second {
+				return stop(nil)
+			}
 		}
 		if err := g.failure(); err != nil {
 			return stop(err)
@@ -178,9 +185,12 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 		if ctx.Err() != nil {
 			return stop(nil)
 		}
-		limit := o.BatchSize
+		// Take everything the client holds (franz-go fetches again only
+		// once its buffer is drained, so the next fetch overlaps the
+		// work), and handle it in batches of BatchSize.
+		limit := 0
 		if o.MaxMessages > 0 {
-			limit = int(min(int64(limit), o.MaxMessages-res.Read))
+			limit = int(o.MaxMessages - res.Read)
 		}
 		pctx, cancel := context.WithTimeout(ctx, min(o.Idle, 500*time.Millisecond))
 		fetches := cl.PollRecords(pctx, limit)
@@ -189,8 +199,8 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			return stop(err)
 		}
 		recs := fetches.Records()
-		if len(recs) > 0 {
-			durable, err := g.handle(ctx, &Batch{Records: recs, producer: producer})
+		for _, batch := range interleave(recs, o.BatchSize) {
+			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer})
 			if err != nil {
 				return stop(err)
 			}
@@ -198,8 +208,8 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 				return res, err
 			}
 			inflight = make(chan error, 1)
-			go func(done chan<- error) { done <- store(ctx, cl, durable, recs) }(inflight)
-			res.Read += int64(len(recs))
+			go func(done chan<- error) { done <- store(ctx, cl, durable, batch) }(inflight)
+			res.Read += int64(len(batch))
 			res.Batches++
 			last = time.Now()
 			pending = true
@@ -223,6 +233,46 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	}
 }
 
+// interleave cuts recs into batches of about size records taking from
+// every partition in turn (a poll returns one partition after another),
+// so that a batch's partitions can be handled side by side. Each
+// partition's records stay in order, from batch to batch.
+func interleave(recs []*kgo.Record, size int) [][]*kgo.Record {
+	type tp struct {
+		topic string
+		part  int32
+	}
+	var order []tp
+	queues := map[tp][]*kgo.Record{}
+	for _, r := range recs {
+		k := tp{r.Topic, r.Partition}
+		if _, ok := queues[k]; !ok {
+			order = append(order, k)
+		}
+		queues[k] = append(queues[k], r)
+	}
+	var out [][]*kgo.Record
+	for left := len(recs); left > 0; {
+		open := 0
+		for _, k := range order {
+			if len(queues[k]) > 0 {
+				open++
+			}
+		}
+		share := max(1, (size+open-1)/open)
+		batch := make([]*kgo.Record, 0, min(size, left)+open)
+		for _, k := range order {
+			q := queues[k]
+			n := min(share, len(q))
+			batch = append(batch, q[:n]...)
+			queues[k] = q[n:]
+		}
+		left -= len(batch)
+		out = append(out, batch)
+	}
+	return out
+}
+
 // store makes a batch durable, then commits its offsets.
 func store(ctx context.Context, cl *kgo.Client, durable Durable, recs []*kgo.Record) error {
 	if durable != nil {
@@ -236,81 +286,4 @@ func store(ctx context.Context, cl *kgo.Client, durable Durable, recs []*kgo.Rec
 		return fmt.Errorf("commit offsets (the batch is stored; it will be skipped when read again): %w", err)
 	}
 	return nil
-}
-
-// pollError returns the first error a poll reports that retrying will not
-// cure; our own poll deadline and retriable errors are not failures.
-func pollError(f kgo.Fetches, log *slog.Logger) error {
-	var out error
-	f.EachError(func(topic string, p int32, err error) {
-		switch {
-		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		case errors.Is(err, kgo.ErrClientClosed):
-			out = err
-		case kerr.IsRetriable(err):
-			log.Warn("kafka: retrying", "topic", topic, "partition", p, "err", err)
-		default:
-			var loss *kgo.ErrDataLoss
-			if errors.As(err, &loss) {
-				log.Warn("kafka: offsets reset by the broker", "err", err)
-				return
-			}
-			if out == nil {
-				out = fmt.Errorf("kafka: %s[%d]: %w", topic, p, err)
-			}
-		}
-	})
-	return out
-}
-
-// groupState serialises the group callbacks with the handler and keeps
-// the first failure of a callback for the poll loop.
-type groupState struct {
-	mu      sync.Mutex
-	h       Handler
-	joined  bool
-	err     error
-	waiting atomic.Bool // a rebalance waits for the batches in hand
-}
-
-func (g *groupState) blocked(context.Context, *kgo.Client) { g.waiting.Store(true) }
-func (g *groupState) rebalanceWaiting() bool               { return g.waiting.Load() }
-func (g *groupState) allowed()                             { g.waiting.Store(false) }
-
-func (g *groupState) assigned(ctx context.Context, _ *kgo.Client, parts map[string][]int32) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.joined = true
-	for topic, ps := range parts {
-		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
-		if err := g.h.Assigned(ctx, topic, ps); err != nil && g.err == nil {
-			g.err = fmt.Errorf("prepare %s partitions %v: %w", topic, ps, err)
-		}
-	}
-}
-
-func (g *groupState) revoked(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for topic, ps := range parts {
-		g.h.Revoked(topic, ps)
-	}
-}
-
-func (g *groupState) handle(ctx context.Context, b *Batch) (Durable, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.h.Handle(ctx, b)
-}
-
-func (g *groupState) isJoined() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.joined
-}
-
-func (g *groupState) failure() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.err
 }
