@@ -103,7 +103,11 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 	close(work)
 	wg.Wait()
 
-	var keep []stored
+	kept := 0
+	for _, g := range groups {
+		kept += len(g.keep)
+	}
+	keep := make([]stored, 0, kept)
 	var dead []*kgo.Record
 	var snaps []snapshot
 	for _, g := range groups {

@@ -93,9 +93,15 @@ func pdfTable(pdf *fpdf.Fpdf, rows [][]string, right []bool, width float64) {
 	if cols == 2 {
 		widths[0], widths[1] = width*0.32, width*0.68
 	} else {
+		// A number column is as wide as its widest cell in the header's
+		// bold face ("Écart-type" on one line), at least 16.5 mm.
+		pdf.SetFont(pdfFont, "B", 8.5)
 		rest := 0.0
 		for j := 1; j < cols; j++ {
 			widths[j] = 16.5
+			for _, row := range rows {
+				widths[j] = max(widths[j], pdf.GetStringWidth(row[j])+4)
+			}
 			rest += widths[j]
 		}
 		widths[0] = width - rest
