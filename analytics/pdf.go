@@ -2,24 +2,16 @@ package analytics
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"io"
 	"os"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"scolarite/pdffont"
 )
 
-// The PDF's font: Liberation Sans (SIL Open Font License, fonts/LICENSE),
-// embedded so accents print the same on every machine.
-var (
-	//go:embed fonts/LiberationSans-Regular.ttf
-	fontRegular []byte
-	//go:embed fonts/LiberationSans-Bold.ttf
-	fontBold []byte
-)
-
-const pdfFont = "LiberationSans"
+const pdfFont = pdffont.Family
 
 // WritePDF writes the same report as WriteMarkdown as an A4 PDF; chart is
 // the PNG to place under the results (nil: none).
@@ -28,8 +20,7 @@ func WritePDF(w io.Writer, d *Document, chart []byte) error {
 		return err
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(pdfFont, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(pdfFont, "B", fontBold)
+	pdffont.Register(pdf)
 	pdf.SetTitle(reportTitle, true)
 	pdf.SetCreator("scolarite analytics", true)
 	pdf.SetMargins(18, 18, 18)

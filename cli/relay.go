@@ -41,5 +41,8 @@ func relayCmd(env Env, cfg *Config) *cobra.Command {
 		},
 	}
 	kf.register(cmd, env, false)
+	// The relay feeds a real cluster: the embedded broker lives only as
+	// long as one analytics or publish command.
+	cmd.Flags().Lookup("brokers").Usage = "Kafka brokers host:port,... (env KAFKA_BROKERS; required)"
 	return cmd
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"scolarite/pdffont"
 )
 
 // Colours of documents, the application's primary blue and its alerts.
@@ -40,8 +42,7 @@ type pdfDoc struct {
 // newPDF starts a document in orientation "P" or "L", dated printed.
 func newPDF(lang Lang, orientation, title string, printed time.Time) *pdfDoc {
 	f := fpdf.New(orientation, "mm", "A4", "")
-	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	pdffont.Register(f)
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(false, pdfBottom)
 	f.SetCreationDate(printed)
@@ -66,7 +67,7 @@ func newPDF(lang Lang, orientation, title string, printed time.Time) *pdfDoc {
 }
 
 // font selects the embedded font: style "" or "B".
-func (d *pdfDoc) font(style string, size float64) { d.SetFont(fontFamily, style, size) }
+func (d *pdfDoc) font(style string, size float64) { d.SetFont(pdffont.Family, style, size) }
 
 func (d *pdfDoc) color(c [3]int) { d.SetTextColor(c[0], c[1], c[2]) }
 func (d *pdfDoc) fill(c [3]int)  { d.SetFillColor(c[0], c[1], c[2]) }

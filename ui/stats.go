@@ -260,7 +260,7 @@ func (m *stats) Capturing() bool { return false }
 func (m *stats) Dirty() bool     { return false }
 
 func (m *stats) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.NextClass, m.keys.Section, m.keys.Open}
+	return []key.Binding{m.keys.NextClass, m.keys.Section, m.keys.Ages, m.keys.Open}
 }
 
 func (m *stats) FullHelp() [][]key.Binding {
