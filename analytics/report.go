@@ -106,35 +106,19 @@ func (d *Document) sections() []section {
 // configRows is the cluster's configuration in French, without secrets:
 // of the SASL password only whether one is set.
 func configRows(o Options) [][]string {
-	c := o.Kafka
-	brokers := strings.Join(c.Brokers, ", ")
-	if o.Embedded || !c.Configured() {
-		brokers = "courtier embarqué (kfake) " + brokers
-	}
-	tlsDesc := "non"
-	if c.UsesTLS() {
-		tlsDesc = "oui"
-		if c.TLSCA != "" {
-			tlsDesc += ", autorité " + c.TLSCA
+	french := stream.Words{Embedded: "courtier embarqué (kfake)", Yes: "oui", No: "non", CA: "autorité",
+		ClientCert: "certificat client", None: "aucun", User: "utilisateur", Password: "mot de passe"}
+	labels := map[string]string{"brokers": "Courtiers Kafka", "topic": "Sujet (topic)", "dlq": "Sujet des rejets",
+		"group": "Groupe de consommateurs", "tls": "TLS", "sasl": "SASL"}
+	rows := [][]string{{"Paramètre", "Valeur"}}
+	for _, kv := range o.Kafka.DescribeIn(french) {
+		value := kv[1]
+		if kv[0] == "brokers" && o.Embedded {
+			value = french.Embedded + " " + strings.Join(o.Kafka.Brokers, ", ")
 		}
-		if c.TLSCert != "" {
-			tlsDesc += ", certificat client " + c.TLSCert
-		}
+		rows = append(rows, []string{labels[kv[0]], value})
 	}
-	saslDesc := "aucun"
-	if c.SASLMechanism != "" {
-		saslDesc = c.SASLMechanism + ", utilisateur " + c.SASLUser + ", mot de passe " + c.SASLPassword.String()
-	}
-	topic := c.Topic
-	if topic == "" {
-		topic = stream.DefaultTopic
-	}
-	group := c.Group
-	if group == "" {
-		group = stream.DefaultGroup
-	}
-	return [][]string{{"Paramètre", "Valeur"}, {"Courtiers Kafka", brokers}, {"Sujet (topic)", topic},
-		{"Sujet des rejets", topic + ".dlq"}, {"Groupe de consommateurs", group}, {"TLS", tlsDesc}, {"SASL", saslDesc}}
+	return rows
 }
 
 func (d *Document) idle() time.Duration {

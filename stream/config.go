@@ -215,27 +215,42 @@ func (c Config) mechanism() sasl.Mechanism {
 	return nil
 }
 
+// Words are the words a description of the settings is written in.
+type Words struct {
+	Embedded, Yes, No, CA, ClientCert, None, User, Password string
+}
+
+// EnglishWords are Describe's words.
+func EnglishWords() Words {
+	return Words{Embedded: "embedded (kfake)", Yes: "yes", No: "no", CA: "CA", ClientCert: "client certificate",
+		None: "none", User: "user", Password: "password"}
+}
+
 // Describe lists the settings for a report or a log, without secrets:
 // the password is never included, only whether one is set.
-func (c Config) Describe() [][2]string {
+func (c Config) Describe() [][2]string { return c.DescribeIn(EnglishWords()) }
+
+// DescribeIn is Describe in other words: brokers, topic, dlq, group, tls
+// and sasl, in this order.
+func (c Config) DescribeIn(w Words) [][2]string {
 	c = c.withDefaults()
 	brokers := strings.Join(c.Brokers, ", ")
 	if !c.Configured() {
-		brokers = "embedded (kfake)"
+		brokers = w.Embedded
 	}
-	tlsDesc := "no"
+	tlsDesc := w.No
 	if c.UsesTLS() {
-		tlsDesc = "yes"
+		tlsDesc = w.Yes
 		if c.TLSCA != "" {
-			tlsDesc += ", CA " + c.TLSCA
+			tlsDesc += ", " + w.CA + " " + c.TLSCA
 		}
 		if c.TLSCert != "" {
-			tlsDesc += ", client certificate " + c.TLSCert
+			tlsDesc += ", " + w.ClientCert + " " + c.TLSCert
 		}
 	}
-	saslDesc := "none"
+	saslDesc := w.None
 	if c.SASLMechanism != "" {
-		saslDesc = c.SASLMechanism + ", user " + c.SASLUser + ", password " + c.SASLPassword.String()
+		saslDesc = c.SASLMechanism + ", " + w.User + " " + c.SASLUser + ", " + w.Password + " " + c.SASLPassword.String()
 	}
 	return [][2]string{
 		{"brokers", brokers}, {"topic", c.Topic}, {"dlq", c.DLQTopic()}, {"group", c.Group},
