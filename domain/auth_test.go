@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"scolarite/domain"
+	"scolarite/domain/domaintest"
 )
 
 const (
@@ -25,7 +26,7 @@ const (
 type authEnv struct {
 	clock    *clock
 	users    *userRepo
-	students *studentRepo
+	students *domaintest.StudentRepo
 	sessions *sessionStore
 	limiter  *loginLimiter
 	hasher   *countingHasher
@@ -38,7 +39,7 @@ type authEnv struct {
 func newAuthEnv(t *testing.T) *authEnv {
 	t.Helper()
 	c := newClock()
-	e := &authEnv{clock: c, users: newUserRepo(), students: newStudentRepo(), sessions: newSessionStore(),
+	e := &authEnv{clock: c, users: newUserRepo(), students: domaintest.NewStudentRepo(), sessions: newSessionStore(),
 		limiter: newLoginLimiter(c.Now), hasher: &countingHasher{}, audit: &auditLog{}, logs: &bytes.Buffer{}}
 	e.svc = domain.NewAuthService(domain.AuthDeps{Users: e.users, Students: e.students, Sessions: e.sessions,
 		Limiter: e.limiter, Hasher: e.hasher, Audit: e.audit, Now: c.Now,

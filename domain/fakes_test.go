@@ -2,6 +2,7 @@ package domain_test
 
 // In-memory fakes of the ports (ports.go), small but faithful to the
 // documented contracts, each guarded by a mutex for the concurrent tests.
+// The student repository is domaintest.StudentRepo, shared with ui.
 
 import (
 	"context"
@@ -9,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -46,193 +46,6 @@ func notFound(format string, args ...any) error {
 func duplicate(field, existing string) error {
 	return &domain.Error{Code: domain.ECONFLICT, Existing: existing,
 		Problems: []domain.Problem{{Field: field, Reason: "is already taken"}}}
-}
-
-func cloneStudent(s *domain.Student) *domain.Student {
-	c := *s
-	c.Grades = slices.Clone(s.Grades)
-	if s.Average != nil {
-		v := *s.Average
-		c.Average = &v
-	}
-	return &c
-}
-
-// studentRepo is a map-backed StudentRepo with unique phone and number and
-// version-checked writes.
-type studentRepo struct {
-	mu          sync.Mutex
-	byID        map[string]*domain.Student
-	seq         map[int]int64
-	lastID      int
-	rosterCalls int
-	writes      int // successful Insert, Replace and Delete calls
-	// latency delays Replace, as the round trip to a real database does:
-	// it widens the window between a read and its conditional write.
-	latency time.Duration
-}
-
-func newStudentRepo() *studentRepo {
-	return &studentRepo{byID: map[string]*domain.Student{}, seq: map[int]int64{}}
-}
-
-// taken returns the ECONFLICT error if another student holds s's phone or number.
-func (r *studentRepo) taken(s *domain.Student) error {
-	for id, o := range r.byID {
-		if id == s.ID {
-			continue
-		}
-		if o.Phone == s.Phone {
-			return duplicate("phone", o.Number)
-		}
-		if o.Number == s.Number {
-			return duplicate("number", o.Number)
-		}
-	}
-	return nil
-}
-
-func (r *studentRepo) Insert(_ context.Context, s *domain.Student) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c := cloneStudent(s)
-	if c.ID == "" {
-		c.ID = fmt.Sprintf("%024x", r.lastID+1) // looks like an ObjectID
-	}
-	if _, ok := r.byID[c.ID]; ok {
-		return duplicate("id", "")
-	}
-	if err := r.taken(c); err != nil {
-		return err
-	}
-	if s.ID == "" {
-		r.lastID++
-		s.ID = c.ID // the caller learns the id only once stored
-	}
-	r.byID[c.ID] = c
-	r.writes++
-	return nil
-}
-
-func (r *studentRepo) InsertMany(ctx context.Context, ss []*domain.Student) error {
-	for _, s := range ss {
-		if err := r.Insert(ctx, s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r *studentRepo) find(match func(*domain.Student) bool, what string) (*domain.Student, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, s := range r.byID {
-		if match(s) {
-			return cloneStudent(s), nil
-		}
-	}
-	return nil, notFound("no student with %s", what)
-}
-
-func (r *studentRepo) ByID(_ context.Context, id string) (*domain.Student, error) {
-	return r.find(func(s *domain.Student) bool { return s.ID == id }, "id "+id)
-}
-
-func (r *studentRepo) ByNumber(_ context.Context, n string) (*domain.Student, error) {
-	return r.find(func(s *domain.Student) bool { return s.Number == n }, "matricule "+n)
-}
-
-func (r *studentRepo) ByPhone(_ context.Context, p string) (*domain.Student, error) {
-	return r.find(func(s *domain.Student) bool { return s.Phone == p }, "phone "+p)
-}
-
-func (r *studentRepo) Replace(_ context.Context, s *domain.Student, prev int64) error {
-	time.Sleep(r.latency)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	cur, ok := r.byID[s.ID]
-	switch {
-	case !ok:
-		return notFound("student %s is gone", s.Number)
-	case cur.Version != prev:
-		return domain.Errorf(domain.ECONFLICT, "student %s changed meanwhile", s.Number)
-	}
-	if err := r.taken(s); err != nil {
-		return err
-	}
-	r.byID[s.ID] = cloneStudent(s)
-	r.writes++
-	return nil
-}
-
-func (r *studentRepo) Delete(_ context.Context, id string, version int64) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	cur, ok := r.byID[id]
-	switch {
-	case !ok:
-		return notFound("student %s is gone", id)
-	case cur.Version != version:
-		return domain.Errorf(domain.ECONFLICT, "student %s changed meanwhile", cur.Number)
-	}
-	delete(r.byID, id)
-	r.writes++
-	return nil
-}
-
-func (r *studentRepo) sorted() []*domain.Student {
-	out := make([]*domain.Student, 0, len(r.byID))
-	for _, s := range r.byID {
-		out = append(out, cloneStudent(s))
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
-	return out
-}
-
-func (r *studentRepo) Roster(context.Context) ([]domain.RosterRow, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rosterCalls++
-	var rows []domain.RosterRow
-	for _, s := range r.sorted() {
-		rows = append(rows, s.Row())
-	}
-	return rows, nil
-}
-
-func (r *studentRepo) RosterCalls() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rosterCalls
-}
-
-func (r *studentRepo) Writes() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.writes
-}
-
-func (r *studentRepo) All(context.Context) ([]*domain.Student, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.sorted(), nil
-}
-
-func (r *studentRepo) Count(context.Context) (int64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return int64(len(r.byID)), nil
-}
-
-func (r *studentRepo) NextNumber(ctx context.Context, year int) (int64, error) {
-	return r.ReserveNumbers(ctx, year, 1)
-}
-
-func (r *studentRepo) ReserveNumbers(_ context.Context, year int, n int) (int64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seq[year] += int64(n)
-	return r.seq[year], nil
 }
 
 // auditLog keeps entries, and their JSON as the store would write it.
@@ -381,8 +194,7 @@ func (c *viewCache) Hits() int {
 
 // Compile-time checks that the fakes implement the ports.
 var (
-	_ domain.StudentRepo = (*studentRepo)(nil)
-	_ domain.AuditLog    = (*auditLog)(nil)
-	_ domain.EventLog    = (*eventLog)(nil)
-	_ domain.ViewCache   = (*viewCache)(nil)
+	_ domain.AuditLog  = (*auditLog)(nil)
+	_ domain.EventLog  = (*eventLog)(nil)
+	_ domain.ViewCache = (*viewCache)(nil)
 )

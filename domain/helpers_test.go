@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"scolarite/domain"
+	"scolarite/domain/domaintest"
 )
 
 var ctx = context.Background()
@@ -82,7 +83,7 @@ func wantAvg(t *testing.T, what string, got *float64, want float64) {
 // env is a student service over fresh fakes.
 type env struct {
 	clock  *clock
-	repo   *studentRepo
+	repo   *domaintest.StudentRepo
 	audit  *auditLog
 	events *eventLog
 	views  *viewCache // nil without cache
@@ -91,7 +92,7 @@ type env struct {
 
 func newEnv(t *testing.T, withCache bool) *env {
 	t.Helper()
-	e := &env{clock: newClock(), repo: newStudentRepo(), audit: &auditLog{}, events: &eventLog{}}
+	e := &env{clock: newClock(), repo: domaintest.NewStudentRepo(), audit: &auditLog{}, events: &eventLog{}}
 	deps := domain.StudentDeps{Repo: e.repo, Audit: e.audit, Events: e.events, Now: e.clock.Now}
 	if withCache {
 		e.views = newViewCache()

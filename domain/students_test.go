@@ -272,7 +272,7 @@ func fmtAvg(a *float64) string {
 func TestConcurrentAddGradeUnpinned(t *testing.T) {
 	e := newEnv(t, true)
 	st := e.create(t, studentIn("Diop", "Ndèye", "77 123 45 67", "L3-INFO"))
-	e.repo.latency = time.Millisecond // a database round trip: writers really collide
+	e.repo.Latency = time.Millisecond // a database round trip: writers really collide
 	const n = 50
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -309,7 +309,7 @@ func TestConcurrentAddGradeUnpinned(t *testing.T) {
 func TestConcurrentAddGradePinned(t *testing.T) {
 	e := newEnv(t, false)
 	st := e.create(t, studentIn("Diop", "Ndèye", "77 123 45 67", "L3-INFO"))
-	e.repo.latency = time.Millisecond
+	e.repo.Latency = time.Millisecond
 	const n = 20
 	var (
 		wg  sync.WaitGroup

@@ -10,13 +10,14 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"scolarite/domain"
+	"scolarite/domain/domaintest"
 )
 
 // detailFixture is one student of L1-INFO with a 10/20 in Maths (coef 1),
 // and a classmate with 14, opened by actor at 100×30.
 type detailFixture struct {
 	svc  *domain.StudentService
-	repo *memRepo
+	repo *domaintest.StudentRepo
 	st   *domain.Student
 	d    *detail
 }
