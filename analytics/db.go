@@ -75,8 +75,7 @@ const keptReports = 50
 // DB is analytics.db. Several processes may share it (SQLite locks; each
 // consumer writes only the rows of the partitions it owns).
 type DB struct {
-	db  *sql.DB
-	buf []byte // saveBatch's encoding buffer
+	db *sql.DB
 }
 
 // OpenDB opens or creates the database at path.
@@ -176,13 +175,13 @@ func (d *DB) loadPartition(ctx context.Context, topic string, part int32, m *maj
 
 // saveBatch stores a batch's records and the new state of the partitions
 // it touched in one transaction.
-func (d *DB) saveBatch(ctx context.Context, topic string, recs []stored, snaps []snapshot) error {
+func (d *DB) saveBatch(ctx context.Context, topic string, runs []*recordRun, snaps []snapshot) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store batch: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	if err := insertBatches(ctx, tx, topic, recs, &d.buf); err != nil {
+	if err := insertRuns(ctx, tx, topic, runs); err != nil {
 		return err
 	}
 	for _, s := range snaps {

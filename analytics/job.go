@@ -32,6 +32,9 @@ type Job struct {
 	dlq   string
 	log   *slog.Logger
 	parts map[int32]*partitionState
+	// free holds encoding buffers of stored batches: Handle takes them,
+	// the Durable gives them back.
+	free chan []byte
 }
 
 var _ stream.Handler = (*Job)(nil)
@@ -46,7 +49,7 @@ func NewJob(db *DB, cfg stream.Config, log *slog.Logger) *Job {
 		topic = stream.DefaultTopic
 	}
 	return &Job{db: db, topic: topic, dlq: topic + ".dlq", log: log,
-		parts: map[int32]*partitionState{}}
+		parts: map[int32]*partitionState{}, free: make(chan []byte, 16)}
 }
 
 // Assigned loads the partitions' state from the database.
@@ -103,21 +106,18 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 	close(work)
 	wg.Wait()
 
-	kept := 0
-	for _, g := range groups {
-		kept += len(g.keep)
-	}
-	keep := make([]stored, 0, kept)
+	var runs []*recordRun
 	var dead []*kgo.Record
 	var snaps []snapshot
 	for _, g := range groups {
-		keep = append(keep, g.keep...)
+		runs = append(runs, &g.run)
 		dead = append(dead, g.dead...)
 		if g.touched {
 			snaps = append(snaps, g.snap)
 		}
 	}
 	if len(snaps) == 0 {
+		j.recycle(runs)
 		return nil, nil
 	}
 	return func(ctx context.Context) error {
@@ -126,8 +126,37 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 				return fmt.Errorf("send %d messages to %s: %w", len(dead), j.dlq, err)
 			}
 		}
-		return j.db.saveBatch(ctx, j.topic, keep, snaps)
+		if err := j.db.saveBatch(ctx, j.topic, runs, snaps); err != nil {
+			return err
+		}
+		j.recycle(runs)
+		return nil
 	}, nil
+}
+
+// buffer returns an encoding buffer a stored batch gave back, or nil.
+func (j *Job) buffer() []byte {
+	select {
+	case b := <-j.free:
+		return b[:0]
+	default:
+		return nil
+	}
+}
+
+// recycle gives the encoding buffers of stored runs back for the next
+// batches (they grew to a batch's size; growing new ones costs copies).
+func (j *Job) recycle(runs []*recordRun) {
+	for _, run := range runs {
+		if cap(run.json) == 0 {
+			continue
+		}
+		select {
+		case j.free <- run.json:
+		default:
+		}
+		run.json = nil
+	}
 }
 
 // partBatch is the records of one partition in a batch, and what
@@ -136,7 +165,7 @@ type partBatch struct {
 	partition int32
 	records   []*kgo.Record
 	state     *partitionState
-	keep      []stored
+	run       recordRun
 	dead      []*kgo.Record
 	snap      snapshot
 	touched   bool
@@ -163,7 +192,7 @@ func byPartition(recs []*kgo.Record, topic string) []*partBatch {
 
 func (j *Job) handlePartition(g *partBatch) {
 	s := g.state
-	g.keep = make([]stored, 0, len(g.records))
+	g.run = recordRun{partition: g.partition, json: j.buffer()}
 	for _, r := range g.records {
 		if r.Offset < s.next {
 			continue // stored before a restart whose commit did not happen
@@ -174,10 +203,11 @@ func (j *Job) handlePartition(g *partBatch) {
 			s.apply(r, nil, true)
 		} else {
 			s.apply(r, &rec, false)
-			g.keep = append(g.keep, stored{partition: r.Partition, offset: r.Offset, rec: rec})
+			g.run.add(r.Offset, &rec)
 		}
 		g.touched = true
 	}
+	g.run.end()
 	if g.touched {
 		g.snap = s.take(g.partition)
 	}

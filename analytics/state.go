@@ -100,13 +100,6 @@ func (s *partitionState) take(part int32) snapshot {
 	return snap
 }
 
-// stored is a decoded record with its place in the topic.
-type stored struct {
-	partition int32
-	offset    int64
-	rec       Record
-}
-
 // apply counts one message at offset; false when it was applied already
 // (read again after a restart: neither lost nor counted twice).
 func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool) bool {
