@@ -133,7 +133,11 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 		kgo.Balancers(kgo.CooperativeStickyBalancer()),
 		kgo.OnPartitionsAssigned(g.assigned), kgo.OnPartitionsRevoked(g.revoked), kgo.OnPartitionsLost(g.revoked),
 		kgo.OnPartitionsCallbackBlocked(g.blocked),
-		kgo.FetchMaxWait(500*time.Millisecond), kgo.FetchMaxPartitionBytes(8<<20),
+		// franz-go's default 1 MiB per partition, not more: the next fetch
+		// is requested only once the previous one is polled, so a fetch
+		// the size of the topic is decompressed while nothing else runs,
+		// where smaller ones overlap the handling of the previous.
+		kgo.FetchMaxWait(500*time.Millisecond), kgo.FetchMaxPartitionBytes(1<<20),
 	)
 	if o.SessionTimeout > 0 {
 		opts = append(opts, kgo.SessionTimeout(o.SessionTimeout), kgo.HeartbeatInterval(o.SessionTimeout/3))
