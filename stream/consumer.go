@@ -153,13 +153,14 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	start, last, checked := time.Now(), time.Now(), time.Now()
 	var checkedLag time.Time
 	pending := false // batches since the last checkpoint
-	var inflight chan error
+	var inflight *storing
 	// settle waits for the batch being stored and its commit.
 	settle := func() error {
 		if inflight == nil {
 			return nil
 		}
-		err := <-inflight
+		<-inflight.done
+		err := inflight.err
 		inflight = nil
 		if err == nil {
 			res.Busy = time.Since(start)
@@ -197,12 +198,31 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			limit = int(o.MaxMessages - res.Read)
 		}
 		pctx, cancel := context.WithTimeout(ctx, min(o.Idle, 500*time.Millisecond))
+		// While a batch is being stored, the wait for records ends when
+		// it is, to commit its offsets then rather than after the wait.
+		var stored <-chan struct{}
+		if inflight != nil {
+			stored = inflight.done
+			go func() {
+				select {
+				case <-stored:
+					cancel()
+				case <-pctx.Done():
+				}
+			}()
+		}
 		fetches := cl.PollRecords(pctx, limit)
 		cancel()
 		if err := pollError(fetches, o.Log); err != nil {
 			return stop(err)
 		}
 		recs := fetches.Records()
+		if len(recs) == 0 && isClosed(stored) && ctx.Err() == nil {
+			if err := settle(); err != nil {
+				return res, err
+			}
+			continue // not a pause of the stream: wait again
+		}
 		for _, batch := range interleave(recs, o.BatchSize) {
 			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer})
 			if err != nil {
@@ -211,8 +231,11 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			if err := settle(); err != nil {
 				return res, err
 			}
-			inflight = make(chan error, 1)
-			go func(done chan<- error) { done <- store(ctx, cl, durable, batch) }(inflight)
+			inflight = &storing{done: make(chan struct{})}
+			go func(s *storing) {
+				s.err = store(ctx, cl, durable, batch)
+				close(s.done)
+			}(inflight)
 			res.Read += int64(len(batch))
 			res.Batches++
 			last = time.Now()
@@ -234,6 +257,25 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			}
 			pending, checked = false, time.Now()
 		}
+	}
+}
+
+// storing is a batch being stored: err is set once done is closed.
+type storing struct {
+	done chan struct{}
+	err  error
+}
+
+// isClosed reports a closed channel (false for nil).
+func isClosed(c <-chan struct{}) bool {
+	if c == nil {
+		return false
+	}
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 
