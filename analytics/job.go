@@ -90,6 +90,7 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 			}
 		}
 		g.state = j.parts[g.partition]
+		g.end, g.hasEnd = b.End(j.topic, g.partition)
 	}
 	var wg sync.WaitGroup
 	work := make(chan *partBatch)
@@ -169,6 +170,8 @@ type partBatch struct {
 	dead      []*kgo.Record
 	snap      snapshot
 	touched   bool
+	end       int64 // the partition's end offset, if hasEnd
+	hasEnd    bool
 }
 
 // byPartition groups records of topic by partition, in offset order.
@@ -193,6 +196,7 @@ func byPartition(recs []*kgo.Record, topic string) []*partBatch {
 func (j *Job) handlePartition(g *partBatch) {
 	s := g.state
 	g.run = recordRun{partition: g.partition, json: j.buffer()}
+	keys, handled := len(s.students), 0
 	for _, r := range g.records {
 		if r.Offset < s.next {
 			continue // stored before a restart whose commit did not happen
@@ -206,6 +210,10 @@ func (j *Job) handlePartition(g *partBatch) {
 			g.run.add(r.Offset, &rec)
 		}
 		g.touched = true
+		handled++
+	}
+	if g.hasEnd && handled > 0 {
+		s.presize(len(s.students)-keys, handled, g.end-s.next)
 	}
 	g.run.end()
 	if g.touched {

@@ -33,6 +33,20 @@ type Durable func(ctx context.Context) error
 type Batch struct {
 	Records  []*kgo.Record
 	producer *lazyProducer
+	ends     map[topicPartition]int64
+}
+
+type topicPartition struct {
+	topic string
+	part  int32
+}
+
+// End returns the end offset (high watermark) of a partition of the batch
+// as the fetch that read it reported, if it did: the partition's lag
+// after the batch is End less the batch's last offset + 1.
+func (b *Batch) End(topic string, partition int32) (int64, bool) {
+	end, ok := b.ends[topicPartition{topic, partition}]
+	return end, ok
 }
 
 // Produce writes recs (a dead-letter topic, say) and waits for every
@@ -217,6 +231,12 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			return stop(err)
 		}
 		recs := fetches.Records()
+		ends := map[topicPartition]int64{}
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			if p.HighWatermark > ends[topicPartition{p.Topic, p.Partition}] {
+				ends[topicPartition{p.Topic, p.Partition}] = p.HighWatermark
+			}
+		})
 		if len(recs) == 0 && isClosed(stored) && ctx.Err() == nil {
 			if err := settle(); err != nil {
 				return res, err
@@ -224,7 +244,7 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			continue // not a pause of the stream: wait again
 		}
 		for _, batch := range interleave(recs, o.BatchSize) {
-			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer})
+			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer, ends: ends})
 			if err != nil {
 				return stop(err)
 			}
@@ -284,14 +304,10 @@ func isClosed(c <-chan struct{}) bool {
 // so that a batch's partitions can be handled side by side. Each
 // partition's records stay in order, from batch to batch.
 func interleave(recs []*kgo.Record, size int) [][]*kgo.Record {
-	type tp struct {
-		topic string
-		part  int32
-	}
-	var order []tp
-	queues := map[tp][]*kgo.Record{}
+	var order []topicPartition
+	queues := map[topicPartition][]*kgo.Record{}
 	for _, r := range recs {
-		k := tp{r.Topic, r.Partition}
+		k := topicPartition{r.Topic, r.Partition}
 		if _, ok := queues[k]; !ok {
 			order = append(order, k)
 		}
