@@ -178,17 +178,27 @@ type partBatch struct {
 func byPartition(recs []*kgo.Record, topic string) []*partBatch {
 	var out []*partBatch
 	index := map[int32]*partBatch{}
-	for _, r := range recs {
+	for i := 0; i < len(recs); {
+		// A partition's records come in runs (one per partition in a
+		// batch of stream.Consume): a group is a run of recs itself, not
+		// a copy.
+		r := recs[i]
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == r.Partition && recs[j].Topic == r.Topic {
+			j++
+		}
+		run := recs[i:j]
+		i = j
 		if r.Topic != topic {
 			continue
 		}
-		g := index[r.Partition]
-		if g == nil {
-			g = &partBatch{partition: r.Partition}
-			index[r.Partition] = g
-			out = append(out, g)
+		if g := index[r.Partition]; g != nil {
+			g.records = append(g.records[:len(g.records):len(g.records)], run...) // a copy: recs stays as it is
+			continue
 		}
-		g.records = append(g.records, r)
+		g := &partBatch{partition: r.Partition, records: run}
+		index[r.Partition] = g
+		out = append(out, g)
 	}
 	return out
 }

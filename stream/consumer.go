@@ -306,12 +306,22 @@ func isClosed(c <-chan struct{}) bool {
 func interleave(recs []*kgo.Record, size int) [][]*kgo.Record {
 	var order []topicPartition
 	queues := map[topicPartition][]*kgo.Record{}
-	for _, r := range recs {
-		k := topicPartition{r.Topic, r.Partition}
-		if _, ok := queues[k]; !ok {
-			order = append(order, k)
+	for i := 0; i < len(recs); {
+		// A partition's records come in runs, one per fetch (usually one
+		// in all): a queue is a run of recs itself, not a copy.
+		k := topicPartition{recs[i].Topic, recs[i].Partition}
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == k.part && recs[j].Topic == k.topic {
+			j++
 		}
-		queues[k] = append(queues[k], r)
+		q, ok := queues[k]
+		if !ok {
+			order = append(order, k)
+			queues[k] = recs[i:j]
+		} else {
+			queues[k] = append(q[:len(q):len(q)], recs[i:j]...) // a copy: recs stays as it is
+		}
+		i = j
 	}
 	var out [][]*kgo.Record
 	for left := len(recs); left > 0; {
