@@ -189,17 +189,27 @@ func (d *DB) saveBatch(ctx context.Context, topic string, runs []*recordRun, sna
 	if err := insertRuns(ctx, tx, topic, runs); err != nil {
 		return err
 	}
+	// Prepared once: a batch changes hundreds of cells.
+	progress, err := tx.PrepareContext(ctx, `INSERT INTO partitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (topic, "partition") DO UPDATE SET next_offset = excluded.next_offset, read = excluded.read,
+		rejected = excluded.rejected, events = excluded.events, old_json = excluded.old_json, old_csv = excluded.old_csv`)
+	if err != nil {
+		return fmt.Errorf("store progress: %w", err)
+	}
+	defer progress.Close()
+	cell, err := tx.PrepareContext(ctx, `INSERT INTO partition_ages VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (topic, "partition", major, age) DO UPDATE SET n = excluded.n`)
+	if err != nil {
+		return fmt.Errorf("store partial: %w", err)
+	}
+	defer cell.Close()
 	for _, s := range snaps {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO partitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (topic, "partition") DO UPDATE SET next_offset = excluded.next_offset, read = excluded.read,
-			rejected = excluded.rejected, events = excluded.events, old_json = excluded.old_json, old_csv = excluded.old_csv`,
-			topic, s.partition, s.next, s.read, s.rejected, s.formats[FormatEvent], s.formats[FormatOldJSON], s.formats[FormatOldCSV]); err != nil {
+		if _, err := progress.ExecContext(ctx, topic, s.partition, s.next, s.read, s.rejected,
+			s.formats[FormatEvent], s.formats[FormatOldJSON], s.formats[FormatOldCSV]); err != nil {
 			return fmt.Errorf("store progress of %s[%d]: %w", topic, s.partition, err)
 		}
 		for _, c := range s.cells {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO partition_ages VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (topic, "partition", major, age) DO UPDATE SET n = excluded.n`,
-				topic, s.partition, c.major, c.age, c.n); err != nil {
+			if _, err := cell.ExecContext(ctx, topic, s.partition, c.major, c.age, c.n); err != nil {
 				return fmt.Errorf("store partial of %s[%d]: %w", topic, s.partition, err)
 			}
 		}
