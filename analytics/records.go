@@ -97,15 +97,21 @@ func appendRecord(b []byte, offset int64, r *Record) []byte {
 }
 
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes
-// U+FFFD, as encoding/json does. Runs of plain bytes are copied at once.
+// U+FFFD, as encoding/json does. Runs of plain bytes (valid multi-byte
+// characters included) are copied at once, in one pass over s.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && (c < utf8.RuneSelf || valid) {
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+		} else if c >= 0x20 && c != '"' && c != '\\' {
 			i++
 			continue
 		}
@@ -113,19 +119,12 @@ func appendJSONString(b []byte, s string) []byte {
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
-			i++
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			i++
-		default: // invalid UTF-8 somewhere in s
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
+		default: // a byte that is not UTF-8
+			b = append(b, `\ufffd`...)
 		}
+		i++
 		start = i
 	}
 	b = append(b, s[start:]...)
