@@ -133,7 +133,8 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
-// BenchmarkInsert stores records as the job does (per record).
+// BenchmarkInsert encodes and stores records as the job does: a row of
+// 1250 records for each of 4 partitions per transaction.
 func BenchmarkInsert(b *testing.B) {
 	db, err := OpenDB(context.Background(), filepath.Join(b.TempDir(), "a.db"))
 	if err != nil {
@@ -141,17 +142,23 @@ func BenchmarkInsert(b *testing.B) {
 	}
 	defer db.Close()
 	r, _ := Decode([]byte("2026-0000001"), []byte(event("student.created", "Prénom", "Nom", 22, "Informatique")), time.Time{})
-	recs := make([]stored, 5000)
+	runs := make([]*recordRun, 4)
+	for p := range runs {
+		runs[p] = &recordRun{partition: int32(p)}
+	}
 	off := int64(0)
 	b.ResetTimer()
-	for i := 0; i < b.N; i += len(recs) {
-		for j := range recs {
-			recs[j] = stored{partition: int32(j / 1250), offset: off, rec: r}
-			off++
+	for i := 0; i < b.N; i += 5000 {
+		for _, run := range runs {
+			run.json = run.json[:0]
+			for range 1250 {
+				run.add(off, &r)
+				off++
+			}
+			run.end()
 		}
 		tx, _ := db.db.Begin()
-		var buf []byte
-		if err := insertBatches(context.Background(), tx, "t", recs, &buf); err != nil {
+		if err := insertRuns(context.Background(), tx, "t", runs); err != nil {
 			b.Fatal(err)
 		}
 		tx.Commit()

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"scolarite/domain"
@@ -67,17 +68,11 @@ type wire struct {
 	typ, time, first, last, age, major, class []byte
 }
 
-var wireFields = []struct {
-	name string
-	get  func(*wire) *[]byte
-}{
-	{"type", func(w *wire) *[]byte { return &w.typ }},
-	{"time", func(w *wire) *[]byte { return &w.time }},
-	{"first_name", func(w *wire) *[]byte { return &w.first }},
-	{"last_name", func(w *wire) *[]byte { return &w.last }},
-	{"age", func(w *wire) *[]byte { return &w.age }},
-	{"major", func(w *wire) *[]byte { return &w.major }},
-	{"class", func(w *wire) *[]byte { return &w.class }},
+// wireNames are the members of wire, in the order of (*wire).field.
+var wireNames = [...]string{"type", "time", "first_name", "last_name", "age", "major", "class"}
+
+func (w *wire) field(i int) *[]byte {
+	return [...]*[]byte{&w.typ, &w.time, &w.first, &w.last, &w.age, &w.major, &w.class}[i]
 }
 
 func (w *wire) set(key, val []byte) {
@@ -106,9 +101,9 @@ func (w *wire) set(key, val []byte) {
 			return
 		}
 	}
-	for _, f := range wireFields { // as encoding/json: case folded, escapes
-		if keyIs(key, f.name) {
-			*f.get(w) = val
+	for i, name := range wireNames { // as encoding/json: case folded, escapes
+		if keyIs(key, name) {
+			*w.field(i) = val
 			return
 		}
 	}
@@ -165,21 +160,32 @@ func (d *Decoder) Decode(key, value []byte, ts time.Time) (Record, error) {
 
 func (d *Decoder) decodeJSON(key, v []byte, ts time.Time) (Record, error) {
 	var w wire
-	if err := scanObject(v, w.set); err != nil {
+	if err := scanObject(v, &w); err != nil {
 		return Record{}, err
 	}
-	var fields [5]string // type, first, last, major, class
+	var fields [5]string // type, first, last, major, class; names transformed
 	for i, raw := range [][]byte{w.typ, w.first, w.last, w.major, w.class} {
 		if raw == nil {
 			continue
 		}
-		if i != 1 && i != 2 && len(raw) >= 2 && raw[0] == '"' && plainString(raw[1:len(raw)-1]) {
-			fields[i] = d.share(raw[1 : len(raw)-1])
-			continue
+		isName := i == 1 || i == 2
+		if len(raw) >= 2 && raw[0] == '"' && plainString(raw[1:len(raw)-1]) {
+			inner := raw[1 : len(raw)-1]
+			switch {
+			case !isName:
+				fields[i] = d.share(inner)
+				continue
+			case isClean(string(inner)): // a conversion without copy: isClean keeps nothing
+				fields[i] = upperBytes(inner) // one allocation, where a string then upper took two
+				continue
+			}
 		}
 		s, _, err := jsonString(raw)
 		if err != nil {
 			return Record{}, fmt.Errorf("%s: %w", [...]string{"type", "first_name", "last_name", "major", "class"}[i], err)
+		}
+		if isName {
+			s = name(s)
 		}
 		fields[i] = s
 	}
@@ -268,13 +274,13 @@ func decodeCSV(v []byte, ts time.Time) (Record, error) {
 		return Record{}, err
 	}
 	r := Record{Format: FormatOldCSV, Time: ts, Age: age}
-	return r.fill(fields[0], fields[1], fields[3], "")
+	return r.fill(name(fields[0]), name(fields[1]), fields[3], "")
 }
 
-// fill sets the transformed names and checks what is required.
+// fill sets the names, already transformed (see name), trims major and
+// class, and checks what is required.
 func (r Record) fill(first, last, major, class string) (Record, error) {
-	r.FirstName = upper(clean(first))
-	r.LastName = upper(clean(last))
+	r.FirstName, r.LastName = first, last
 	r.Major, r.Class = clean(major), clean(class)
 	var missing []string
 	for _, f := range []struct{ name, v string }{{"first_name", r.FirstName}, {"last_name", r.LastName}, {"major", r.Major}} {
@@ -292,6 +298,31 @@ func (r Record) fill(first, last, major, class string) (Record, error) {
 // no escape, valid UTF-8.
 func plainString(b []byte) bool {
 	return bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
+}
+
+// name is a first or last name transformed: cleaned and upper-cased.
+func name(s string) string { return upper(clean(s)) }
+
+// upperBytes is strings.ToUpper(string(b)) for valid UTF-8 b, with one
+// allocation.
+func upperBytes(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			sb.WriteByte(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		sb.WriteRune(unicode.ToUpper(r))
+		i += size
+	}
+	return sb.String()
 }
 
 // upper is strings.ToUpper with one allocation for ASCII text.

@@ -112,7 +112,7 @@ func refDecodeJSON(key, v []byte) (Record, error) {
 		return Record{}, err
 	}
 	r.Age = age
-	return r.fill(s(w.FirstName), s(w.LastName), s(w.Major), s(w.Class))
+	return r.fill(name(s(w.FirstName)), name(s(w.LastName)), s(w.Major), s(w.Class))
 }
 
 func FuzzDecode(f *testing.F) {

@@ -32,6 +32,9 @@ type Job struct {
 	dlq   string
 	log   *slog.Logger
 	parts map[int32]*partitionState
+	// free holds encoding buffers of stored batches: Handle takes them,
+	// the Durable gives them back.
+	free chan []byte
 }
 
 var _ stream.Handler = (*Job)(nil)
@@ -46,7 +49,7 @@ func NewJob(db *DB, cfg stream.Config, log *slog.Logger) *Job {
 		topic = stream.DefaultTopic
 	}
 	return &Job{db: db, topic: topic, dlq: topic + ".dlq", log: log,
-		parts: map[int32]*partitionState{}}
+		parts: map[int32]*partitionState{}, free: make(chan []byte, 16)}
 }
 
 // Assigned loads the partitions' state from the database.
@@ -87,6 +90,7 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 			}
 		}
 		g.state = j.parts[g.partition]
+		g.end, g.hasEnd = b.End(j.topic, g.partition)
 	}
 	var wg sync.WaitGroup
 	work := make(chan *partBatch)
@@ -103,21 +107,18 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 	close(work)
 	wg.Wait()
 
-	kept := 0
-	for _, g := range groups {
-		kept += len(g.keep)
-	}
-	keep := make([]stored, 0, kept)
+	var runs []*recordRun
 	var dead []*kgo.Record
 	var snaps []snapshot
 	for _, g := range groups {
-		keep = append(keep, g.keep...)
+		runs = append(runs, &g.run)
 		dead = append(dead, g.dead...)
 		if g.touched {
 			snaps = append(snaps, g.snap)
 		}
 	}
 	if len(snaps) == 0 {
+		j.recycle(runs)
 		return nil, nil
 	}
 	return func(ctx context.Context) error {
@@ -126,8 +127,37 @@ func (j *Job) Handle(ctx context.Context, b *stream.Batch) (stream.Durable, erro
 				return fmt.Errorf("send %d messages to %s: %w", len(dead), j.dlq, err)
 			}
 		}
-		return j.db.saveBatch(ctx, j.topic, keep, snaps)
+		if err := j.db.saveBatch(ctx, j.topic, runs, snaps); err != nil {
+			return err
+		}
+		j.recycle(runs)
+		return nil
 	}, nil
+}
+
+// buffer returns an encoding buffer a stored batch gave back, or nil.
+func (j *Job) buffer() []byte {
+	select {
+	case b := <-j.free:
+		return b[:0]
+	default:
+		return nil
+	}
+}
+
+// recycle gives the encoding buffers of stored runs back for the next
+// batches (they grew to a batch's size; growing new ones costs copies).
+func (j *Job) recycle(runs []*recordRun) {
+	for _, run := range runs {
+		if cap(run.json) == 0 {
+			continue
+		}
+		select {
+		case j.free <- run.json:
+		default:
+		}
+		run.json = nil
+	}
 }
 
 // partBatch is the records of one partition in a batch, and what
@@ -136,34 +166,47 @@ type partBatch struct {
 	partition int32
 	records   []*kgo.Record
 	state     *partitionState
-	keep      []stored
+	run       recordRun
 	dead      []*kgo.Record
 	snap      snapshot
 	touched   bool
+	end       int64 // the partition's end offset, if hasEnd
+	hasEnd    bool
 }
 
 // byPartition groups records of topic by partition, in offset order.
 func byPartition(recs []*kgo.Record, topic string) []*partBatch {
 	var out []*partBatch
 	index := map[int32]*partBatch{}
-	for _, r := range recs {
+	for i := 0; i < len(recs); {
+		// A partition's records come in runs (one per partition in a
+		// batch of stream.Consume): a group is a run of recs itself, not
+		// a copy.
+		r := recs[i]
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == r.Partition && recs[j].Topic == r.Topic {
+			j++
+		}
+		run := recs[i:j]
+		i = j
 		if r.Topic != topic {
 			continue
 		}
-		g := index[r.Partition]
-		if g == nil {
-			g = &partBatch{partition: r.Partition}
-			index[r.Partition] = g
-			out = append(out, g)
+		if g := index[r.Partition]; g != nil {
+			g.records = append(g.records[:len(g.records):len(g.records)], run...) // a copy: recs stays as it is
+			continue
 		}
-		g.records = append(g.records, r)
+		g := &partBatch{partition: r.Partition, records: run}
+		index[r.Partition] = g
+		out = append(out, g)
 	}
 	return out
 }
 
 func (j *Job) handlePartition(g *partBatch) {
 	s := g.state
-	g.keep = make([]stored, 0, len(g.records))
+	g.run = recordRun{partition: g.partition, json: j.buffer()}
+	keys, handled := len(s.students), 0
 	for _, r := range g.records {
 		if r.Offset < s.next {
 			continue // stored before a restart whose commit did not happen
@@ -174,10 +217,15 @@ func (j *Job) handlePartition(g *partBatch) {
 			s.apply(r, nil, true)
 		} else {
 			s.apply(r, &rec, false)
-			g.keep = append(g.keep, stored{partition: r.Partition, offset: r.Offset, rec: rec})
+			g.run.add(r.Offset, &rec)
 		}
 		g.touched = true
+		handled++
 	}
+	if g.hasEnd && handled > 0 {
+		s.presize(len(s.students)-keys, handled, g.end-s.next)
+	}
+	g.run.end()
 	if g.touched {
 		g.snap = s.take(g.partition)
 	}

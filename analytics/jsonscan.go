@@ -15,9 +15,10 @@ import (
 
 var errBadJSON = errors.New("invalid JSON")
 
-// scanObject calls fn with the key and raw value of each member of the
-// object b (surrounding white space allowed); keys are raw strings.
-func scanObject(b []byte, fn func(key, val []byte)) error {
+// scanObject gives w the key and raw value of each member of the object
+// b (surrounding white space allowed); keys are raw strings. (A wire, not
+// a func: w stays on the caller's stack.)
+func scanObject(b []byte, w *wire) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errBadJSON
@@ -44,7 +45,7 @@ func scanObject(b []byte, fn func(key, val []byte)) error {
 		if err != nil {
 			return err
 		}
-		fn(key, b[i:vend])
+		w.set(key, b[i:vend])
 		i = skipSpace(b, vend)
 		if i >= len(b) {
 			return errBadJSON

@@ -8,76 +8,110 @@ import (
 	"unicode/utf8"
 )
 
-// insertBatches stores a batch's records, one row per partition: the
-// records of one partition in a poll are consecutive and in offset order.
-// buf is reused from batch to batch (the writer stores one at a time).
-func insertBatches(ctx context.Context, tx *sql.Tx, topic string, recs []stored, buf *[]byte) error {
-	for len(recs) > 0 {
-		n := 1
-		for n < len(recs) && recs[n].partition == recs[0].partition {
-			n++
+// recordRun is the records of one partition in a batch, encoded for a
+// row of record_batches by the processor that decoded them: encoding is
+// spread over the processors instead of the single writer, and no copy
+// of the decoded records waits for it.
+type recordRun struct {
+	partition   int32
+	first, last int64
+	json        []byte // [[offset, key, ...], ...]; nil when empty
+}
+
+// add appends the record at offset (offsets increase from call to call).
+func (run *recordRun) add(offset int64, r *Record) {
+	if len(run.json) == 0 {
+		run.json = append(run.json[:0], '[')
+		run.first = offset
+	} else {
+		run.json = append(run.json, ',')
+	}
+	run.last = offset
+	run.json = appendRecord(run.json, offset, r)
+}
+
+// empty reports a run without records.
+func (run *recordRun) empty() bool { return len(run.json) == 0 }
+
+// end closes the array, after the last add.
+func (run *recordRun) end() {
+	if !run.empty() {
+		run.json = append(run.json, ']')
+	}
+}
+
+// insertRuns stores a batch's records, one row per partition.
+func insertRuns(ctx context.Context, tx *sql.Tx, topic string, runs []*recordRun) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO record_batches VALUES (?, ?, ?, ?, CAST(? AS TEXT))`)
+	if err != nil {
+		return fmt.Errorf("store records of %s: %w", topic, err)
+	}
+	defer stmt.Close()
+	for _, run := range runs {
+		if run.empty() {
+			continue
 		}
-		part := recs[:n]
-		*buf = appendRecords((*buf)[:0], part)
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_batches VALUES (?, ?, ?, ?, CAST(? AS TEXT))`,
-			topic, int64(part[0].partition), part[0].offset, part[n-1].offset, *buf); err != nil {
-			return fmt.Errorf("store records of %s[%d]: %w", topic, part[0].partition, err)
+		if _, err := stmt.ExecContext(ctx, topic, int64(run.partition), run.first, run.last, run.json); err != nil {
+			return fmt.Errorf("store records of %s[%d]: %w", topic, run.partition, err)
 		}
-		recs = recs[n:]
 	}
 	return nil
 }
 
-// appendRecords writes recs as a JSON array of arrays (see the schema).
-func appendRecords(b []byte, recs []stored) []byte {
+// oldTypes is the stored type of the old formats' records.
+var oldTypes = [formats]string{"old-" + FormatEvent.String(), "old-" + FormatOldJSON.String(), "old-" + FormatOldCSV.String()}
+
+// appendRecord writes the record at offset as a JSON array (see the
+// schema).
+func appendRecord(b []byte, offset int64, r *Record) []byte {
 	b = append(b, '[')
-	for i := range recs {
-		s := &recs[i]
-		r := &s.rec
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = strconv.AppendInt(b, s.offset, 10)
+	b = strconv.AppendInt(b, offset, 10)
+	b = append(b, ',')
+	if r.Key == "" {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, r.Key)
+	}
+	b = append(b, ',')
+	typ := r.Type
+	if typ == "" {
+		typ = oldTypes[r.Format]
+	}
+	b = appendJSONString(b, typ)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.Time.UnixMilli(), 10)
+	for _, f := range [...]string{r.FirstName, r.LastName} {
 		b = append(b, ',')
-		if r.Key == "" {
-			b = append(b, "null"...)
-		} else {
-			b = appendJSONString(b, r.Key)
-		}
+		b = appendJSONString(b, f)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Age), 10)
+	for _, f := range [...]string{r.Major, r.Class} {
 		b = append(b, ',')
-		typ := r.Type
-		if typ == "" {
-			typ = "old-" + r.Format.String()
-		}
-		b = appendJSONString(b, typ)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, r.Time.UnixMilli(), 10)
-		for _, f := range [...]string{r.FirstName, r.LastName} {
-			b = append(b, ',')
-			b = appendJSONString(b, f)
-		}
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(r.Age), 10)
-		for _, f := range [...]string{r.Major, r.Class} {
-			b = append(b, ',')
-			b = appendJSONString(b, f)
-		}
-		b = append(b, ']')
+		b = appendJSONString(b, f)
 	}
 	return append(b, ']')
 }
 
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes
-// U+FFFD, as encoding/json does. Runs of plain bytes are copied at once.
+// U+FFFD, as encoding/json does. Runs of plain bytes (valid multi-byte
+// characters included) are copied at once, in one pass over s.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && (c < utf8.RuneSelf || valid) {
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+		} else if c >= 0x20 && c != '"' && c != '\\' {
 			i++
 			continue
 		}
@@ -85,19 +119,12 @@ func appendJSONString(b []byte, s string) []byte {
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
-			i++
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			i++
-		default: // invalid UTF-8 somewhere in s
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
+		default: // a byte that is not UTF-8
+			b = append(b, `\ufffd`...)
 		}
+		i++
 		start = i
 	}
 	b = append(b, s[start:]...)

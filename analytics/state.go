@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"maps"
 	"math/bits"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -61,10 +62,32 @@ type partitionState struct {
 	dirtyMajor []ageBits // by major number
 	changed    bool
 	decoder    Decoder
+	presized   bool
 }
 
 func newPartitionState(m *majors) *partitionState {
 	return &partitionState{partial: NewPartial(), majors: m, students: map[string]student{}}
+}
+
+// maxPresize bounds the keys presize makes room for in advance.
+const maxPresize = 1 << 20
+
+// presize makes room in the students map, once, for the keys the lag of
+// the partition will bring, estimated from those its first batch added
+// (handled messages): a map growing to a million keys rehashes each of
+// them several times on the way.
+func (s *partitionState) presize(added, handled int, lag int64) {
+	if s.presized || handled == 0 {
+		return
+	}
+	s.presized = true
+	want := len(s.students) + int(min(lag*int64(added)/int64(handled), maxPresize))
+	if want <= 2*len(s.students) {
+		return
+	}
+	students := make(map[string]student, want)
+	maps.Copy(students, s.students)
+	s.students = students
 }
 
 // snapshot is what a batch changed in a partition, copied for the
@@ -98,13 +121,6 @@ func (s *partitionState) take(part int32) snapshot {
 	}
 	s.changed = false
 	return snap
-}
-
-// stored is a decoded record with its place in the topic.
-type stored struct {
-	partition int32
-	offset    int64
-	rec       Record
 }
 
 // apply counts one message at offset; false when it was applied already

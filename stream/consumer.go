@@ -33,6 +33,20 @@ type Durable func(ctx context.Context) error
 type Batch struct {
 	Records  []*kgo.Record
 	producer *lazyProducer
+	ends     map[topicPartition]int64
+}
+
+type topicPartition struct {
+	topic string
+	part  int32
+}
+
+// End returns the end offset (high watermark) of a partition of the batch
+// as the fetch that read it reported, if it did: the partition's lag
+// after the batch is End less the batch's last offset + 1.
+func (b *Batch) End(topic string, partition int32) (int64, bool) {
+	end, ok := b.ends[topicPartition{topic, partition}]
+	return end, ok
 }
 
 // Produce writes recs (a dead-letter topic, say) and waits for every
@@ -133,7 +147,11 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 		kgo.Balancers(kgo.CooperativeStickyBalancer()),
 		kgo.OnPartitionsAssigned(g.assigned), kgo.OnPartitionsRevoked(g.revoked), kgo.OnPartitionsLost(g.revoked),
 		kgo.OnPartitionsCallbackBlocked(g.blocked),
-		kgo.FetchMaxWait(500*time.Millisecond), kgo.FetchMaxPartitionBytes(8<<20),
+		// franz-go's default 1 MiB per partition, not more: the next fetch
+		// is requested only once the previous one is polled, so a fetch
+		// the size of the topic is decompressed while nothing else runs,
+		// where smaller ones overlap the handling of the previous.
+		kgo.FetchMaxWait(500*time.Millisecond), kgo.FetchMaxPartitionBytes(1<<20),
 	)
 	if o.SessionTimeout > 0 {
 		opts = append(opts, kgo.SessionTimeout(o.SessionTimeout), kgo.HeartbeatInterval(o.SessionTimeout/3))
@@ -149,13 +167,14 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	start, last, checked := time.Now(), time.Now(), time.Now()
 	var checkedLag time.Time
 	pending := false // batches since the last checkpoint
-	var inflight chan error
+	var inflight *storing
 	// settle waits for the batch being stored and its commit.
 	settle := func() error {
 		if inflight == nil {
 			return nil
 		}
-		err := <-inflight
+		<-inflight.done
+		err := inflight.err
 		inflight = nil
 		if err == nil {
 			res.Busy = time.Since(start)
@@ -193,22 +212,50 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			limit = int(o.MaxMessages - res.Read)
 		}
 		pctx, cancel := context.WithTimeout(ctx, min(o.Idle, 500*time.Millisecond))
+		// While a batch is being stored, the wait for records ends when
+		// it is, to commit its offsets then rather than after the wait.
+		var stored <-chan struct{}
+		if inflight != nil {
+			stored = inflight.done
+			go func() {
+				select {
+				case <-stored:
+					cancel()
+				case <-pctx.Done():
+				}
+			}()
+		}
 		fetches := cl.PollRecords(pctx, limit)
 		cancel()
 		if err := pollError(fetches, o.Log); err != nil {
 			return stop(err)
 		}
 		recs := fetches.Records()
+		ends := map[topicPartition]int64{}
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			if p.HighWatermark > ends[topicPartition{p.Topic, p.Partition}] {
+				ends[topicPartition{p.Topic, p.Partition}] = p.HighWatermark
+			}
+		})
+		if len(recs) == 0 && isClosed(stored) && ctx.Err() == nil {
+			if err := settle(); err != nil {
+				return res, err
+			}
+			continue // not a pause of the stream: wait again
+		}
 		for _, batch := range interleave(recs, o.BatchSize) {
-			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer})
+			durable, err := g.handle(ctx, &Batch{Records: batch, producer: producer, ends: ends})
 			if err != nil {
 				return stop(err)
 			}
 			if err := settle(); err != nil {
 				return res, err
 			}
-			inflight = make(chan error, 1)
-			go func(done chan<- error) { done <- store(ctx, cl, durable, batch) }(inflight)
+			inflight = &storing{done: make(chan struct{})}
+			go func(s *storing) {
+				s.err = store(ctx, cl, durable, batch)
+				close(s.done)
+			}(inflight)
 			res.Read += int64(len(batch))
 			res.Batches++
 			last = time.Now()
@@ -233,23 +280,48 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	}
 }
 
+// storing is a batch being stored: err is set once done is closed.
+type storing struct {
+	done chan struct{}
+	err  error
+}
+
+// isClosed reports a closed channel (false for nil).
+func isClosed(c <-chan struct{}) bool {
+	if c == nil {
+		return false
+	}
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
 // interleave cuts recs into batches of about size records taking from
 // every partition in turn (a poll returns one partition after another),
 // so that a batch's partitions can be handled side by side. Each
 // partition's records stay in order, from batch to batch.
 func interleave(recs []*kgo.Record, size int) [][]*kgo.Record {
-	type tp struct {
-		topic string
-		part  int32
-	}
-	var order []tp
-	queues := map[tp][]*kgo.Record{}
-	for _, r := range recs {
-		k := tp{r.Topic, r.Partition}
-		if _, ok := queues[k]; !ok {
-			order = append(order, k)
+	var order []topicPartition
+	queues := map[topicPartition][]*kgo.Record{}
+	for i := 0; i < len(recs); {
+		// A partition's records come in runs, one per fetch (usually one
+		// in all): a queue is a run of recs itself, not a copy.
+		k := topicPartition{recs[i].Topic, recs[i].Partition}
+		j := i + 1
+		for j < len(recs) && recs[j].Partition == k.part && recs[j].Topic == k.topic {
+			j++
 		}
-		queues[k] = append(queues[k], r)
+		q, ok := queues[k]
+		if !ok {
+			order = append(order, k)
+			queues[k] = recs[i:j]
+		} else {
+			queues[k] = append(q[:len(q):len(q)], recs[i:j]...) // a copy: recs stays as it is
+		}
+		i = j
 	}
 	var out [][]*kgo.Record
 	for left := len(recs); left > 0; {
