@@ -55,7 +55,10 @@ type Model struct {
 	status  statusMsg
 	full    bool // help overlay shown
 	confirm bool // "quit anyway?" asked
-	online  bool
+	// stopping: quitting waits for the screen's work to stop (keys are
+	// ignored meanwhile).
+	stopping bool
+	online   bool
 }
 
 // New returns the root model; it starts on the log-in screen, which first
@@ -130,10 +133,13 @@ type cacheStateMsg bool
 type logoutMsg struct{}
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if m.stopping {
+		return nil, true
+	}
 	if m.confirm {
 		m.confirm = false
 		if strings.EqualFold(msg.String(), m.c.T.T("yes.key")) {
-			return tea.Quit, true
+			return m.quitNow(), true
 		}
 		return nil, true
 	}
@@ -167,6 +173,17 @@ func (m *Model) quit() tea.Cmd {
 	if m.screen.Dirty() {
 		m.confirm = true
 		return nil
+	}
+	return tea.Quit
+}
+
+// quitNow ends the program once the screen's background work stopped.
+func (m *Model) quitNow() tea.Cmd {
+	if s, ok := m.screen.(stopper); ok {
+		if wait := s.Stop(); wait != nil {
+			m.stopping = true
+			return tea.Sequence(wait, tea.Quit)
+		}
 	}
 	return tea.Quit
 }
@@ -308,6 +325,9 @@ func (m *Model) statusLine() string {
 	s := m.c.Styles
 	if m.confirm {
 		return s.Warning.Render(fit(m.c.T.T("quit.confirm"), m.c.Width, false))
+	}
+	if m.stopping {
+		return s.Warning.Render(fit(m.c.T.T("quit.stopping"), m.c.Width, false))
 	}
 	style := [...]lipgloss.Style{s.Info, s.Success, s.Warning, s.Error}[m.status.kind]
 	return style.Render(fit(m.status.text, m.c.Width, false))

@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -233,6 +235,40 @@ func TestAppQAsksOnADirtyScreen(t *testing.T) {
 	if !a.quit {
 		t.Fatal("o did not quit")
 	}
+}
+
+// Quitting during an import waits for the cancelled import to undo what
+// it wrote: the program must not end with half a file imported.
+func TestAppQuitDuringImportWaitsForTheUndo(t *testing.T) {
+	a := loggedIn(t, "admin")
+	a.press("i")
+	is, ok := a.m.screen.(*importScreen)
+	if !ok {
+		t.Fatalf("i opened %s", screenName(a.m.screen))
+	}
+	var undone atomic.Bool
+	started := make(chan struct{})
+	j, run := startJob(context.Background(), func(ctx context.Context, _ func(string, int64, int64)) (any, error) {
+		close(started)
+		<-ctx.Done()
+		time.Sleep(100 * time.Millisecond) // the undo's writes
+		undone.Store(true)
+		return nil, ctx.Err()
+	})
+	is.stage, is.job = importApplying, j
+	go run()
+	<-started
+
+	a.press("ctrl+c")
+	wantIn(t, a.statusLine(), "Quitter quand même ? (o/n)")
+	a.press("o")
+	if !a.quit {
+		t.Fatal("o did not quit")
+	}
+	if !undone.Load() {
+		t.Fatal("the program quit before the cancelled import was undone")
+	}
+	wantIn(t, a.statusLine(), "Arrêt du travail en cours")
 }
 
 func TestAppLogOutFromAnywhere(t *testing.T) {

@@ -102,6 +102,15 @@ type screen interface {
 	Dirty() bool
 }
 
+// stopper is a screen whose background work must end before the program
+// does: a cancelled import undoes what it wrote, and quitting must not cut
+// that short.
+type stopper interface {
+	// Stop cancels the work and returns the command that waits for its
+	// end, or nil when nothing runs.
+	Stop() tea.Cmd
+}
+
 // Messages between screens and the root.
 type (
 	// loggedInMsg opens the application for a user.

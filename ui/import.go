@@ -226,6 +226,15 @@ func (m *importScreen) SetSize(w, h int) {
 	m.path.Width = max(10, min(70, w-16))
 }
 
+// Stop cancels a running check or import; a cancelled import undoes
+// what it wrote before the command returns.
+func (m *importScreen) Stop() tea.Cmd {
+	if m.job == nil {
+		return nil
+	}
+	return m.job.stop()
+}
+
 func (m *importScreen) Capturing() bool { return true }
 func (m *importScreen) Dirty() bool     { return m.stage == importApplying }
 

@@ -17,6 +17,7 @@ import (
 type job struct {
 	cancel context.CancelFunc
 	ch     chan tea.Msg
+	done   chan struct{} // closed when the work has returned
 }
 
 type (
@@ -40,7 +41,7 @@ type jobFunc func(ctx context.Context, progress func(phase string, done, total i
 // startJob returns the job and the command that runs it.
 func startJob(parent context.Context, run jobFunc) (*job, tea.Cmd) {
 	ctx, cancel := context.WithCancel(parent)
-	j := &job{cancel: cancel, ch: make(chan tea.Msg, 1)}
+	j := &job{cancel: cancel, ch: make(chan tea.Msg, 1), done: make(chan struct{})}
 	return j, func() tea.Msg {
 		go func() {
 			defer cancel()
@@ -50,9 +51,20 @@ func startJob(parent context.Context, run jobFunc) (*job, tea.Cmd) {
 				default:
 				}
 			})
+			close(j.done) // before the send, which waits for a reader
 			j.ch <- jobDoneMsg{job: j, result: res, err: err}
 		}()
 		return <-j.ch
+	}
+}
+
+// stop cancels the job and returns the command that waits until its
+// work has returned.
+func (j *job) stop() tea.Cmd {
+	j.cancel()
+	return func() tea.Msg {
+		<-j.done
+		return nil
 	}
 }
 
