@@ -126,6 +126,25 @@ func TestReportDialogs(t *testing.T) {
 	}
 }
 
+// A student prints their own report card from "Mes notes" (the domain
+// lets them read their record, and nothing else).
+func TestStudentPrintsOwnReportCard(t *testing.T) {
+	a := loggedIn(t, "awa.diop")
+	wantIn(t, a.m.View(), "b bulletin")
+	a.press("b")
+	if _, ok := a.m.screen.(*fileDialog); !ok {
+		t.Fatalf("b opened %s", screenName(a.m.screen))
+	}
+	card := filepath.Join(t.TempDir(), "bulletin.pdf")
+	a.setPath(card)
+	a.press("enter")
+	data, err := os.ReadFile(card)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("%s: %v\n%s", card, err, a.m.View())
+	}
+	wantIn(t, a.flatView(), "bulletin.pdf")
+}
+
 // The import screen: a check with the problems in French, nothing written
 // while a row is refused, then "s" to skip it and enter to import.
 func TestImportScreen(t *testing.T) {

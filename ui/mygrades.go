@@ -21,7 +21,10 @@ var myGradesText = map[string]text{
 	// A time layout: the date as each language writes it.
 }
 
-type myGradesKeys struct{ list listKeys }
+type myGradesKeys struct {
+	list listKeys
+	Card key.Binding
+}
 
 // myGrades is a student's own record, read-only: the domain lets a student
 // read nothing else, so there is nothing to pick and nothing to edit.
@@ -49,7 +52,8 @@ type myGradesLoadedMsg struct {
 }
 
 func newMyGrades(c *Common) screen {
-	m := &myGrades{c: c, keys: myGradesKeys{list: newListKeys(c.T)}}
+	m := &myGrades{c: c, keys: myGradesKeys{list: newListKeys(c.T),
+		Card: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", c.T.T("report.card.key")))}}
 	t := c.T
 	m.table = newTable([]column{
 		{title: t.T("col.subject"), width: 12, grow: 2},
@@ -108,6 +112,9 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if key.Matches(msg, m.keys.Card) && m.student != nil {
+			return m, cardDialog(m.c, m.student)
+		}
 		m.table.HandleKey(msg, m.keys.list)
 	}
 	return m, nil
@@ -179,9 +186,11 @@ func (m *myGrades) View() string {
 	return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 }
 
-func (m *myGrades) Capturing() bool          { return false }
-func (m *myGrades) Dirty() bool              { return false }
-func (m *myGrades) ShortHelp() []key.Binding { return []key.Binding{m.keys.list.Up, m.keys.list.Down} }
+func (m *myGrades) Capturing() bool { return false }
+func (m *myGrades) Dirty() bool     { return false }
+func (m *myGrades) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Card}
+}
 func (m *myGrades) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.list.bindings()}
+	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Card}}
 }
