@@ -37,12 +37,17 @@ type Snapshot struct {
 	Class     string `json:"class"`
 	Major     string `json:"major"`
 	BirthDate Date   `json:"birth_date"`
+	// The guardian's contact, so the notifier can reach them too.
+	GuardianName  string `json:"guardian_name,omitempty"`
+	GuardianPhone string `json:"guardian_phone,omitempty"`
+	GuardianEmail string `json:"guardian_email,omitempty"`
 }
 
 // SnapshotOf copies the identity of s.
 func SnapshotOf(s *Student) Snapshot {
 	return Snapshot{Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
-		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate}
+		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate,
+		GuardianName: s.GuardianName, GuardianPhone: s.GuardianPhone, GuardianEmail: s.GuardianEmail}
 }
 
 // AuditEntry records who changed what. Old and New are the entity before

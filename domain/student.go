@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"net/mail"
 	"strings"
 	"time"
@@ -15,20 +16,25 @@ const (
 
 // Student is one record of the office. Average is nil until the first grade.
 type Student struct {
-	ID        string    `json:"id"`
-	Number    string    `json:"number"` // matricule, e.g. 2026-00042
-	LastName  string    `json:"last_name"`
-	FirstName string    `json:"first_name"`
-	Phone     string    `json:"phone"` // E.164
-	Email     string    `json:"email,omitempty"`
-	Class     string    `json:"class"`
-	Major     string    `json:"major"`
-	BirthDate Date      `json:"birth_date"`
-	Grades    []Grade   `json:"grades"`
-	Average   *float64  `json:"average"`
-	Version   int64     `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        string `json:"id"`
+	Number    string `json:"number"` // matricule, e.g. 2026-00042
+	LastName  string `json:"last_name"`
+	FirstName string `json:"first_name"`
+	Phone     string `json:"phone"` // E.164
+	Email     string `json:"email,omitempty"`
+	Class     string `json:"class"`
+	Major     string `json:"major"`
+	BirthDate Date   `json:"birth_date"`
+	// Guardian contact (parent, tutor), optional. The phone is not unique:
+	// siblings share a guardian.
+	GuardianName  string    `json:"guardian_name,omitempty"`
+	GuardianPhone string    `json:"guardian_phone,omitempty"` // E.164
+	GuardianEmail string    `json:"guardian_email,omitempty"`
+	Grades        []Grade   `json:"grades"`
+	Average       *float64  `json:"average"`
+	Version       int64     `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // StudentInput is a student as typed in a form, a CLI or a file row.
@@ -40,12 +46,15 @@ type StudentInput struct {
 	Class     string
 	Major     string
 	BirthDate string // YYYY-MM-DD
+	// Guardian contact, all optional.
+	GuardianName, GuardianPhone, GuardianEmail string
 }
 
 // Identity is the validated, normalised form of a StudentInput.
 type Identity struct {
 	LastName, FirstName, Phone, Email, Class, Major string
 	BirthDate                                       Date
+	GuardianName, GuardianPhone, GuardianEmail      string
 }
 
 // Validate checks every field and reports all problems at once, so a form
@@ -77,11 +86,8 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 		p = append(p, err.(*Error).Problems...)
 	}
 	id.Phone = phone
-	if id.Email != "" {
-		addr, err := mail.ParseAddress(id.Email)
-		if err != nil || addr.Address != id.Email || !strings.Contains(addr.Address[strings.LastIndex(addr.Address, "@")+1:], ".") {
-			p.add("email", "is not a valid e-mail address ("+id.Email+")")
-		}
+	if id.Email != "" && !validEmail(id.Email) {
+		p.add("email", "is not a valid e-mail address ("+id.Email+")")
 	}
 	for _, r := range []struct{ field, value string }{{"class", id.Class}, {"major", id.Major}} {
 		switch {
@@ -103,7 +109,42 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 		}
 	}
 	id.BirthDate = birth
+	p = append(p, id.guardian(in, phones)...)
 	return id, p.err()
+}
+
+// guardian validates the optional guardian contact into id. An empty field
+// clears it; the phone is parsed like the student's own but is not unique.
+func (id *Identity) guardian(in StudentInput, phones PhoneParser) problems {
+	var p problems
+	id.GuardianName = cleanName(in.GuardianName)
+	if utf8.RuneCountInString(id.GuardianName) > 80 {
+		p.add("guardian_name", "is longer than 80 characters")
+	}
+	if raw := strings.TrimSpace(in.GuardianPhone); raw != "" {
+		phone, err := phones.Parse(raw)
+		var derr *Error
+		switch {
+		case errors.As(err, &derr):
+			for _, pr := range derr.Problems {
+				p.add("guardian_phone", pr.Reason)
+			}
+		case err != nil:
+			p.add("guardian_phone", err.Error())
+		}
+		id.GuardianPhone = phone
+	}
+	id.GuardianEmail = strings.TrimSpace(in.GuardianEmail)
+	if id.GuardianEmail != "" && !validEmail(id.GuardianEmail) {
+		p.add("guardian_email", "is not a valid e-mail address ("+id.GuardianEmail+")")
+	}
+	return p
+}
+
+// validEmail accepts a bare address whose domain has a dot.
+func validEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Address == s && strings.Contains(addr.Address[strings.LastIndex(addr.Address, "@")+1:], ".")
 }
 
 // Input returns the student's identity as an editable input.
@@ -111,12 +152,14 @@ func (s *Student) Input() StudentInput {
 	return StudentInput{
 		LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone, Email: s.Email,
 		Class: s.Class, Major: s.Major, BirthDate: s.BirthDate.String(),
+		GuardianName: s.GuardianName, GuardianPhone: s.GuardianPhone, GuardianEmail: s.GuardianEmail,
 	}
 }
 
 func (s *Student) apply(id Identity) {
 	s.LastName, s.FirstName, s.Phone, s.Email = id.LastName, id.FirstName, id.Phone, id.Email
 	s.Class, s.Major, s.BirthDate = id.Class, id.Major, id.BirthDate
+	s.GuardianName, s.GuardianPhone, s.GuardianEmail = id.GuardianName, id.GuardianPhone, id.GuardianEmail
 }
 
 // FullName is "LAST First" as the office writes it.
