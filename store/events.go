@@ -50,12 +50,18 @@ type snapshotDoc struct {
 	Class     string `bson:"class"`
 	Major     string `bson:"major"`
 	BirthDate string `bson:"birth_date"` // YYYY-MM-DD, as in students
+	// The guardian contact, so a replayed event reaches the guardian it
+	// was written for, not whoever is recorded later.
+	GuardianName  string `bson:"guardian_name,omitempty"`
+	GuardianPhone string `bson:"guardian_phone,omitempty"`
+	GuardianEmail string `bson:"guardian_email,omitempty"`
 }
 
 func toSnapshotDoc(s domain.Snapshot) snapshotDoc {
 	d := snapshotDoc{
 		Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
 		Email: s.Email, Class: s.Class, Major: s.Major,
+		GuardianName: s.GuardianName, GuardianPhone: s.GuardianPhone, GuardianEmail: s.GuardianEmail,
 	}
 	if !s.BirthDate.IsZero() {
 		d.BirthDate = s.BirthDate.String()

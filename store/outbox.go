@@ -76,7 +76,8 @@ func (d *eventDoc) event() *domain.Event {
 		ID: d.ID.Hex(), Type: d.Type, At: d.At, Actor: d.Actor, StudentID: d.StudentID.Hex(),
 		Average: d.Average, PreviousAverage: d.PreviousAverage,
 		Student: domain.Snapshot{Number: d.Student.Number, LastName: d.Student.LastName, FirstName: d.Student.FirstName,
-			Phone: d.Student.Phone, Email: d.Student.Email, Class: d.Student.Class, Major: d.Student.Major},
+			Phone: d.Student.Phone, Email: d.Student.Email, Class: d.Student.Class, Major: d.Student.Major,
+			GuardianName: d.Student.GuardianName, GuardianPhone: d.Student.GuardianPhone, GuardianEmail: d.Student.GuardianEmail},
 	}
 	if b, err := domain.ParseDate(d.Student.BirthDate); err == nil {
 		e.Student.BirthDate = b

@@ -23,8 +23,13 @@ type studentDoc struct {
 	Major     string        `bson:"major"`
 	// BirthDate is "YYYY-MM-DD": a calendar day has no time zone, and a
 	// BSON date would bring one back.
-	BirthDate string     `bson:"birth_date"`
-	Grades    []gradeDoc `bson:"grades"`
+	BirthDate string `bson:"birth_date"`
+	// The optional guardian contact; absent when not recorded. Not
+	// indexed: siblings share a guardian, and nothing searches by it.
+	GuardianName  string     `bson:"guardian_name,omitempty"`
+	GuardianPhone string     `bson:"guardian_phone,omitempty"`
+	GuardianEmail string     `bson:"guardian_email,omitempty"`
+	Grades        []gradeDoc `bson:"grades"`
 	// GradeCount duplicates len(Grades) so that the roster projection can
 	// leave the grades array on the server.
 	GradeCount int `bson:"grade_count"`
@@ -76,6 +81,7 @@ func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {
 	d := studentDoc{
 		ID: id, Number: s.Number, LastName: s.LastName, FirstName: s.FirstName,
 		Phone: s.Phone, Email: s.Email, Class: s.Class, Major: s.Major,
+		GuardianName: s.GuardianName, GuardianPhone: s.GuardianPhone, GuardianEmail: s.GuardianEmail,
 		Grades: make([]gradeDoc, 0, len(s.Grades)), GradeCount: len(s.Grades),
 		Average: s.Average, Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
@@ -92,6 +98,7 @@ func (d *studentDoc) student() (*domain.Student, error) {
 	s := &domain.Student{
 		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
 		Phone: d.Phone, Email: d.Email, Class: d.Class, Major: d.Major,
+		GuardianName: d.GuardianName, GuardianPhone: d.GuardianPhone, GuardianEmail: d.GuardianEmail,
 		Average: d.Average, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 	if d.BirthDate != "" {
