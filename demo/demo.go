@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"scolarite/domain"
@@ -36,6 +37,12 @@ var (
 		{"Génie chimique", "GCH", []string{"Chimie organique", "Thermodynamique", "Procédés", "Mathématiques", "Anglais"}},
 	}
 	mobilePrefixes = []string{"77", "78", "76", "70", "75"}
+	// guardianFirstNames are the first names of the demo's guardians
+	// (parents, uncles, tutors), who carry their student's family name.
+	guardianFirstNames = []string{
+		"Mamadou", "Abdoulaye", "Ibrahima", "Cheikh Tidiane", "Alassane", "Malick", "Ousmane", "Modou",
+		"Fatou", "Aminata", "Mame Diarra", "Khadidiatou", "Seynabou", "Ndèye Coumba", "Rokhaya", "Adja",
+	}
 )
 
 // Classes lists the demo's classes: two levels of each major.
@@ -73,6 +80,7 @@ func Students(seed uint64, n int, today time.Time) []domain.NewStudent {
 		if i%3 == 0 {
 			s.Input.Email = fmt.Sprintf("etudiant%d@esp221.sn", i+1)
 		}
+		guardian(&s.Input, i)
 		// A student's level shifts all their grades, so averages spread
 		// from failing to excellent as in a real class.
 		ability := 6 + rng.NormFloat64()*3 + 6
@@ -84,4 +92,30 @@ func Students(seed uint64, n int, today time.Time) []domain.NewStudent {
 		out = append(out, s)
 	}
 	return out
+}
+
+// guardian records a guardian for every other student, derived from i
+// alone: drawing from rng would change every later student and grade of a
+// seed. Guardian phones (7x 6xx xx xx) never meet the students' (7x 0xx …).
+func guardian(in *domain.StudentInput, i int) {
+	if i%2 == 0 {
+		return
+	}
+	first := guardianFirstNames[(i/2)%len(guardianFirstNames)]
+	in.GuardianName = first + " " + in.LastName
+	in.GuardianPhone = fmt.Sprintf("%s 6%02d %02d %02d", mobilePrefixes[(i/2)%len(mobilePrefixes)], i/10000%100, i/100%100, i%100)
+	if i%4 == 1 {
+		in.GuardianEmail = mailLocal(first) + "." + mailLocal(in.LastName) + "@gmail.com"
+	}
+}
+
+// mailLocal turns a name into the letters of an e-mail address.
+func mailLocal(name string) string {
+	var b strings.Builder
+	for _, r := range domain.Fold(name) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

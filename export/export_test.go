@@ -60,17 +60,17 @@ func TestExportFollowsTheTable(t *testing.T) {
 
 func TestCSVOptions(t *testing.T) {
 	ss := []*domain.Student{{Number: "2026-00001", LastName: "=HYPERLINK(\"x\")", FirstName: "@Ndèye", Phone: "+221771234567",
-		Class: "L3-INFO", Major: "-Info", BirthDate: domain.NewDate(2003, 4, 5),
+		Class: "L3-INFO", Major: "-Info", BirthDate: domain.NewDate(2003, 4, 5), GuardianPhone: "+221770001122",
 		Grades: []domain.Grade{{Subject: "Maths", Value: 12.5, Coefficient: 1}}, Average: ptr(12.5)}}
 	var b bytes.Buffer
 	if err := WriteCSV(context.Background(), ss, &b, Options{Separator: ';', BOM: true}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
-	if !strings.HasPrefix(out, "\uFEFFMatricule;Nom;Prénom;Téléphone;E-mail;Classe;Filière;Date de naissance;Maths;Moyenne\r\n") {
+	if !strings.HasPrefix(out, "\uFEFFMatricule;Nom;Prénom;Téléphone;E-mail;Classe;Filière;Date de naissance;Tuteur;Téléphone tuteur;E-mail tuteur;Maths;Moyenne\r\n") {
 		t.Fatalf("header: %q", out)
 	}
-	want := "2026-00001;\"'=HYPERLINK(\"\"x\"\")\";'@Ndèye;'+221771234567;;L3-INFO;'-Info;2003-04-05;12,5;12,50\r\n"
+	want := "2026-00001;\"'=HYPERLINK(\"\"x\"\")\";'@Ndèye;'+221771234567;;L3-INFO;'-Info;2003-04-05;;'+221770001122;;12,5;12,50\r\n"
 	if !strings.HasSuffix(out, want) {
 		t.Fatalf("row:\n%q\nwant\n%q", out, want)
 	}

@@ -20,8 +20,12 @@ const (
 	fieldClass     = "class"
 	fieldMajor     = "major"
 	fieldBirthDate = "birth_date"
-	fieldIgnored   = "-"
-	fieldSubject   = "subject"
+	// The optional guardian contact.
+	fieldGuardianName  = "guardian_name"
+	fieldGuardianPhone = "guardian_phone"
+	fieldGuardianEmail = "guardian_email"
+	fieldIgnored       = "-"
+	fieldSubject       = "subject"
 )
 
 // requiredFields must each have a column.
@@ -46,6 +50,14 @@ var headerNames = map[string]string{
 	"date de naissance": fieldBirthDate, "ne le": fieldBirthDate, "nee le": fieldBirthDate,
 	"ne e le": fieldBirthDate, "naissance": fieldBirthDate, "birth date": fieldBirthDate,
 	"birthdate": fieldBirthDate, "date of birth": fieldBirthDate, "dob": fieldBirthDate,
+	"tuteur": fieldGuardianName, "nom du tuteur": fieldGuardianName, "nom tuteur": fieldGuardianName,
+	"tuteur legal": fieldGuardianName, "parent": fieldGuardianName, "parent tuteur": fieldGuardianName,
+	"guardian": fieldGuardianName, "guardian name": fieldGuardianName, "parent name": fieldGuardianName,
+	"telephone tuteur": fieldGuardianPhone, "telephone du tuteur": fieldGuardianPhone, "tel tuteur": fieldGuardianPhone,
+	"telephone parent": fieldGuardianPhone, "guardian phone": fieldGuardianPhone, "parent phone": fieldGuardianPhone,
+	"e mail tuteur": fieldGuardianEmail, "email tuteur": fieldGuardianEmail, "courriel tuteur": fieldGuardianEmail,
+	"e mail du tuteur": fieldGuardianEmail, "courriel du tuteur": fieldGuardianEmail, "guardian e mail": fieldGuardianEmail,
+	"guardian email": fieldGuardianEmail, "parent email": fieldGuardianEmail, "parent e mail": fieldGuardianEmail,
 	"matricule": fieldIgnored, "number": fieldIgnored, "n": fieldIgnored, "no": fieldIgnored,
 	"n°": fieldIgnored, "numero": fieldIgnored, "moyenne": fieldIgnored, "average": fieldIgnored,
 	"moyenne generale": fieldIgnored, "rang": fieldIgnored, "rank": fieldIgnored, "age": fieldIgnored,

@@ -32,16 +32,33 @@ func (c change) empty() bool { return !c.identity && len(c.adds) == 0 && len(c.s
 func sameValue(a, b float64) bool { return math.Abs(a-b) < 0.005 }
 
 // diff compares a checked row with the stored student. hasEmail says the
-// file has an e-mail column: without one the stored address is kept.
+// file has an e-mail column: without one the stored address is kept; the
+// same holds for each guardian column (most files have none, and updating
+// from one must not erase the guardians recorded in the application).
 func diff(st *domain.Student, id domain.Identity, hasEmail bool, grades []domain.GradeInput, line int, l *layout) (change, []Problem) {
 	var c change
 	c.input = domain.StudentInput{LastName: id.LastName, FirstName: id.FirstName, Phone: id.Phone, Email: id.Email,
-		Class: id.Class, Major: id.Major, BirthDate: id.BirthDate.String()}
+		Class: id.Class, Major: id.Major, BirthDate: id.BirthDate.String(),
+		GuardianName: id.GuardianName, GuardianPhone: id.GuardianPhone, GuardianEmail: id.GuardianEmail}
 	if !hasEmail {
 		c.input.Email = st.Email
 	}
+	for _, g := range []struct {
+		field    string
+		in       *string
+		recorded string
+	}{
+		{fieldGuardianName, &c.input.GuardianName, st.GuardianName},
+		{fieldGuardianPhone, &c.input.GuardianPhone, st.GuardianPhone},
+		{fieldGuardianEmail, &c.input.GuardianEmail, st.GuardianEmail},
+	} {
+		if l.byField[g.field] == nil {
+			*g.in = g.recorded
+		}
+	}
 	c.identity = st.LastName != id.LastName || st.FirstName != id.FirstName || st.Phone != id.Phone ||
-		st.Email != c.input.Email || st.Class != id.Class || st.Major != id.Major || !st.BirthDate.Equal(id.BirthDate)
+		st.Email != c.input.Email || st.Class != id.Class || st.Major != id.Major || !st.BirthDate.Equal(id.BirthDate) ||
+		st.GuardianName != c.input.GuardianName || st.GuardianPhone != c.input.GuardianPhone || st.GuardianEmail != c.input.GuardianEmail
 	var probs []Problem
 	for _, g := range grades {
 		v, _ := domain.ParseGradeValue(g.Value) // checked by the planner

@@ -145,7 +145,11 @@ func (pl *planner) check(ctx context.Context, line int, cells []string) (rp rowP
 		}
 	}
 	in := domain.StudentInput{LastName: cell(fieldLastName), FirstName: cell(fieldFirstName),
-		Phone: pl.phoneText(cell(fieldPhone)), Email: cell(fieldEmail), Class: cell(fieldClass), Major: cell(fieldMajor)}
+		Phone: pl.phoneText(cell(fieldPhone)), Email: cell(fieldEmail), Class: cell(fieldClass), Major: cell(fieldMajor),
+		GuardianName: cell(fieldGuardianName), GuardianEmail: cell(fieldGuardianEmail)}
+	if g := cell(fieldGuardianPhone); g != "" {
+		in.GuardianPhone = pl.phoneText(g)
+	}
 	dateErr := false
 	in.BirthDate, err = dateCell(cell(fieldBirthDate))
 	if err != nil {

@@ -16,19 +16,23 @@ import (
 // JSON exports: the data model's snake_case names, birth_date as
 // YYYY-MM-DD, average null before the first grade, times in UTC.
 type StudentJSON struct {
-	Number    string      `json:"number"`
-	LastName  string      `json:"last_name"`
-	FirstName string      `json:"first_name"`
-	Phone     string      `json:"phone"`
-	Email     string      `json:"email"`
-	Class     string      `json:"class"`
-	Major     string      `json:"major"`
-	BirthDate string      `json:"birth_date"`
-	Average   *float64    `json:"average"`
-	Grades    []GradeJSON `json:"grades"`
-	Version   int64       `json:"version"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
+	Number    string `json:"number"`
+	LastName  string `json:"last_name"`
+	FirstName string `json:"first_name"`
+	Phone     string `json:"phone"`
+	Email     string `json:"email"`
+	Class     string `json:"class"`
+	Major     string `json:"major"`
+	BirthDate string `json:"birth_date"`
+	// The guardian contact, left out when not recorded.
+	GuardianName  string      `json:"guardian_name,omitempty"`
+	GuardianPhone string      `json:"guardian_phone,omitempty"`
+	GuardianEmail string      `json:"guardian_email,omitempty"`
+	Average       *float64    `json:"average"`
+	Grades        []GradeJSON `json:"grades"`
+	Version       int64       `json:"version"`
+	CreatedAt     time.Time   `json:"created_at"`
+	UpdatedAt     time.Time   `json:"updated_at"`
 }
 
 // GradeJSON is one grade inside StudentJSON.
@@ -45,6 +49,7 @@ type GradeJSON struct {
 func ToJSON(s *domain.Student) StudentJSON {
 	out := StudentJSON{Number: s.Number, LastName: s.LastName, FirstName: s.FirstName, Phone: s.Phone,
 		Email: s.Email, Class: s.Class, Major: s.Major, BirthDate: s.BirthDate.String(),
+		GuardianName: s.GuardianName, GuardianPhone: s.GuardianPhone, GuardianEmail: s.GuardianEmail,
 		Average: s.Average, Grades: make([]GradeJSON, 0, len(s.Grades)), Version: s.Version,
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 	for _, g := range s.Grades {

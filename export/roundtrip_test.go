@@ -16,6 +16,15 @@ func TestRoundTrip(t *testing.T) {
 	svc := newService(t)
 	seed(t, svc, 60)
 	before := snapshot(t, svc)
+	guardians := 0
+	for _, st := range before {
+		if st.GuardianPhone != "" {
+			guardians++
+		}
+	}
+	if guardians == 0 {
+		t.Fatal("the seed has no guardian: the round trip would not check them")
+	}
 	for _, tc := range []struct {
 		name string
 		f    Format
@@ -57,7 +66,8 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatalf("%s missing", phone)
 				}
 				if g.LastName != want.LastName || g.FirstName != want.FirstName || g.Class != want.Class ||
-					g.Major != want.Major || g.BirthDate != want.BirthDate || g.Email != want.Email || len(g.Grades) != len(want.Grades) {
+					g.Major != want.Major || g.BirthDate != want.BirthDate || g.Email != want.Email || len(g.Grades) != len(want.Grades) ||
+					g.GuardianName != want.GuardianName || g.GuardianPhone != want.GuardianPhone || g.GuardianEmail != want.GuardianEmail {
 					t.Fatalf("%s: got %+v\nwant %+v", phone, g, want)
 				}
 				for _, wg := range want.Grades {

@@ -28,7 +28,8 @@ type subjectCol struct {
 }
 
 // identityKeys are the identity columns, in file order.
-var identityKeys = []string{"number", "last_name", "first_name", "phone", "email", "class", "major", "birth_date"}
+var identityKeys = []string{"number", "last_name", "first_name", "phone", "email", "class", "major", "birth_date",
+	"guardian_name", "guardian_phone", "guardian_email"}
 
 func newSheet(students []*domain.Student, lang Lang) *sheet {
 	s := &sheet{lang: lang, index: map[string]int{}}
@@ -71,12 +72,13 @@ func (s *sheet) headers() []string {
 }
 
 // identity returns the identity cells of st, in identityKeys order.
-func identity(st *domain.Student) [8]string {
+func identity(st *domain.Student) [11]string {
 	birth := ""
 	if !st.BirthDate.IsZero() {
 		birth = st.BirthDate.String()
 	}
-	return [8]string{st.Number, st.LastName, st.FirstName, st.Phone, st.Email, st.Class, st.Major, birth}
+	return [11]string{st.Number, st.LastName, st.FirstName, st.Phone, st.Email, st.Class, st.Major, birth,
+		st.GuardianName, st.GuardianPhone, st.GuardianEmail}
 }
 
 // means returns st's mean per subject column (nil: no grade in it), reusing

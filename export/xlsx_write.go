@@ -110,8 +110,10 @@ func numberValue(v *float64) any {
 // first: excelize puts each new one in front, and Excel wants them in
 // order.
 func layoutXLSX(sw *excelize.StreamWriter, sh *sheet, st xlsxStyles) error {
-	widths := []float64{12, 18, 18, 16, 26, 11, 18, 16}
-	styles := []int{st.text, st.text, st.text, st.text, st.text, st.text, st.text, st.date}
+	// The guardian's phone is text like the student's: a number style
+	// would drop the "+" and show 2.2177e+11.
+	widths := []float64{12, 18, 18, 16, 26, 11, 18, 16, 22, 16, 26}
+	styles := []int{st.text, st.text, st.text, st.text, st.text, st.text, st.text, st.date, st.text, st.text, st.text}
 	for range len(sh.subjects) + 1 {
 		widths, styles = append(widths, 14), append(styles, st.number)
 	}
