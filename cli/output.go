@@ -46,7 +46,15 @@ func writeStudent(w io.Writer, s *domain.Student) error {
 	if s.Email != "" {
 		fmt.Fprintf(tw, "E-mail\t%s\n", s.Email)
 	}
-	fmt.Fprintf(tw, "Class\t%s\nMajor\t%s\nBirth date\t%s\nAverage\t%s\n\n", s.Class, s.Major, s.BirthDate, formatAverage(s.Average))
+	fmt.Fprintf(tw, "Class\t%s\nMajor\t%s\nBirth date\t%s\n", s.Class, s.Major, s.BirthDate)
+	for _, g := range []struct{ label, value string }{
+		{"Guardian", s.GuardianName}, {"Guardian phone", s.GuardianPhone}, {"Guardian e-mail", s.GuardianEmail},
+	} {
+		if g.value != "" {
+			fmt.Fprintf(tw, "%s\t%s\n", g.label, g.value)
+		}
+	}
+	fmt.Fprintf(tw, "Average\t%s\n\n", formatAverage(s.Average))
 	if len(s.Grades) > 0 {
 		fmt.Fprintln(tw, "GRADE ID\tSUBJECT\tVALUE\tCOEF.\tDATE\tTEACHER")
 		for _, g := range s.Grades {

@@ -18,7 +18,7 @@ func studentsCmd(env Env, cfg *Config) *cobra.Command {
 func studentsAddCmd(env Env, cfg *Config) *cobra.Command {
 	var in domain.StudentInput
 	cmd := &cobra.Command{
-		Use:   "add --last-name L --first-name F --phone P --class C --major M --birth-date YYYY-MM-DD [--email E]",
+		Use:   "add --last-name L --first-name F --phone P --class C --major M --birth-date YYYY-MM-DD [--email E] [--guardian-name N --guardian-phone P --guardian-email E]",
 		Short: "Add a student and print the new matricule",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,6 +40,9 @@ func studentsAddCmd(env Env, cfg *Config) *cobra.Command {
 	f.StringVar(&in.Major, "major", "", "major (filière), e.g. Informatique")
 	f.StringVar(&in.BirthDate, "birth-date", "", "birth date, YYYY-MM-DD")
 	f.StringVar(&in.Email, "email", "", "e-mail address (optional)")
+	f.StringVar(&in.GuardianName, "guardian-name", "", "guardian's name (tuteur, optional)")
+	f.StringVar(&in.GuardianPhone, "guardian-phone", "", "guardian's phone, any written form (optional; may be shared by siblings)")
+	f.StringVar(&in.GuardianEmail, "guardian-email", "", "guardian's e-mail address (optional)")
 	return cmd
 }
 
