@@ -39,8 +39,9 @@ const (
 type Audience string
 
 const (
-	ToStudent Audience = "student"
-	ToStaff   Audience = "staff"
+	ToStudent  Audience = "student"
+	ToGuardian Audience = "guardian" // the student's guardian, when one is recorded
+	ToStaff    Audience = "staff"
 )
 
 // Kind is what a notification says.

@@ -8,14 +8,21 @@ import (
 )
 
 // planner turns an outbox event into the records it calls for:
-//   - grade.added: a "new grade" message to the student, by e-mail and SMS;
+//   - grade.added: a "new grade" message to the student, by e-mail and SMS,
+//     and the same news to the student's guardian;
 //   - average.below_threshold (written by the domain once per crossing
-//     from ≥ 10 to < 10): an alert to the student, and to each staff
-//     address of the configuration.
+//     from ≥ 10 to < 10): an alert to the student and their guardian, and
+//     to each staff address of the configuration.
 //
 // Every other event calls for nothing. A student without an e-mail address
 // (or phone) gets a "skipped" record for that channel, so the log says
-// why nothing was sent.
+// why nothing was sent. A guardian is optional: without a guardian address
+// on a channel there is no guardian record at all, not a skipped one.
+//
+// The unique index (event, channel, recipient) allows one record per
+// address: a guardian or staff address equal to one already planned for
+// the event (a student who gave their parent's e-mail as their own) is
+// left out here, so that address gets the message once, as the student.
 type planner struct {
 	tmpl     *Templates
 	channels []Channel
@@ -45,6 +52,9 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 	}
 	var out []*Notification
 	add := func(ch Channel, audience Audience, to string) error {
+		if to != "" && planned(out, ch, to) {
+			return nil
+		}
 		n := base
 		n.Channel, n.Audience, n.Recipient = ch, audience, to
 		var err error
@@ -69,6 +79,18 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 			return nil, err
 		}
 	}
+	for _, ch := range p.channels {
+		to := e.Student.GuardianEmail
+		if ch == SMS {
+			to = e.Student.GuardianPhone
+		}
+		if to = strings.TrimSpace(to); to == "" {
+			continue
+		}
+		if err := add(ch, ToGuardian, to); err != nil {
+			return nil, err
+		}
+	}
 	if kind != KindAlert {
 		return out, nil
 	}
@@ -85,6 +107,18 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 		}
 	}
 	return out, nil
+}
+
+// planned reports a record already planned for (ch, to): addresses are
+// compared without case for e-mail (the same mailbox), exactly for phones
+// (both E.164).
+func planned(out []*Notification, ch Channel, to string) bool {
+	for _, n := range out {
+		if n.Channel == ch && (n.Recipient == to || ch == Email && strings.EqualFold(n.Recipient, to)) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasChannel(chs []Channel, ch Channel) bool {

@@ -25,8 +25,10 @@ var templateFiles embed.FS
 
 // Templates renders the messages in each language from text/template
 // files (templates/fr.tmpl, templates/en.tmpl). Each file defines, for
-// each of "grade", "alert" (to the student) and "staff" (an alert to the
-// staff), a ".subject" (e-mail subject), an ".email" body and an ".sms".
+// each of "grade", "alert" (to the student), "guardian.grade",
+// "guardian.alert" (the same news told to the guardian about their
+// student) and "staff" (an alert to the staff), a ".subject" (e-mail
+// subject), an ".email" body and an ".sms".
 type Templates struct {
 	byLang map[string]*template.Template
 }
@@ -36,6 +38,7 @@ type messageData struct {
 	School              string
 	FirstName, LastName string
 	Number, Class       string
+	GuardianName        string  // "" when the guardian's name is not recorded
 	Subject             string  // the grade's subject (matière)
 	Value, Coefficient  float64 // the grade
 	Average, Previous   *float64
@@ -65,8 +68,11 @@ func (t *Templates) render(lang string, kind Kind, audience Audience, ch Channel
 		return "", "", fmt.Errorf("no messages in language %q", lang)
 	}
 	name := string(kind)
-	if audience == ToStaff {
+	switch audience {
+	case ToStaff:
 		name = "staff"
+	case ToGuardian:
+		name = "guardian." + string(kind)
 	}
 	exec := func(part string) (string, error) {
 		var b strings.Builder
@@ -92,7 +98,8 @@ func (t *Templates) render(lang string, kind Kind, audience Audience, ch Channel
 func dataFor(school string, e *domain.Event) messageData {
 	d := messageData{
 		School: school, FirstName: e.Student.FirstName, LastName: e.Student.LastName,
-		Number: e.Student.Number, Class: e.Student.Class, Average: e.Average, Previous: e.PreviousAverage,
+		Number: e.Student.Number, Class: e.Student.Class, GuardianName: e.Student.GuardianName,
+		Average: e.Average, Previous: e.PreviousAverage,
 		PassMark: domain.PassMark,
 	}
 	if e.Grade != nil {

@@ -80,7 +80,7 @@ func TestRenderEveryMessage(t *testing.T) {
 	// Every template exists in both languages and fits an SMS or two.
 	for _, lang := range []string{French, English} {
 		for _, k := range []Kind{KindGrade, KindAlert} {
-			for _, aud := range []Audience{ToStudent, ToStaff} {
+			for _, aud := range []Audience{ToStudent, ToGuardian, ToStaff} {
 				for _, ch := range Channels {
 					subject, body, err := tmpl.render(lang, k, aud, ch, d)
 					if err != nil || body == "" || (ch == Email) != (subject != "") {
