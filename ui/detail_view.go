@@ -57,9 +57,11 @@ func (d *detail) cell(row, col int) string {
 	return g.Teacher
 }
 
-// Lines around the table: title, three identity lines, average, warning,
-// blank; then the new-grade row and the message line.
-const detailTop, detailBottom = 7, 2
+// Lines around the table: title, three identity lines, the guardian line,
+// average, warning, blank; then the new-grade row and the message line.
+// The guardian line is there ("–") even when none is recorded, so the
+// table keeps one height whatever the student.
+const detailTop, detailBottom = 8, 2
 
 func (d *detail) SetSize(w, h int) {
 	d.width, d.height = w, h
@@ -92,7 +94,8 @@ func (d *detail) View() string {
 	lines = append(lines,
 		pair("col.number", st.Number, "col.class", st.Class),
 		pair("col.phone", st.Phone, "col.major", st.Major),
-		pair("col.email", email, "col.birth_date", birth))
+		pair("col.email", email, "col.birth_date", birth),
+		fit(s.Label.Render(fit(t.T("col.guardian"), 11, false))+" "+guardianText(st), d.width, false))
 	lines = append(lines, fit(d.averageLine(), d.width, false))
 	warn := ""
 	if st.Average != nil && *st.Average < domain.PassMark {
@@ -221,4 +224,19 @@ func (d *detail) FullHelp() [][]key.Binding {
 		return [][]key.Binding{d.ShortHelp()}
 	}
 	return [][]key.Binding{d.keys.list.bindings(), d.ShortHelp()}
+}
+
+// guardianText is the guardian contact on one line: name, phone, e-mail,
+// whichever are recorded, or "–".
+func guardianText(st *domain.Student) string {
+	var parts []string
+	for _, v := range []string{st.GuardianName, st.GuardianPhone, st.GuardianEmail} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, " · ")
 }

@@ -134,7 +134,9 @@ func newAppEnv(t *testing.T) *appEnv {
 	g := func(subject, value, coef string) domain.GradeInput {
 		return domain.GradeInput{Subject: subject, Value: value, Coefficient: coef}
 	}
-	diop := seedStudent(t, svc, studentInput("Diop", "Awa", "77 123 45 67", "L1-INFO"),
+	awa := studentInput("Diop", "Awa", "77 123 45 67", "L1-INFO")
+	awa.GuardianName, awa.GuardianPhone, awa.GuardianEmail = "Mamadou Diop", "77 000 11 22", "m.diop@example.sn"
+	diop := seedStudent(t, svc, awa,
 		g("Mathématiques", "8", "2"), g("Physique", "9,5", ""), g("Anglais", "12", ""))
 	seedStudent(t, svc, studentInput("Fall", "Moussa", "77 765 43 21", "L1-INFO"), g("Mathématiques", "14", "2"), g("Physique", "15,5", ""))
 	seedStudent(t, svc, studentInput("Ndiaye", "Fatou", "78 222 33 44", "L2-GC"), g("Topographie", "11,25", "3"))

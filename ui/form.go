@@ -14,17 +14,19 @@ import (
 )
 
 var formText = map[string]text{
-	"form.new":     {"Nouvel étudiant", "New student"},
-	"form.edit":    {"Modifier l'étudiant", "Edit student"},
-	"form.save":    {"enregistrer", "save"},
-	"form.next":    {"champ suivant", "next field"},
-	"form.prev":    {"champ précédent", "previous field"},
-	"form.submit":  {"champ suivant, ou enregistrer au dernier", "next field, or save on the last"},
-	"form.saving":  {"Enregistrement…", "Saving…"},
-	"form.fix":     {"Corrigez les champs signalés.", "Fix the fields marked."},
-	"form.created": {"Étudiant %s créé.", "Student %s created."},
-	"form.updated": {"Étudiant %s enregistré.", "Student %s saved."},
-	"form.datefmt": {"AAAA-MM-JJ", "YYYY-MM-DD"},
+	"form.new":      {"Nouvel étudiant", "New student"},
+	"form.edit":     {"Modifier l'étudiant", "Edit student"},
+	"form.save":     {"enregistrer", "save"},
+	"form.next":     {"champ suivant", "next field"},
+	"form.prev":     {"champ précédent", "previous field"},
+	"form.submit":   {"champ suivant, ou enregistrer au dernier", "next field, or save on the last"},
+	"form.saving":   {"Enregistrement…", "Saving…"},
+	"form.fix":      {"Corrigez les champs signalés.", "Fix the fields marked."},
+	"form.created":  {"Étudiant %s créé.", "Student %s created."},
+	"form.updated":  {"Étudiant %s enregistré.", "Student %s saved."},
+	"form.datefmt":  {"AAAA-MM-JJ", "YYYY-MM-DD"},
+	"form.guardian": {"Tuteur (facultatif)", "Guardian (optional)"},
+	"form.more":     {"▲▼ %d/%d", "▲▼ %d/%d"},
 }
 
 // formFields are the inputs in screen order, named as the domain names
@@ -37,7 +39,14 @@ type formField struct {
 var formFields = []formField{
 	{"last_name", 80}, {"first_name", 80}, {"phone", 40}, {"email", 100},
 	{"class", 60}, {"major", 60}, {"birth_date", 10},
+	{"guardian_name", 80}, {"guardian_phone", 40}, {"guardian_email", 100},
 }
+
+// Indices into formFields that the form treats specially.
+const (
+	birthDateField = 6 // gets the date placeholder
+	guardianField  = 7 // the optional guardian block starts here, under a heading
+)
 
 type formKeys struct {
 	Next, Prev, Submit, Save, Cancel key.Binding
@@ -95,7 +104,7 @@ func newForm(c *Common, st *domain.Student) screen {
 		in.Cursor.SetMode(cursor.CursorStatic) // see newDetail
 		f.inputs[i] = in
 	}
-	f.inputs[len(formFields)-1].Placeholder = t.T("form.datefmt")
+	f.inputs[birthDateField].Placeholder = t.T("form.datefmt")
 	var in domain.StudentInput
 	if st != nil {
 		in = st.Input()
@@ -108,7 +117,8 @@ func newForm(c *Common, st *domain.Student) screen {
 // fill puts a student's identity in the inputs and takes it as the
 // unchanged state.
 func (f *form) fill(in domain.StudentInput) {
-	values := []string{in.LastName, in.FirstName, in.Phone, in.Email, in.Class, in.Major, in.BirthDate}
+	values := []string{in.LastName, in.FirstName, in.Phone, in.Email, in.Class, in.Major, in.BirthDate,
+		in.GuardianName, in.GuardianPhone, in.GuardianEmail}
 	for i, v := range values {
 		f.inputs[i].SetValue(v)
 		f.inputs[i].CursorEnd()
@@ -119,7 +129,7 @@ func (f *form) fill(in domain.StudentInput) {
 func (f *form) input() domain.StudentInput {
 	v := func(i int) string { return f.inputs[i].Value() }
 	return domain.StudentInput{LastName: v(0), FirstName: v(1), Phone: v(2), Email: v(3),
-		Class: v(4), Major: v(5), BirthDate: v(6)}
+		Class: v(4), Major: v(5), BirthDate: v(6), GuardianName: v(7), GuardianPhone: v(8), GuardianEmail: v(9)}
 }
 
 func (f *form) Init() tea.Cmd { return nil }
@@ -266,21 +276,36 @@ func (f *form) View() string {
 		title = t.T("form.edit")
 	}
 	b.WriteString(s.Title.Render(title) + "\n\n")
+	top := 2
 	if f.st != nil {
 		// The matricule is the student's for life: shown, never editable.
 		b.WriteString("  " + s.Label.Render(fit(t.T("col.number"), labelWidth, false)) + " " + s.Bold.Render(f.st.Number) + "\n")
+		top++
 	}
 	indent := strings.Repeat(" ", labelWidth+3)
+	var lines []string
+	focusFirst, focusLast := 0, 0 // the focused field's lines, with its error
 	for i, fld := range formFields {
+		if i == guardianField {
+			lines = append(lines, fit("  "+s.Muted.Render(t.T("form.guardian")), f.width, false))
+		}
 		marker := "  "
 		if i == f.focus {
 			marker = s.Input.Render("› ")
+			focusFirst = len(lines)
 		}
-		b.WriteString(fit(marker+s.Label.Render(fit(t.T("field."+fld.name), labelWidth, false))+" "+f.inputs[i].View(), f.width, false) + "\n")
+		lines = append(lines, fit(marker+s.Label.Render(fit(t.T("field."+fld.name), labelWidth, false))+" "+f.inputs[i].View(), f.width, false))
 		if e := f.errs[fld.name]; e != "" {
-			b.WriteString(fit(indent+s.FieldError.Render(e), f.width, false) + "\n")
+			lines = append(lines, fit(indent+s.FieldError.Render(e), f.width, false))
+		}
+		if i == f.focus {
+			focusLast = len(lines) - 1
 		}
 	}
+	// On a short terminal (80×24 with every field in error) the fields
+	// scroll so that the focused one stays in view, and the title and the
+	// status line below stay put: the root clips what is too tall.
+	b.WriteString(strings.Join(f.window(lines, focusFirst, focusLast, f.height-top-2), "\n") + "\n")
 	b.WriteString("\n")
 	switch {
 	case f.busy:
@@ -289,6 +314,26 @@ func (f *form) View() string {
 		b.WriteString(s.Error.Render(fit(f.err, f.width, false)))
 	}
 	return b.String()
+}
+
+// window returns the lines that fit in room, showing lines first..last;
+// when some are left out, the last line shown says where the view is.
+func (f *form) window(lines []string, first, last, room int) []string {
+	if room <= 0 || len(lines) <= room {
+		return lines
+	}
+	room-- // for the position line
+	start := 0
+	if last >= room {
+		start = last - room + 1
+	}
+	if first < start {
+		start = first
+	}
+	start = min(start, len(lines)-room)
+	end := min(len(lines), start+room)
+	pos := fit("  "+f.c.Styles.Muted.Render(f.c.T.T("form.more", f.focus+1, len(formFields))), f.width, false)
+	return append(slices.Clone(lines[start:end]), pos)
 }
 
 func (f *form) Capturing() bool { return true }

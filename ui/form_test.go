@@ -57,7 +57,7 @@ func TestFormShowsEveryProblemAtOnce(t *testing.T) {
 	if !f.Capturing() || f.Dirty() {
 		t.Fatalf("new form: Capturing=%v Dirty=%v", f.Capturing(), f.Dirty())
 	}
-	fillForm(t, f, "", "", "77 123 45 67", "", "L1-INFO", "Informatique", "2004-13-45")
+	fillForm(t, f, "", "", "77 123 45 67", "", "L1-INFO", "Informatique", "2004-13-45", "", "", "")
 	if !f.Dirty() {
 		t.Error("typed form not Dirty")
 	}
@@ -108,7 +108,7 @@ func TestFormDuplicatePhoneNamesTheStudent(t *testing.T) {
 func TestFormCreatesThenOpensTheStudent(t *testing.T) {
 	svc, _ := newTestServices(t)
 	f := openForm(t, svc, nil)
-	fillForm(t, f, "ndiaye", "Fatou", "77 765 43 21", "fatou@example.sn", "l1-info", "Informatique", "2005-01-02")
+	fillForm(t, f, "ndiaye", "Fatou", "77 765 43 21", "fatou@example.sn", "l1-info", "Informatique", "2005-01-02", "", "", "")
 	msgs := press(t, f, "enter")
 	var kinds []string
 	for _, m := range msgs {

@@ -148,6 +148,7 @@ var commonText = map[string]text{
 	"col.grade_count": {"Notes", "Grades"},
 	"col.email":       {"E-mail", "E-mail"},
 	"col.birth_date":  {"Date de naissance", "Birth date"},
+	"col.guardian":    {"Tuteur", "Guardian"},
 	"col.subject":     {"Matière", "Subject"},
 	"col.value":       {"Note", "Grade"},
 	"col.coefficient": {"Coef.", "Coef."},
