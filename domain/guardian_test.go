@@ -27,6 +27,8 @@ func TestValidateGuardian(t *testing.T) {
 		{name: "e-mail without dot", email: "parent@localhost", wantFields: []string{"guardian_email"}},
 		{name: "both bad", phone: "123", email: "x", wantFields: []string{"guardian_phone", "guardian_email"}},
 		{name: "name too long", gName: strings.Repeat("a", 81), wantFields: []string{"guardian_name"}},
+		{name: "name without letters", gName: "12 34", wantFields: []string{"guardian_name"}},
+		{name: "all three guardian fields wrong", gName: "-", phone: "abc", email: "@", wantFields: []string{"guardian_name", "guardian_phone", "guardian_email"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -118,8 +118,11 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 func (id *Identity) guardian(in StudentInput, phones PhoneParser) problems {
 	var p problems
 	id.GuardianName = cleanName(in.GuardianName)
-	if utf8.RuneCountInString(id.GuardianName) > 80 {
+	switch {
+	case utf8.RuneCountInString(id.GuardianName) > 80:
 		p.add("guardian_name", "is longer than 80 characters")
+	case id.GuardianName != "" && !hasLetter(id.GuardianName):
+		p.add("guardian_name", "must contain letters")
 	}
 	if raw := strings.TrimSpace(in.GuardianPhone); raw != "" {
 		phone, err := phones.Parse(raw)
