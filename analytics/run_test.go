@@ -1,9 +1,12 @@
 package analytics
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 func TestRunMixedFormats(t *testing.T) {
@@ -43,4 +46,50 @@ func TestRunMixedFormats(t *testing.T) {
 	t.Logf("%+v", r)
 	md, _ := os.ReadFile(filepath.Join(o.OutDir, ReportMarkdown))
 	t.Log(string(md))
+}
+
+// cancelOnPoll cancels the run as soon as records are handed over: an
+// interrupt in the middle of the stream.
+type cancelOnPoll struct{ cancel context.CancelFunc }
+
+func (c cancelOnPoll) OnFetchRecordUnbuffered(_ *kgo.Record, polled bool) {
+	if polled {
+		c.cancel()
+	}
+}
+
+// TestInterruptReportsWhatWasStored: an interrupt (Ctrl-C) mid-stream
+// still stores the batch in hand and reports it, without an error; the
+// next run goes on from there, and the two together give the totals of
+// one uninterrupted run.
+func TestInterruptReportsWhatWasStored(t *testing.T) {
+	c := newCluster(t)
+	cfg := testConfig(c)
+	mixedTopic(t, cfg, 3000, 1)
+	n := topicSize(t, cfg)
+	dir := t.TempDir()
+
+	whole := runOpts(t, cfg, t.TempDir())
+	whole.Kafka.Group = "whole"
+	want := totals(mustRun(t, whole).Report)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := runOpts(t, cfg, dir)
+	// Small fetches, so the interrupt comes with most of the topic unread.
+	o.Consume.Extra = []kgo.Opt{kgo.FetchMaxPartitionBytes(4 << 10), kgo.FetchMaxBytes(4 << 10),
+		kgo.WithHooks(cancelOnPoll{cancel})}
+	res, err := Run(ctx, o)
+	if err != nil {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	if res.Report == nil || res.Report.Read == 0 || res.Report.Read >= n {
+		t.Fatalf("interrupted run read %v of %d: the test proves nothing", res.Report, n)
+	}
+	if res.Report.Read != res.Consumed.Read {
+		t.Fatalf("reported %d, consumed %d", res.Report.Read, res.Consumed.Read)
+	}
+	if got := totals(mustRun(t, runOpts(t, cfg, dir)).Report); got != want {
+		t.Fatalf("interrupted then resumed:\n%s\nin one run:\n%s", got, want)
+	}
 }

@@ -193,8 +193,8 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			if err := settle(); err != nil {
 				return res, err
 			}
-			if g.isJoined() && (time.Since(last) >= 5*o.Idle || caughtUp(ctx, cl, cfg, g.owned())) ||
-				time.Since(start) >= o.Idle+30*time.Second {
+			lagless := func() bool { return caughtUp(ctx, cl, cfg, g.owned()) }
+			if drained(g.isJoined(), time.Since(last), time.Since(start), o.Idle, lagless) {
 				return stop(nil)
 			}
 		}
@@ -253,7 +253,11 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			}
 			inflight = &storing{done: make(chan struct{})}
 			go func(s *storing) {
-				s.err = store(ctx, cl, durable, batch)
+				// An interrupt must not cut a batch's transaction short:
+				// the run reports what it stored.
+				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+				defer cancel()
+				s.err = store(sctx, cl, durable, batch)
 				close(s.done)
 			}(inflight)
 			res.Read += int64(len(batch))
@@ -268,7 +272,8 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 			g.allowed()
 			cl.AllowRebalance()
 		}
-		if o.Checkpoint != nil && pending && (len(recs) == 0 || time.Since(checked) >= o.CheckpointEvery) {
+		// After an interrupt the caller reports once more itself.
+		if o.Checkpoint != nil && pending && ctx.Err() == nil && (len(recs) == 0 || time.Since(checked) >= o.CheckpointEvery) {
 			if err := settle(); err != nil {
 				return res, err
 			}
@@ -279,6 +284,23 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 		}
 	}
 }
+
+// drained tells a run that is not following when to stop, nothing having
+// arrived for idle: once this member joined the group and its partitions
+// have no lag (or nothing came for 5 × idle: a partition may end with a
+// transaction marker that no record follows). A member that never joined
+// gives up 30 s later; one that joined waits as long as its partitions
+// lag, however long the run has been going.
+func drained(joined bool, sinceLast, sinceStart, idle time.Duration, lagless func() bool) bool {
+	if !joined {
+		return sinceStart >= idle+30*time.Second
+	}
+	return sinceLast >= 5*idle || lagless()
+}
+
+// storeTimeout bounds storing one batch and committing its offsets
+// (SQLite waits up to 30 s for a lock; dead letters wait for the brokers).
+const storeTimeout = 2 * time.Minute
 
 // storing is a batch being stored: err is set once done is closed.
 type storing struct {
