@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -22,8 +23,10 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 	if os.Getenv("NO_COLOR") != "" {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
+	jobsCtx, cancelJobs := context.WithCancel(ctx)
+	defer cancelJobs()
 	common := &ui.Common{
-		Ctx:      ctx,
+		Ctx:      jobsCtx,
 		Students: app.Students,
 		Auth:     app.Auth,
 		Feed:     app.Feed,
@@ -44,11 +47,23 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 	}
 	defer backgroundRelay(ctx, app, os.Getenv)() // stopped before the back-ends close
 	p := tea.NewProgram(ui.New(common), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
-	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+	_, err := p.Run()
+	// Work still running (the program was signalled: SIGTERM, or the
+	// terminal closed) is cancelled and waited for before the back-ends
+	// close: a cancelled import must undo what it wrote.
+	cancelJobs()
+	if !common.WaitJobs(jobsGrace) {
+		app.Log.Error("terminal application: background work still running at exit")
+	}
+	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal application: %w", err)
 	}
 	return nil
 }
+
+// jobsGrace is how long the program waits for cancelled background work
+// at exit: longer than an import's undo may take (export.undoTimeout).
+const jobsGrace = 6 * time.Minute
 
 // tokenPath keeps one saved session per data dir, so two stores (a demo
 // and the real one) never mix their sessions.

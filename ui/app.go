@@ -133,7 +133,7 @@ type cacheStateMsg bool
 type logoutMsg struct{}
 
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
-	if m.stopping {
+	if m.stopping { // bounded: an import's undo gives up after 5 minutes
 		return nil, true
 	}
 	if m.confirm {
@@ -147,6 +147,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.quit(), true
 	}
 	if m.login != nil && key.Matches(msg, m.keys.Logout) {
+		if wait := m.stopWork(); wait != nil {
+			return tea.Sequence(wait, func() tea.Msg { return logoutMsg{} }), true
+		}
 		return m.logout(), true
 	}
 	if m.screen.Capturing() {
@@ -179,13 +182,23 @@ func (m *Model) quit() tea.Cmd {
 
 // quitNow ends the program once the screen's background work stopped.
 func (m *Model) quitNow() tea.Cmd {
-	if s, ok := m.screen.(stopper); ok {
-		if wait := s.Stop(); wait != nil {
-			m.stopping = true
-			return tea.Sequence(wait, tea.Quit)
-		}
+	if wait := m.stopWork(); wait != nil {
+		return tea.Sequence(wait, tea.Quit)
 	}
 	return tea.Quit
+}
+
+// stopWork stops the screen's background work (a running import undoes
+// what it wrote) and returns the command that waits for it, or nil when
+// nothing runs. Keys are ignored meanwhile.
+func (m *Model) stopWork() tea.Cmd {
+	s, ok := m.screen.(stopper)
+	if !ok {
+		return nil
+	}
+	wait := s.Stop()
+	m.stopping = wait != nil
+	return wait
 }
 
 func (m *Model) open(msg loggedInMsg) tea.Cmd {
@@ -265,6 +278,7 @@ func (m *Model) pop() tea.Cmd {
 }
 
 func (m *Model) logout() tea.Cmd {
+	m.stopping = false
 	login := m.login
 	m.login, m.c.Actor, m.tabs, m.stack = nil, domain.Actor{}, nil, nil
 	m.setScreen(newLoginAfterLogout(m.c))

@@ -237,18 +237,19 @@ func TestAppQAsksOnADirtyScreen(t *testing.T) {
 	}
 }
 
-// Quitting during an import waits for the cancelled import to undo what
-// it wrote: the program must not end with half a file imported.
-func TestAppQuitDuringImportWaitsForTheUndo(t *testing.T) {
-	a := loggedIn(t, "admin")
+// runningImport opens the import screen with an import in progress that,
+// once cancelled, takes a moment to undo its writes; undone tells when it
+// has.
+func runningImport(t *testing.T, a *appDriver) (undone *atomic.Bool) {
+	t.Helper()
 	a.press("i")
 	is, ok := a.m.screen.(*importScreen)
 	if !ok {
 		t.Fatalf("i opened %s", screenName(a.m.screen))
 	}
-	var undone atomic.Bool
+	undone = new(atomic.Bool)
 	started := make(chan struct{})
-	j, run := startJob(context.Background(), func(ctx context.Context, _ func(string, int64, int64)) (any, error) {
+	j, run := startJob(a.m.c, func(ctx context.Context, _ func(string, int64, int64)) (any, error) {
 		close(started)
 		<-ctx.Done()
 		time.Sleep(100 * time.Millisecond) // the undo's writes
@@ -258,6 +259,14 @@ func TestAppQuitDuringImportWaitsForTheUndo(t *testing.T) {
 	is.stage, is.job = importApplying, j
 	go run()
 	<-started
+	return undone
+}
+
+// Quitting during an import waits for the cancelled import to undo what
+// it wrote: the program must not end with half a file imported.
+func TestAppQuitDuringImportWaitsForTheUndo(t *testing.T) {
+	a := loggedIn(t, "admin")
+	undone := runningImport(t, a)
 
 	a.press("ctrl+c")
 	wantIn(t, a.statusLine(), "Quitter quand même ? (o/n)")
@@ -269,6 +278,45 @@ func TestAppQuitDuringImportWaitsForTheUndo(t *testing.T) {
 		t.Fatal("the program quit before the cancelled import was undone")
 	}
 	wantIn(t, a.statusLine(), "Arrêt du travail en cours")
+}
+
+// Logging out during an import cancels it and waits for the undo, then
+// shows the log-in screen: the import does not go on under nobody.
+func TestAppLogOutDuringImportWaitsForTheUndo(t *testing.T) {
+	a := loggedIn(t, "admin")
+	undone := runningImport(t, a)
+	a.press("ctrl+l")
+	if !undone.Load() {
+		t.Fatal("logged out before the cancelled import was undone")
+	}
+	if _, ok := a.m.screen.(*login); !ok || a.m.login != nil || a.m.stopping {
+		t.Fatalf("after ctrl+l: %s, login %v, stopping %v", screenName(a.m.screen), a.m.login, a.m.stopping)
+	}
+}
+
+// WaitJobs waits for the background work that the program's end
+// cancelled (runUI cancels Ctx, then waits before closing the back-ends).
+func TestWaitJobsWaitsForCancelledWork(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Common{Ctx: ctx}
+	var undone atomic.Bool
+	started := make(chan struct{})
+	_, run := startJob(c, func(ctx context.Context, _ func(string, int64, int64)) (any, error) {
+		close(started)
+		<-ctx.Done()
+		time.Sleep(100 * time.Millisecond)
+		undone.Store(true)
+		return nil, ctx.Err()
+	})
+	go run()
+	<-started
+	if c.WaitJobs(50 * time.Millisecond) {
+		t.Fatal("WaitJobs returned while the job ran")
+	}
+	cancel()
+	if !c.WaitJobs(5*time.Second) || !undone.Load() {
+		t.Fatal("WaitJobs returned before the cancelled job did")
+	}
 }
 
 func TestAppLogOutFromAnywhere(t *testing.T) {

@@ -6,6 +6,8 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
@@ -86,6 +88,27 @@ type Common struct {
 	// Ages reads the analytics job's latest per-major age table (nil:
 	// no "Âges" section on the statistics screen).
 	Ages domain.AgeReports
+
+	// jobs counts the background work still running (see startJob), so
+	// that the program waits for it before closing the back-ends.
+	jobs sync.WaitGroup
+}
+
+// WaitJobs waits until every background job has returned, or timeout.
+// Cancel Ctx first: an import then undoes what it wrote, an export
+// removes its partial file. It reports whether all of them returned.
+func (c *Common) WaitJobs(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		c.jobs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
 }
 
 // screen is one model of the application.

@@ -216,7 +216,7 @@ func (d *fileDialog) start() tea.Cmd {
 		}
 	}
 	choice, run := d.choice, d.run
-	j, cmd := startJob(d.c.Ctx, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
+	j, cmd := startJob(d.c, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
 		return run(ctx, choice, path, func(done, total int) { progress("", int64(done), int64(total)) })
 	})
 	d.job, d.frac = j, 0

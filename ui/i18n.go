@@ -135,7 +135,7 @@ var commonText = map[string]text{
 	"cache.offline":   {"cache hors ligne", "cache offline"},
 	"loading":         {"Chargement…", "Loading…"},
 	"logged.out":      {"Déconnecté.", "Logged out."},
-	"quit.stopping":   {"Arrêt du travail en cours (un import annulé est défait), puis fermeture…", "Stopping the work in progress (a cancelled import is undone), then closing…"},
+	"quit.stopping":   {"Arrêt du travail en cours : l'import annulé est défait, un instant…", "Stopping the work in progress: the cancelled import is being undone, one moment…"},
 	"yes.key":         {"o", "y"},
 	"no.key":          {"n", "n"},
 	"col.number":      {"Matricule", "Matricule"},

@@ -92,7 +92,7 @@ func (m *importScreen) check() tea.Cmd {
 	}
 	c, w, opt := m.c, m.w, m.options()
 	m.stage, m.frac, m.err, m.offset = importChecking, 0, "", 0
-	j, cmd := startJob(c.Ctx, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
+	j, cmd := startJob(c, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
 		opt.Progress = func(p export.ImportProgress) { progress(string(p.Phase), p.Done, p.Total) }
 		return export.Check(ctx, w, c.Actor, path, opt)
 	})
@@ -104,7 +104,7 @@ func (m *importScreen) check() tea.Cmd {
 func (m *importScreen) apply() tea.Cmd {
 	plan := m.plan
 	m.stage, m.frac = importApplying, 0
-	j, cmd := startJob(m.c.Ctx, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
+	j, cmd := startJob(m.c, func(ctx context.Context, progress func(string, int64, int64)) (any, error) {
 		plan.OnProgress(func(p export.ImportProgress) { progress(string(p.Phase), p.Done, p.Total) })
 		return plan.Apply(ctx)
 	})

@@ -38,13 +38,16 @@ type (
 // jobFunc does the work, telling progress how far it went.
 type jobFunc func(ctx context.Context, progress func(phase string, done, total int64)) (any, error)
 
-// startJob returns the job and the command that runs it.
-func startJob(parent context.Context, run jobFunc) (*job, tea.Cmd) {
-	ctx, cancel := context.WithCancel(parent)
+// startJob returns the job and the command that runs it under c.Ctx;
+// c.WaitJobs waits for it.
+func startJob(c *Common, run jobFunc) (*job, tea.Cmd) {
+	ctx, cancel := context.WithCancel(c.Ctx)
 	j := &job{cancel: cancel, ch: make(chan tea.Msg, 1), done: make(chan struct{})}
 	return j, func() tea.Msg {
+		c.jobs.Add(1)
 		go func() {
 			defer cancel()
+			defer c.jobs.Done()
 			res, err := run(ctx, func(phase string, done, total int64) {
 				select { // progress is dropped, never waited for, when the screen lags
 				case j.ch <- jobProgressMsg{job: j, phase: phase, done: done, total: total}:
