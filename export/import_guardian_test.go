@@ -88,18 +88,28 @@ func TestImportUpdateKeepsGuardian(t *testing.T) {
 	if err != nil || res.Summary() != "added 0, updated 0, unchanged 1, rejected 0" {
 		t.Fatalf("update without guardian columns: %v, %v", res, err)
 	}
-	// A guardian phone column changes only the phone.
-	path = writeTemp(t, "b.csv", []byte("Nom;Prénom;Téléphone;Classe;Filière;Date de naissance;Téléphone tuteur\n"+
-		"Diop;Awa;77 111 22 33;L3-INFO;Informatique;05/04/2003;78 999 88 77\n"))
+	// Guardian columns replace the whole contact: a new guardian's name
+	// and phone, without an e-mail column, do not keep the old e-mail or
+	// mix with the old guardian.
+	if _, err := svc.Update(ctx, admin, "771112233", 0, withGuardianEmail(in, "m.diop@example.sn")); err != nil {
+		t.Fatal(err)
+	}
+	path = writeTemp(t, "b.csv", []byte("Nom;Prénom;Téléphone;Classe;Filière;Date de naissance;Tuteur;Téléphone tuteur\n"+
+		"Diop;Awa;77 111 22 33;L3-INFO;Informatique;05/04/2003;Aïda Sow;78 999 88 77\n"))
 	res, err = ImportFile(ctx, svc, admin, path, ImportOptions{Update: true})
 	if err != nil || res.Summary() != "added 0, updated 1, unchanged 0, rejected 0" {
-		t.Fatalf("update with a guardian phone: %v, %v", res, err)
+		t.Fatalf("update with a guardian: %v, %v", res, err)
 	}
 	st, err := svc.Get(ctx, admin, "771112233")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.GuardianName != "Mamadou Diop" || st.GuardianPhone != "+221789998877" {
-		t.Errorf("guardian after update = %q %q", st.GuardianName, st.GuardianPhone)
+	if got, want := [3]string{st.GuardianName, st.GuardianPhone, st.GuardianEmail}, [3]string{"Aïda Sow", "+221789998877", ""}; got != want {
+		t.Errorf("guardian after update = %q, want %q", got, want)
 	}
+}
+
+func withGuardianEmail(in domain.StudentInput, email string) domain.StudentInput {
+	in.GuardianEmail = email
+	return in
 }

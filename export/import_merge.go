@@ -32,9 +32,12 @@ func (c change) empty() bool { return !c.identity && len(c.adds) == 0 && len(c.s
 func sameValue(a, b float64) bool { return math.Abs(a-b) < 0.005 }
 
 // diff compares a checked row with the stored student. hasEmail says the
-// file has an e-mail column: without one the stored address is kept; the
-// same holds for each guardian column (most files have none, and updating
-// from one must not erase the guardians recorded in the application).
+// file has an e-mail column: without one the stored address is kept. The
+// guardian is one contact: a file without any guardian column keeps the
+// recorded guardian (most files have none, and updating from one must not
+// erase what the application holds); a file with some of the columns
+// replaces the whole contact, so a new guardian's name never ends up next
+// to the previous guardian's phone.
 func diff(st *domain.Student, id domain.Identity, hasEmail bool, grades []domain.GradeInput, line int, l *layout) (change, []Problem) {
 	var c change
 	c.input = domain.StudentInput{LastName: id.LastName, FirstName: id.FirstName, Phone: id.Phone, Email: id.Email,
@@ -43,18 +46,8 @@ func diff(st *domain.Student, id domain.Identity, hasEmail bool, grades []domain
 	if !hasEmail {
 		c.input.Email = st.Email
 	}
-	for _, g := range []struct {
-		field    string
-		in       *string
-		recorded string
-	}{
-		{fieldGuardianName, &c.input.GuardianName, st.GuardianName},
-		{fieldGuardianPhone, &c.input.GuardianPhone, st.GuardianPhone},
-		{fieldGuardianEmail, &c.input.GuardianEmail, st.GuardianEmail},
-	} {
-		if l.byField[g.field] == nil {
-			*g.in = g.recorded
-		}
+	if l.byField[fieldGuardianName] == nil && l.byField[fieldGuardianPhone] == nil && l.byField[fieldGuardianEmail] == nil {
+		c.input.GuardianName, c.input.GuardianPhone, c.input.GuardianEmail = st.GuardianName, st.GuardianPhone, st.GuardianEmail
 	}
 	c.identity = st.LastName != id.LastName || st.FirstName != id.FirstName || st.Phone != id.Phone ||
 		st.Email != c.input.Email || st.Class != id.Class || st.Major != id.Major || !st.BirthDate.Equal(id.BirthDate) ||
