@@ -22,7 +22,9 @@ import (
 // The unique index (event, channel, recipient) allows one record per
 // address: a guardian or staff address equal to one already planned for
 // the event (a student who gave their parent's e-mail as their own) is
-// left out here, so that address gets the message once, as the student.
+// left out here, so that address gets the message once: as the student
+// when it is the student's, else as the guardian (a staff member who is
+// the student's guardian is written to as the parent).
 type planner struct {
 	tmpl     *Templates
 	channels []Channel
