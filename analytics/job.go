@@ -48,7 +48,7 @@ func NewJob(db *DB, cfg stream.Config, log *slog.Logger) *Job {
 	if topic == "" {
 		topic = stream.DefaultTopic
 	}
-	return &Job{db: db, topic: topic, dlq: topic + ".dlq", log: log,
+	return &Job{db: db, topic: topic, dlq: cfg.DLQTopic(), log: log,
 		parts: map[int32]*partitionState{}, free: make(chan []byte, 16)}
 }
 

@@ -60,7 +60,6 @@ type partitionState struct {
 	students   map[string]student
 	dirtyMsg   ageBits
 	dirtyMajor []ageBits // by major number
-	changed    bool
 	decoder    Decoder
 	presized   bool
 }
@@ -119,23 +118,19 @@ func (s *partitionState) take(part int32) snapshot {
 			snap.cells = append(snap.cells, cellValue{major: name, age: age, n: p.Majors[name][age]})
 		})
 	}
-	s.changed = false
 	return snap
 }
 
-// apply counts one message at offset; false when it was applied already
-// (read again after a restart: neither lost nor counted twice).
-func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool) bool {
-	if r.Offset < s.next {
-		return false
-	}
+// apply counts one message at r's offset, which the caller checked is
+// not below next (a message read again after a restart is skipped there:
+// neither lost nor counted twice).
+func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool) {
 	s.next = r.Offset + 1
-	s.changed = true
 	p := s.partial
 	p.Read++
 	if rejected {
 		p.Rejected++
-		return true
+		return
 	}
 	p.Formats[rec.Format]++
 	p.Messages[rec.Age]++
@@ -149,14 +144,13 @@ func (s *partitionState) apply(r *kgo.Record, rec *Record, rejected bool) bool {
 		}
 	}
 	if rec.Deleted() {
-		return true
+		return
 	}
 	st := newStudent(s.majors.id(rec.Major), rec.Age)
 	if rec.Key != "" {
 		s.students[rec.Key] = st
 	}
 	s.count(st, 1)
-	return true
 }
 
 func (s *partitionState) count(st student, delta int64) {

@@ -125,9 +125,6 @@ func (c *Cache) Limiter() *Limiter { return &Limiter{c: c} }
 // Client returns the Redis client the cache uses.
 func (c *Cache) Client() redis.UniversalClient { return c.rdb }
 
-// Prefix returns the prefix of every key.
-func (c *Cache) Prefix() string { return c.prefix }
-
 // Ping reports whether Redis answers, for the status line.
 func (c *Cache) Ping(ctx context.Context) error {
 	if err := c.rdb.Ping(ctx).Err(); err != nil {

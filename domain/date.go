@@ -30,12 +30,11 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
-func (d Date) IsZero() bool        { return d.t.IsZero() }
-func (d Date) String() string      { return d.t.Format(DateLayout) }
-func (d Date) Time() time.Time     { return d.t }
-func (d Date) Before(o Date) bool  { return d.t.Before(o.t) }
-func (d Date) Equal(o Date) bool   { return d.t.Equal(o.t) }
-func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
+func (d Date) IsZero() bool       { return d.t.IsZero() }
+func (d Date) String() string     { return d.t.Format(DateLayout) }
+func (d Date) Time() time.Time    { return d.t }
+func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+func (d Date) Equal(o Date) bool  { return d.t.Equal(o.t) }
 
 // AgeOn returns the age in whole years on day `on`.
 func (d Date) AgeOn(on Date) int {

@@ -94,7 +94,7 @@ func (s *AuthService) SetPassword(ctx context.Context, a Actor, username, passwo
 	if err := checkPassword(password); err != nil {
 		return err
 	}
-	return s.changeUser(ctx, a, username, "user.password", func(u *User) error {
+	return s.changeUser(ctx, a, username, "user.password", true, func(u *User) error {
 		h, err := s.d.Hasher.Hash(password)
 		u.PasswordHash = h
 		return err
@@ -107,7 +107,7 @@ func (s *AuthService) SetDisabled(ctx context.Context, a Actor, username string,
 	if disabled {
 		action = "user.disable"
 	}
-	return s.changeUser(ctx, a, username, action, func(u *User) error {
+	return s.changeUser(ctx, a, username, action, disabled, func(u *User) error {
 		if disabled && a.UserID != "" && a.UserID == u.ID {
 			return Invalid("username", "you cannot disable your own account")
 		}
@@ -133,7 +133,9 @@ func (s *AuthService) RevokeSessions(ctx context.Context, a Actor, username stri
 	return n, nil
 }
 
-func (s *AuthService) changeUser(ctx context.Context, a Actor, username, action string, change func(*User) error) error {
+// changeUser applies change to a user and records it; endSessions logs
+// the user out everywhere (a new password, a disabled account).
+func (s *AuthService) changeUser(ctx context.Context, a Actor, username, action string, endSessions bool, change func(*User) error) error {
 	if err := Authorize(a, OpManageUsers, "", ""); err != nil {
 		return err
 	}
@@ -149,7 +151,7 @@ func (s *AuthService) changeUser(ctx context.Context, a Actor, username, action 
 	if err := s.d.Users.Update(ctx, u); err != nil {
 		return err
 	}
-	if action != "user.enable" {
+	if endSessions {
 		if _, err := s.d.Sessions.DeleteUser(ctx, u.ID); err != nil {
 			s.d.Log.Warn("sessions not revoked", "user", u.Username, "err", err)
 		}

@@ -21,10 +21,7 @@ type change struct {
 	sets     []gradeSet
 }
 
-type gradeSet struct {
-	id, subject, value string
-	old                float64
-}
+type gradeSet struct{ id, value string }
 
 func (c change) empty() bool { return !c.identity && len(c.adds) == 0 && len(c.sets) == 0 }
 
@@ -49,9 +46,7 @@ func diff(st *domain.Student, id domain.Identity, hasEmail bool, grades []domain
 	if l.byField[fieldGuardianName] == nil && l.byField[fieldGuardianPhone] == nil && l.byField[fieldGuardianEmail] == nil {
 		c.input.GuardianName, c.input.GuardianPhone, c.input.GuardianEmail = st.GuardianName, st.GuardianPhone, st.GuardianEmail
 	}
-	c.identity = st.LastName != id.LastName || st.FirstName != id.FirstName || st.Phone != id.Phone ||
-		st.Email != c.input.Email || st.Class != id.Class || st.Major != id.Major || !st.BirthDate.Equal(id.BirthDate) ||
-		st.GuardianName != c.input.GuardianName || st.GuardianPhone != c.input.GuardianPhone || st.GuardianEmail != c.input.GuardianEmail
+	c.identity = st.Input() != c.input // both normalised: every identity field, new ones too
 	var probs []Problem
 	for _, g := range grades {
 		v, _ := domain.ParseGradeValue(g.Value) // checked by the planner
@@ -63,7 +58,7 @@ func diff(st *domain.Student, id domain.Identity, hasEmail bool, grades []domain
 		case count == 1:
 			for _, sg := range st.Grades {
 				if domain.Fold(sg.Subject) == domain.Fold(g.Subject) {
-					c.sets = append(c.sets, gradeSet{id: sg.ID, subject: sg.Subject, value: g.Value, old: sg.Value})
+					c.sets = append(c.sets, gradeSet{id: sg.ID, value: g.Value})
 				}
 			}
 		default:

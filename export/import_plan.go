@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"scolarite/domain"
@@ -51,9 +50,6 @@ func newPlanner(ctx context.Context, w Writer, a domain.Actor, opt ImportOptions
 	return &planner{w: w, a: a, phones: w.Phones(), today: domain.DateOf(opt.Now()), update: opt.Update,
 		existing: existing, seen: map[string]int{}}, nil
 }
-
-// reset forgets the rows seen, to check the file again before writing.
-func (pl *planner) reset() { pl.seen = map[string]int{} }
 
 // headerScan is how many non-empty rows may precede the header row (a
 // title, a date, the school's name).
@@ -280,5 +276,3 @@ func (pl *planner) batchProblem(lines []int, rp domain.RowProblem) Problem {
 	}
 	return pl.problem(line, rp.Field, rp.Reason)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -154,3 +155,5 @@ func TestImportForbidden(t *testing.T) {
 		t.Fatalf("teacher import: %v", err)
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

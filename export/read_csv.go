@@ -29,7 +29,6 @@ type csvRows struct {
 	count *countReader
 	r     *csv.Reader
 	size  int64
-	sep   rune
 }
 
 // newCSVRows sniffs the encoding and the separator, then streams.
@@ -65,7 +64,7 @@ func newCSVRows(rc io.ReadCloser, size int64) (*csvRows, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return &csvRows{c: rc, count: count, r: r, size: size, sep: sep}, nil
+	return &csvRows{c: rc, count: count, r: r, size: size}, nil
 }
 
 func (c *csvRows) Next() ([]string, int, error) {

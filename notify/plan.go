@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 		if strings.Contains(to, "@") {
 			ch = Email
 		}
-		if !hasChannel(p.channels, ch) {
+		if !slices.Contains(p.channels, ch) {
 			continue
 		}
 		if err := add(ch, ToStaff, to); err != nil {
@@ -117,15 +118,6 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 func planned(out []*Notification, ch Channel, to string) bool {
 	for _, n := range out {
 		if n.Channel == ch && (n.Recipient == to || ch == Email && strings.EqualFold(n.Recipient, to)) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasChannel(chs []Channel, ch Channel) bool {
-	for _, c := range chs {
-		if c == ch {
 			return true
 		}
 	}

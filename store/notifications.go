@@ -49,14 +49,13 @@ const defaultListLimit = 500
 type NotificationRepo struct {
 	coll   *mongo.Collection
 	leases *mongo.Collection
-	now    func() time.Time
 }
 
 var _ notify.Repo = (*NotificationRepo)(nil)
 
 // Notifications returns the notification records.
 func (s *Store) Notifications() *NotificationRepo {
-	return &NotificationRepo{coll: s.db.Collection(notificationsColl), leases: s.db.Collection(notificationLeaseColl), now: time.Now}
+	return &NotificationRepo{coll: s.db.Collection(notificationsColl), leases: s.db.Collection(notificationLeaseColl)}
 }
 
 // notificationIndexes are created by ensureIndexes.

@@ -44,7 +44,7 @@ func StartEmbedded(dir, topic string) (*Embedded, error) {
 	c, err := kfake.NewCluster(
 		kfake.NumBrokers(1),
 		kfake.DataDir(filepath.Join(dir, "log")),
-		kfake.SeedTopics(EmbeddedPartitions, topic, topic+".dlq"),
+		kfake.SeedTopics(EmbeddedPartitions, topic, Config{Topic: topic}.DLQTopic()),
 		kfake.ClusterID("scolarite-embedded"),
 	)
 	if err != nil {

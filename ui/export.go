@@ -311,7 +311,7 @@ func exportDialog(s *students) tea.Cmd {
 	if t.Lang() == English {
 		base = "students-" + time.Now().Format("2006-01-02")
 	}
-	formats := []export.Format{export.CSV, export.XLSX, export.JSON, export.PDF}
+	formats := export.Formats
 	choices := make([]fileChoice, len(formats))
 	for i, f := range formats {
 		choices[i] = fileChoice{label: t.T("export." + string(f)), name: base + "." + string(f)}
