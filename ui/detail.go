@@ -82,7 +82,11 @@ type detail struct {
 }
 
 type (
+	// Each carries the screen that asked: a student opened after another
+	// must never show the first one's answer (every detail counts its
+	// loads from 1).
 	detailLoadedMsg struct {
+		from     *detail
 		seq      int
 		st       *domain.Student
 		standing domain.Standing
@@ -91,12 +95,14 @@ type (
 	}
 	// detailSavedMsg is the outcome of a grade write.
 	detailSavedMsg struct {
+		from    *detail
 		st      *domain.Student
 		gradeID string // the grade to select afterwards
 		note    string
 		err     error
 	}
 	detailDeletedMsg struct {
+		from   *detail
 		number string
 		err    error
 	}
@@ -151,24 +157,33 @@ func (d *detail) load() tea.Cmd {
 	return func() tea.Msg {
 		st, err := c.Students.Get(c.Ctx, c.Actor, ref)
 		if err != nil {
-			return detailLoadedMsg{seq: seq, err: err}
+			return detailLoadedMsg{from: d, seq: seq, err: err}
 		}
 		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
 		if err != nil {
 			// The record is still worth showing without its rank.
 			c.Log.Warn("standing unavailable", "student", st.Number, "err", err)
 		}
-		return detailLoadedMsg{seq: seq, st: st, standing: standing, ranked: err == nil}
+		return detailLoadedMsg{from: d, seq: seq, st: st, standing: standing, ranked: err == nil}
 	}
 }
 
 func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case detailLoadedMsg:
+		if msg.from != d {
+			return d, nil
+		}
 		return d, d.loaded(msg)
 	case detailSavedMsg:
+		if msg.from != d {
+			return d, nil
+		}
 		return d, d.saved(msg)
 	case detailDeletedMsg:
+		if msg.from != d {
+			return d, nil
+		}
 		d.busy = false
 		if msg.err != nil {
 			return d, d.refused(msg.err)

@@ -66,12 +66,12 @@ func (d *detail) confirmKey(msg tea.KeyMsg) tea.Cmd {
 	d.busy = true
 	if mode == detailDeleting {
 		return func() tea.Msg {
-			return detailDeletedMsg{number: ref, err: c.Students.Delete(c.Ctx, c.Actor, ref, version)}
+			return detailDeletedMsg{from: d, number: ref, err: c.Students.Delete(c.Ctx, c.Actor, ref, version)}
 		}
 	}
 	return func() tea.Msg {
 		st, err := c.Students.RemoveGrade(c.Ctx, c.Actor, ref, version, id)
-		return detailSavedMsg{st: st, note: c.T.T("detail.removed"), err: err}
+		return detailSavedMsg{from: d, st: st, note: c.T.T("detail.removed"), err: err}
 	}
 }
 
@@ -85,19 +85,19 @@ func (d *detail) save() tea.Cmd {
 		return func() tea.Msg {
 			st, g, err := c.Students.AddGrade(c.Ctx, c.Actor, ref, version, in)
 			if err != nil {
-				return detailSavedMsg{err: err}
+				return detailSavedMsg{from: d, err: err}
 			}
-			return detailSavedMsg{st: st, gradeID: g.ID, note: c.T.T("detail.added", g.Subject, c.T.Number(g.Value, -1))}
+			return detailSavedMsg{from: d, st: st, gradeID: g.ID, note: c.T.T("detail.added", g.Subject, c.T.Number(g.Value, -1))}
 		}
 	}
 	id, value := d.gradeID, d.inputs[inValue].Value()
 	return func() tea.Msg {
 		st, err := c.Students.SetGrade(c.Ctx, c.Actor, ref, version, id, value)
 		if err != nil {
-			return detailSavedMsg{err: err}
+			return detailSavedMsg{from: d, err: err}
 		}
 		g := st.Grades[st.GradeByID(id)]
-		return detailSavedMsg{st: st, gradeID: id, note: c.T.T("detail.changed", g.Subject, c.T.Number(g.Value, -1))}
+		return detailSavedMsg{from: d, st: st, gradeID: id, note: c.T.T("detail.changed", g.Subject, c.T.Number(g.Value, -1))}
 	}
 }
 

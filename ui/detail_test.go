@@ -259,7 +259,7 @@ func TestDetailOffersGradeEditsOnlyToWhoMay(t *testing.T) {
 			d.SetSize(100, 30)
 			// Hand-fed, so the check holds even if a stale permission let
 			// the record through.
-			loaded.seq = d.loadSeq
+			loaded.from, loaded.seq = d, d.loadSeq
 			drive(t, d, loaded)
 			keys := helpKeys(d)
 			for _, k := range []string{"a", "e", "d"} {
@@ -341,4 +341,22 @@ func TestDetailEnglish(t *testing.T) {
 	press(t, f.d, "a", "Chemistry", "tab", "4,5", "enter")
 	mustContain(t, f.d.View(), "Average: 7.25/20", "Rank 2/2", "Birth date", "2004-05-06 (22 years old)",
 		"Warning: average below 10/20", "4.5")
+}
+
+// A student opened right after another never shows the first one's late
+// answer: both screens number their loads from 1.
+func TestDetailIgnoresAnotherScreensLoad(t *testing.T) {
+	svc, _ := newTestServices(t)
+	a := seedStudent(t, svc, studentInput("Diop", "Awa", "77 123 45 67", "L1-INFO"))
+	b := seedStudent(t, svc, studentInput("Fall", "Modou", "78 123 45 67", "L1-INFO"))
+	c := newTestCommon(t, svc, testAdmin)
+	first := newDetail(c, a.Number).(*detail)
+	late := runCmd(t, first.Init()) // the first screen's answer, not yet delivered
+	second := newDetail(c, b.Number).(*detail)
+	second.SetSize(100, 30)
+	second.Init() // its own load is under way
+	drive(t, second, late...)
+	if second.st != nil {
+		t.Fatalf("the screen of %s shows %s", b.Number, second.st.Number)
+	}
 }

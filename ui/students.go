@@ -83,6 +83,7 @@ type students struct {
 
 // rosterLoadedMsg carries a loaded roster with its search keys.
 type rosterLoadedMsg struct {
+	from   *students // a new students screen (after a log-in) counts from 1 again
 	seq    int
 	page   domain.RosterPage
 	search []string
@@ -140,14 +141,14 @@ func (s *students) load() tea.Cmd {
 		for i := range page.Rows {
 			search[i], digits[i] = page.Rows[i].SearchKey(), domain.Digits(page.Rows[i].Phone)
 		}
-		return rosterLoadedMsg{seq: seq, page: page, search: search, digits: digits}
+		return rosterLoadedMsg{from: s, seq: seq, page: page, search: search, digits: digits}
 	}
 }
 
 func (s *students) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case rosterLoadedMsg:
-		if msg.seq != s.loadSeq {
+		if msg.from != s || msg.seq != s.loadSeq {
 			return s, nil
 		}
 		s.loading, s.online = false, msg.page.CacheOnline
