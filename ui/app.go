@@ -138,7 +138,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	if m.confirm {
 		m.confirm = false
-		if strings.EqualFold(msg.String(), m.c.T.T("yes.key")) {
+		if isYes(m.c.T, msg) {
 			return m.quitNow(), true
 		}
 		return nil, true

@@ -314,7 +314,7 @@ func TestDetailAdminEditsAndDeletesStudent(t *testing.T) {
 	if n, _ := f.repo.Count(context.Background()); n != 2 {
 		t.Fatal("q deleted the student")
 	}
-	msgs := press(t, f.d, "D", "y")
+	msgs := press(t, f.d, "D", "o")
 	if back, ok := findMsg[backMsg](msgs); !ok || !back.reload {
 		t.Errorf("delete did not go back with reload: %v", msgs)
 	}
@@ -358,5 +358,22 @@ func TestDetailIgnoresAnotherScreensLoad(t *testing.T) {
 	drive(t, second, late...)
 	if second.st != nil {
 		t.Fatalf("the screen of %s shows %s", b.Number, second.st.Number)
+	}
+}
+
+// Every question takes the same answer: the language's "yes" letter in
+// either case, and nothing else (an English "o" deletes nothing).
+func TestIsYes(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		key  string
+		want bool
+	}{
+		{French, "o", true}, {French, "O", true}, {French, "y", false}, {French, "n", false},
+		{English, "y", true}, {English, "Y", true}, {English, "o", false}, {English, "enter", false},
+	} {
+		if got := isYes(NewTranslator(c.lang), keyMsg(c.key)); got != c.want {
+			t.Errorf("%v %q: isYes = %v, want %v", c.lang, c.key, got, c.want)
+		}
 	}
 }

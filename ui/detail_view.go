@@ -34,7 +34,7 @@ func newDetailKeys(t *Translator) detailKeys {
 		Cancel:        key.NewBinding(key.WithKeys("esc"), key.WithHelp(esc, t.T("key.cancel"))),
 		// Both languages' "yes", whatever the catalogue: a French user on
 		// an English screen still types o.
-		Confirm:    key.NewBinding(key.WithKeys("y", "Y", "o", "O"), key.WithHelp(t.T("yes.key"), t.T("key.confirm"))),
+		Confirm:    newYesKey(t),
 		ConfirmNot: key.NewBinding(key.WithKeys("n"), key.WithHelp(t.T("no.key"), t.T("key.cancel"))),
 	}
 }

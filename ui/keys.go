@@ -1,6 +1,11 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // globalKeys work on every screen (outside text fields, but for ctrl+c).
 type globalKeys struct {
@@ -42,3 +47,13 @@ func newListKeys(t *Translator) listKeys {
 func (k listKeys) bindings() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 }
+
+// newYesKey answers every yes/no question the same way: the language's
+// "yes" letter (o in French, y in English), either case.
+func newYesKey(t *Translator) key.Binding {
+	y := t.T("yes.key")
+	return key.NewBinding(key.WithKeys(strings.ToLower(y), strings.ToUpper(y)), key.WithHelp(y, t.T("key.confirm")))
+}
+
+// isYes reports whether msg answers yes.
+func isYes(t *Translator, msg tea.KeyMsg) bool { return key.Matches(msg, newYesKey(t)) }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -175,7 +174,7 @@ func (s *students) key(msg tea.KeyMsg) tea.Cmd {
 	if s.confirm != nil {
 		r := *s.confirm
 		s.confirm = nil
-		if strings.EqualFold(msg.String(), s.c.T.T("yes.key")) || key.Matches(msg, k.Confirm) {
+		if isYes(s.c.T, msg) || key.Matches(msg, k.Confirm) {
 			return s.delete(r)
 		}
 		return nil

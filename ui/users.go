@@ -262,7 +262,7 @@ func (m *users) listKey(msg tea.KeyMsg) tea.Cmd {
 func (m *users) answer(msg tea.KeyMsg) tea.Cmd {
 	mode, u := m.mode, m.target
 	m.mode, m.target = usersList, nil
-	if !strings.EqualFold(msg.String(), m.c.T.T("yes.key")) {
+	if !isYes(m.c.T, msg) {
 		return nil
 	}
 	c, name, t := m.c, u.Username, m.c.T
