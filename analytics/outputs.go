@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"scolarite/export"
 )
 
 // WriteOutputs writes the chart, the Markdown report and the PDF report
@@ -35,7 +37,7 @@ func WriteOutputs(dir string, d *Document) ([]string, error) {
 	paths := make([]string, 0, len(files))
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
-		if err := writeFileAtomic(path, f.write); err != nil {
+		if err := export.WriteFile(path, f.write); err != nil {
 			return paths, fmt.Errorf("write %s: %w", path, err)
 		}
 		paths = append(paths, path)

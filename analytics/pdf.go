@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -139,24 +138,4 @@ func pdfImage(pdf *fpdf.Fpdf, name string, png []byte, width float64) {
 	}
 	pdf.Ln(4)
 	pdf.ImageOptions(name, pdf.GetX(), pdf.GetY(), width, h, true, opts, 0, "")
-}
-
-// writeFileAtomic writes through a temporary file so a reader never sees
-// half a report.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -58,7 +58,6 @@ type Model struct {
 	// stopping: quitting waits for the screen's work to stop (keys are
 	// ignored meanwhile).
 	stopping bool
-	online   bool
 }
 
 // New returns the root model; it starts on the log-in screen, which first
@@ -69,7 +68,7 @@ func New(c *Common) *Model {
 	h.Styles.ShortDesc = c.Styles.Help
 	h.Styles.FullKey = c.Styles.Help.Bold(true)
 	h.Styles.FullDesc = c.Styles.Help
-	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h, online: true}
+	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h}
 	m.screen = newLogin(c)
 	return m
 }
@@ -109,9 +108,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.status = statusMsg{text: ErrorText(m.c.T, msg.err), kind: statusError}
 		return m, nil
-	case cacheStateMsg:
-		m.online = bool(msg)
-		return m, nil
 	case changeMsg:
 		// Re-arm the feed and let the active screen refresh; screens under
 		// it reload when they come back (pop).
@@ -125,9 +121,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.screen, cmd = m.screen.Update(msg)
 	return m, cmd
 }
-
-// cacheStateMsg reports whether the cache answered the last load.
-type cacheStateMsg bool
 
 // logoutMsg ends the session (from the log-in screen's resume failure too).
 type logoutMsg struct{}
@@ -214,6 +207,9 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 		text = m.c.T.T("login.resumed", msg.login.User.Username)
 	}
 	m.status = statusMsg{text: text, kind: statusSuccess}
+	if msg.unsaved {
+		m.status = statusMsg{text: m.c.T.T("login.tokenfail"), kind: statusWarning}
+	}
 	cmds := []tea.Cmd{m.setScreen(m.newTab(m.tabs[0]))}
 	if m.c.Feed != nil {
 		cmds = append(cmds, subscribe(m.c))
@@ -374,7 +370,7 @@ func subscribe(c *Common) tea.Cmd {
 		ch, err := c.Feed.Subscribe(c.Ctx)
 		if err != nil {
 			c.Log.Warn("change feed unavailable", "err", err)
-			return cacheStateMsg(false)
+			return nil // the screens still show what they load
 		}
 		return waitForChange(ch)()
 	}

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -90,6 +91,19 @@ func TestAppSavedTokenResumesWithoutPassword(t *testing.T) {
 	if env.tokens.saved() != "" {
 		t.Error("the bad token was kept")
 	}
+}
+
+// A session file that cannot be written does not stop the log-in, but
+// the person is told that the next start will ask again.
+func TestAppLogInSaysWhenTheSessionIsNotSaved(t *testing.T) {
+	env := newAppEnv(t)
+	env.tokens.saveErr = errors.New("read-only file system")
+	a := startApp(t, env, 100, 30)
+	a.logIn("admin", appPassword)
+	if a.m.login == nil {
+		t.Fatalf("not logged in:\n%s", a.m.View())
+	}
+	wantIn(t, a.statusLine(), "Session non enregistrée")
 }
 
 func TestAppLogInErrorsInWords(t *testing.T) {

@@ -140,6 +140,9 @@ type (
 	loggedInMsg struct {
 		login   *domain.Login
 		resumed bool
+		// unsaved: the session file could not be written, so the next
+		// start will ask for the password again.
+		unsaved bool
 	}
 	// openStudentMsg opens a student's detail screen.
 	openStudentMsg struct{ ref string }

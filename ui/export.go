@@ -22,7 +22,6 @@ var exportText = map[string]text{
 	"export.key":       {"exporter", "export"},
 	"export.title":     {"Exporter la liste", "Export the list"},
 	"export.what":      {"%d étudiant(s), comme le tableau les montre (%s)", "%d student(s), as the table shows them (%s)"},
-	"export.format":    {"Format", "Format"},
 	"export.file":      {"Fichier", "File"},
 	"export.csv":       {"CSV (; et BOM, pour Excel)", "CSV"},
 	"export.xlsx":      {"Excel (.xlsx)", "Excel (.xlsx)"},
@@ -46,7 +45,6 @@ var exportText = map[string]text{
 	"report.class":     {"Rapport de la classe %s", "Report of class %s"},
 	"report.school":    {"Synthèse de l'établissement", "School summary"},
 	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
-	"report.kind":      {"Document", "Document"},
 	"report.choose":    {"document suivant", "next document"},
 	"report.done":      {"Rapport écrit : %s", "Report written: %s"},
 }

@@ -23,15 +23,19 @@ const appPassword = "passer-2026"
 
 // memTokens is the session file, in memory.
 type memTokens struct {
-	mu     sync.Mutex
-	token  string
-	clears int
+	mu      sync.Mutex
+	token   string
+	clears  int
+	saveErr error // Save fails with it (a read-only state dir)
 }
 
 func (s *memTokens) Load() (string, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.token, nil }
 func (s *memTokens) Save(tok string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.saveErr != nil {
+		return s.saveErr
+	}
 	s.token = tok
 	return nil
 }

@@ -103,7 +103,7 @@ func goldenLogIn(t *testing.T, tm *teatest.TestModel, g goldenApp, user string) 
 func goldenRoster(t *testing.T, tm *teatest.TestModel, g goldenApp) {
 	t.Helper()
 	goldenLogIn(t, tm, g, "admin")
-	await[cacheStateMsg](t, g) // the roster has landed
+	await[rosterLoadedMsg](t, g) // the roster has landed
 	waitText(t, tm, "lignes 1–4 sur 4")
 }
 

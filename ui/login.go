@@ -157,6 +157,7 @@ func (l *login) submit() tea.Cmd {
 		}
 		if err := c.Tokens.Save(in.Token); err != nil {
 			c.Log.Warn("session file not written", "err", err)
+			return loggedInMsg{login: in, unsaved: true}
 		}
 		return loggedInMsg{login: in}
 	}

@@ -32,10 +32,9 @@ var statsAgesText = map[string]text{
 
 // agesSection is what the section shows.
 type agesSection struct {
-	report  *domain.AgeReport
-	err     string
-	loaded  bool
-	loading bool
+	report *domain.AgeReport
+	err    string
+	loaded bool
 }
 
 type agesLoadedMsg struct {
@@ -57,7 +56,6 @@ func (m *stats) showAges() tea.Cmd {
 	if m.c.Ages == nil {
 		return nil
 	}
-	m.ages.loading = true
 	c := m.c
 	return func() tea.Msg {
 		r, err := c.Ages.Latest(c.Ctx)

@@ -153,7 +153,7 @@ func (s *students) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.loading, s.online = false, msg.page.CacheOnline
 		s.rows, s.search, s.digits = msg.page.Rows, msg.search, msg.digits
 		s.resort()
-		return s, func() tea.Msg { return cacheStateMsg(msg.page.CacheOnline) }
+		return s, nil
 	case changeMsg:
 		s.keepOn = s.selectedNumber()
 		return s, s.load()
