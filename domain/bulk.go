@@ -43,14 +43,17 @@ func (e *BatchError) Unwrap() error { return &Error{Code: EINVALID, Message: e.E
 // valid; then inserts them in batches. It writes one audit entry for the
 // batch and one student.created event per student.
 func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStudent, action string) ([]*Student, error) {
+	if len(items) >= bulkLookupThreshold { // one read of every phone beats a query per student
+		b, err := s.NewBulkCreator(ctx, a, action)
+		if err != nil {
+			return nil, err
+		}
+		return b.Create(ctx, items)
+	}
 	if err := Authorize(a, OpCreateStudent, "", ""); err != nil {
 		return nil, err
 	}
-	taken, err := s.phonesTaken(ctx, len(items))
-	if err != nil {
-		return nil, err
-	}
-	return s.createMany(ctx, a, items, action, taken)
+	return s.createMany(ctx, a, items, action, func(ctx context.Context, phone string) error { return s.phoneFree(ctx, phone, "") })
 }
 
 // createMany is CreateMany once authorised, with taken telling whether a
@@ -165,31 +168,9 @@ func (s *StudentService) undoInsert(ctx context.Context, out []*Student) error {
 	return errors.Join(errs...)
 }
 
-// bulkLookupThreshold is the batch size from which one read of every
-// phone beats one query per student.
+// bulkLookupThreshold is the batch size from which CreateMany reads every
+// phone once (a BulkCreator) instead of querying one per student.
 const bulkLookupThreshold = 50
-
-// phonesTaken returns a check that a phone is free: per-phone queries for a
-// small batch, one roster read for a large one.
-func (s *StudentService) phonesTaken(ctx context.Context, n int) (func(context.Context, string) error, error) {
-	if n < bulkLookupThreshold {
-		return func(ctx context.Context, phone string) error { return s.phoneFree(ctx, phone, "") }, nil
-	}
-	rows, err := s.repo.Roster(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load phones: %w", err)
-	}
-	holders := make(map[string]RosterRow, len(rows))
-	for _, r := range rows {
-		holders[r.Phone] = r
-	}
-	return func(_ context.Context, phone string) error {
-		if r, ok := holders[phone]; ok {
-			return phoneTaken(r.Number, r.LastName+" "+r.FirstName)
-		}
-		return nil
-	}, nil
-}
 
 // Count returns how many students the store holds (any actor: it reveals
 // nothing but a number, used to refuse seeding a non-empty store).
