@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -291,12 +290,7 @@ func (s *students) resort() {
 		keep = s.selectedNumber()
 	}
 	s.keepOn = ""
-	idx := make([]int, len(s.rows))
-	for i := range idx {
-		idx[i] = i
-	}
-	sortKey, asc := rosterColumns[s.sortCol].key, s.sortAsc
-	slices.SortStableFunc(idx, func(a, b int) int { return domain.CompareRows(&s.rows[a], &s.rows[b], sortKey, asc) })
+	idx := domain.SortOrder(s.rows, rosterColumns[s.sortCol].key, s.sortAsc)
 	rows, search, digits := make([]domain.RosterRow, len(idx)), make([]string, len(idx)), make([]string, len(idx))
 	for i, j := range idx {
 		rows[i], search[i], digits[i] = s.rows[j], s.search[j], s.digits[j]
