@@ -200,13 +200,8 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return d, d.load()
 	case tea.MouseMsg:
-		if d.mode == detailBrowse && msg.Action == tea.MouseActionPress {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				d.table.Scroll(-1)
-			case tea.MouseButtonWheelDown:
-				d.table.Scroll(1)
-			}
+		if d.mode == detailBrowse {
+			d.table.HandleWheel(msg)
 		}
 		return d, nil
 	case tea.KeyMsg:

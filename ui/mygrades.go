@@ -104,12 +104,7 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			m.table.Scroll(-3)
-		case tea.MouseButtonWheelDown:
-			m.table.Scroll(3)
-		}
+		m.table.HandleWheel(msg)
 		return m, nil
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Card) && m.student != nil {

@@ -194,12 +194,7 @@ func (m *notifications) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case changeMsg:
 		return m, m.load()
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			m.table.Scroll(-3)
-		case tea.MouseButtonWheelDown:
-			m.table.Scroll(3)
-		}
+		m.table.HandleWheel(msg)
 	case tea.KeyMsg:
 		return m, m.key(msg)
 	}

@@ -145,12 +145,7 @@ func (m *stats) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, m.load()
 	case tea.MouseMsg:
 		if l := m.activeList(); l != nil {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				l.Scroll(-3)
-			case tea.MouseButtonWheelDown:
-				l.Scroll(3)
-			}
+			l.HandleWheel(msg)
 		}
 		return m, nil
 	case tea.KeyMsg:

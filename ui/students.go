@@ -253,10 +253,7 @@ func (s *students) delete(r domain.RosterRow) tea.Cmd {
 
 func (s *students) mouse(msg tea.MouseMsg) tea.Cmd {
 	switch {
-	case msg.Button == tea.MouseButtonWheelUp:
-		s.table.Scroll(-3)
-	case msg.Button == tea.MouseButtonWheelDown:
-		s.table.Scroll(3)
+	case s.table.HandleWheel(msg):
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 		// The screen starts below the root's one-line header.
 		y := msg.Y - 1 - s.filterLines()

@@ -82,6 +82,22 @@ func (t *table) Move(delta int) {
 	t.clamp()
 }
 
+// wheelRows is how far one notch of the mouse wheel scrolls a table.
+const wheelRows = 3
+
+// HandleWheel scrolls on a wheel notch and reports whether msg was one.
+func (t *table) HandleWheel(msg tea.MouseMsg) bool {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		t.Scroll(-wheelRows)
+	case tea.MouseButtonWheelDown:
+		t.Scroll(wheelRows)
+	default:
+		return false
+	}
+	return true
+}
+
 // Scroll moves the window (mouse wheel) and drags the cursor along.
 func (t *table) Scroll(delta int) {
 	t.offset = max(0, min(t.offset+delta, t.rows-t.height))

@@ -206,12 +206,7 @@ func (m *users) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, nil
 	case tea.MouseMsg:
 		if m.mode == usersList {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				m.table.Scroll(-3)
-			case tea.MouseButtonWheelDown:
-				m.table.Scroll(3)
-			}
+			m.table.HandleWheel(msg)
 		}
 		return m, nil
 	case tea.KeyMsg:
