@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"scolarite/stream"
+
+	"scolarite/domain"
 )
 
 // Output file names (the school's report names, in French).
@@ -157,7 +159,7 @@ func num(v float64, decimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "—"
 	}
-	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1)
+	return domain.FormatDecimal(v, decimals, true)
 }
 
 // count writes n with a space every three digits (French style).

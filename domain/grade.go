@@ -64,6 +64,18 @@ type parseError string
 
 func (e parseError) Error() string { return string(e) }
 
+// FormatDecimal writes v with decimals decimals (-1: as many as needed),
+// with a decimal comma when comma is set ("12,5", the French way): the
+// inverse of what grade parsing accepts. Every screen, file and message
+// writes its numbers through it.
+func FormatDecimal(v float64, decimals int, comma bool) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if comma {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
 // parseDecimal reads a plain decimal number with a point or a comma. It
 // refuses what strconv would also take but a person did not mean: NaN, Inf,
 // hex, exponents, thousands separators.

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"scolarite/domain"
@@ -73,11 +72,7 @@ func csvNumber(v *float64, decimals int, comma bool) string {
 	if v == nil {
 		return ""
 	}
-	s := strconv.FormatFloat(*v, 'f', decimals, 64)
-	if comma {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return domain.FormatDecimal(*v, decimals, comma)
 }
 
 // Neutralise defuses a cell that a spreadsheet would take for a formula

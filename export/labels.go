@@ -2,9 +2,10 @@ package export
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"scolarite/domain"
 )
 
 // Lang is the language of headers and documents: French (the default, the
@@ -124,11 +125,7 @@ func ParseLang(s string) Lang {
 // num writes a number with at most decimals decimals (-1: as many as
 // needed), with a decimal comma in French.
 func (l Lang) num(v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if l != English {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return domain.FormatDecimal(v, decimals, l != English)
 }
 
 // avg writes an average with two decimals, or a dash.

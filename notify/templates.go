@@ -4,7 +4,6 @@ import (
 	"embed"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"text/template"
 
@@ -126,11 +125,7 @@ func formatNumber(lang string, v any) string {
 	default:
 		return fmt.Sprint(v)
 	}
-	s := strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
-	if lang == French {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return domain.FormatDecimal(math.Round(f*100)/100, -1, lang == French)
 }
 
 // on20 writes a value out of 20 ("12,5/20"), or "–" for none.

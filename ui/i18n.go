@@ -2,9 +2,10 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"scolarite/domain"
 )
 
 // Lang is a catalogue language.
@@ -80,11 +81,7 @@ func (t *Translator) T(key string, args ...any) string {
 
 // Number writes a grade or an average: "12,5" in French, "12.5" in English.
 func (t *Translator) Number(v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if t.lang == French {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return domain.FormatDecimal(v, decimals, t.lang == French)
 }
 
 // Date writes a day the local way: 23/11/2026 in French, 2026-11-23 in
