@@ -127,7 +127,7 @@ func (d *Document) idle() time.Duration {
 	if d.Options.Consume.Idle > 0 {
 		return d.Options.Consume.Idle
 	}
-	return 3 * time.Second
+	return stream.DefaultIdle
 }
 
 // tools names the programs and libraries, with the versions built in.

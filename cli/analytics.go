@@ -50,7 +50,7 @@ func analyticsCmd(env Env, cfg *Config) *cobra.Command {
 	f.Int64Var(&a.maxMessages, "max-messages", 0, "stop after reading N messages")
 	f.BoolVar(&a.untilIdle, "until-idle", false, "stop once no message arrived for --idle (the default)")
 	f.BoolVar(&a.follow, "follow", false, "run until interrupted, refreshing the report as messages arrive")
-	f.DurationVar(&a.idle, "idle", 3*time.Second, "how long without a message means the stream is drained")
+	f.DurationVar(&a.idle, "idle", stream.DefaultIdle, "how long without a message means the stream is drained")
 	f.StringVar(&a.out, "out", ".", "directory of the chart and the reports")
 	f.StringVar(&a.db, "db", "", "analytics database (default <data-dir>/"+analytics.DBFile+")")
 	f.BoolVar(&a.embed, "embedded", false, "use the embedded broker even when KAFKA_BROKERS is set")

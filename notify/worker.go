@@ -2,14 +2,11 @@ package notify
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -37,10 +34,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.Owner == "" {
-		host, _ := os.Hostname()
-		var b [4]byte
-		_, _ = rand.Read(b[:])
-		o.Owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+		o.Owner = domain.NewLeaseOwner()
 	}
 	def := func(v *int, d int) {
 		if *v <= 0 {

@@ -124,7 +124,7 @@ func Consume(ctx context.Context, cfg Config, o ConsumeOptions, h Handler) (Cons
 	cfg = cfg.withDefaults()
 	var res ConsumeResult
 	if o.Idle <= 0 {
-		o.Idle = 3 * time.Second
+		o.Idle = DefaultIdle
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 5000
@@ -297,6 +297,10 @@ func drained(joined bool, sinceLast, sinceStart, idle time.Duration, lagless fun
 	}
 	return sinceLast >= 5*idle || lagless()
 }
+
+// DefaultIdle is how long without a message ends a run that does not
+// follow the stream (ConsumeOptions.Idle).
+const DefaultIdle = 3 * time.Second
 
 // storeTimeout bounds storing one batch and committing its offsets
 // (SQLite waits up to 30 s for a lock; dead letters wait for the brokers).

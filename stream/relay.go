@@ -2,12 +2,9 @@ package stream
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -51,10 +48,7 @@ type Relay struct {
 
 func (r *Relay) defaults() {
 	if r.Owner == "" {
-		host, _ := os.Hostname()
-		b := make([]byte, 4)
-		_, _ = rand.Read(b)
-		r.Owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+		r.Owner = domain.NewLeaseOwner()
 	}
 	if r.Now == nil {
 		r.Now = time.Now
