@@ -39,7 +39,7 @@ type Relay struct {
 	// the events read at once (default 500), LeaseTTL how long the lease
 	// lasts without renewal (default 30 s) and Timeout how long one batch
 	// may wait for acknowledgements (default DeliveryTimeout, the
-	// producer's own bound; below LeaseTTL).
+	// producer's own bound, or half of LeaseTTL if that is less).
 	Interval time.Duration
 	Batch    int
 	LeaseTTL time.Duration
@@ -69,7 +69,7 @@ func (r *Relay) defaults() {
 		r.LeaseTTL = 30 * time.Second
 	}
 	if r.Timeout <= 0 || r.Timeout >= r.LeaseTTL {
-		r.Timeout = min(10*time.Second, r.LeaseTTL/2)
+		r.Timeout = min(DeliveryTimeout, r.LeaseTTL/2)
 	}
 }
 
