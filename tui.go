@@ -20,8 +20,9 @@ import (
 
 // runUI opens the full-screen application on the terminal.
 func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
+	renderer := lipgloss.NewRenderer(os.Stdout)
 	if os.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
+		renderer.SetColorProfile(termenv.Ascii)
 	}
 	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	defer cancelJobs()
@@ -32,7 +33,7 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		Feed:     app.Feed,
 		Tokens:   cli.TokenFile{Path: tokenPath(cfg)},
 		Log:      app.Log,
-		Styles:   ui.NewStyles(),
+		Styles:   ui.NewStyles(renderer),
 		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
 		Ages:     analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
 	}

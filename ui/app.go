@@ -63,12 +63,7 @@ type Model struct {
 // New returns the root model; it starts on the log-in screen, which first
 // tries the saved session.
 func New(c *Common) *Model {
-	h := help.New()
-	h.Styles.ShortKey = c.Styles.Help.Bold(true)
-	h.Styles.ShortDesc = c.Styles.Help
-	h.Styles.FullKey = c.Styles.Help.Bold(true)
-	h.Styles.FullDesc = c.Styles.Help
-	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h}
+	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles)}
 	m.screen = newLogin(c)
 	return m
 }
@@ -304,7 +299,7 @@ func (m *Model) View() string {
 	if m.full {
 		body = m.helpOverlay()
 	}
-	body = lipgloss.NewStyle().Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
+	body = m.c.Styles.Plain.Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine(), m.footer())
 }
 
