@@ -141,6 +141,12 @@ func (r *sfUserRepo) ByID(_ context.Context, id string) (*domain.User, error) {
 	return r.find(func(u *domain.User) bool { return u.ID == id })
 }
 
+func (r *sfUserRepo) ByKeyFingerprint(_ context.Context, fp string) (*domain.User, error) {
+	return r.find(func(u *domain.User) bool {
+		return slices.ContainsFunc(u.SSHKeys, func(k domain.SSHKey) bool { return k.Fingerprint == fp })
+	})
+}
+
 func (r *sfUserRepo) Update(_ context.Context, u *domain.User) error {
 	for i, old := range r.users {
 		if old.ID == u.ID {
