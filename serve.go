@@ -9,6 +9,7 @@ import (
 	"scolarite/analytics"
 	"scolarite/cli"
 	"scolarite/serve"
+	"scolarite/ui"
 )
 
 // runServe is `scolarite serve`: one SSH server for every user, with the
@@ -16,7 +17,9 @@ import (
 // ends (SIGTERM, SIGINT) and every screen has closed; the back-ends close
 // after it.
 func runServe(ctx context.Context, cfg cli.Config, opts cli.ServeOptions, app *cli.App) error {
-	notifications, stopBackground := startBackground(ctx, app)
+	// The workers outlive the signal: they stop after the screens did,
+	// so that what the last screens wrote is still notified and relayed.
+	notifications, stopBackground := startBackground(context.WithoutCancel(ctx), app)
 	defer stopBackground()
 	srv, err := serve.New(serve.Config{
 		Listen:        opts.Listen,
@@ -25,18 +28,23 @@ func runServe(ctx context.Context, cfg cli.Config, opts cli.ServeOptions, app *c
 		MaxPerAddress: opts.MaxPerAddress,
 		IdleLogout:    opts.IdleLogout,
 		MaxSession:    opts.MaxSession,
-	}, serve.Deps{
+	}, serveDeps(cfg, app, notifications, opts.DemoLogins))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "scolarite: serving on %s (host key %s, ED25519); logs in %s\n", opts.Listen, srv.Fingerprint(), logPath(cfg))
+	return srv.ListenAndServe(ctx)
+}
+
+// serveDeps are the services every connection's screens call.
+func serveDeps(cfg cli.Config, app *cli.App, notifications ui.Notifications, demoLogins []string) serve.Deps {
+	return serve.Deps{
 		Students:      app.Students,
 		Auth:          app.Auth,
 		Feed:          app.Feed,
 		Notifications: notifications,
 		Ages:          analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
 		Log:           app.Log,
-		DemoLogins:    opts.DemoLogins,
-	})
-	if err != nil {
-		return err
+		DemoLogins:    demoLogins,
 	}
-	fmt.Fprintf(os.Stdout, "scolarite: serving on %s (host key %s, ED25519); logs in %s\n", opts.Listen, srv.Fingerprint(), logPath(cfg))
-	return srv.ListenAndServe(ctx)
 }

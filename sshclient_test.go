@@ -136,7 +136,13 @@ func (s *sshScreen) waitFor(timeout time.Duration, want ...string) string {
 			return screen
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("after %v the screen does not show %q:\n%s", timeout, missing, screen)
+			s.mu.Lock()
+			raw := s.raw.String()
+			s.mu.Unlock()
+			if len(raw) > 2000 {
+				raw = raw[len(raw)-2000:]
+			}
+			s.t.Fatalf("after %v the screen does not show %q:\n%s\n(last bytes received: %q)", timeout, missing, screen, raw)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -42,7 +42,7 @@ func (s *Server) session(sess ssh.Session) {
 	// import being written undoes itself rather than stop halfway.
 	jobsCtx, cancelJobs := context.WithCancel(sess.Context())
 	defer cancelJobs()
-	common := s.common(jobsCtx, sess, key, log)
+	common := s.common(jobsCtx, sess, pty.Term, key, log)
 	p := tea.NewProgram(guard{m: ui.New(common), log: log}, append(bm.MakeOptions(sess),
 		tea.WithAltScreen(), tea.WithMouseCellMotion(),
 		tea.WithEnvironment(append(sess.Environ(), "TERM="+pty.Term)),
@@ -87,7 +87,7 @@ func (s *Server) session(sess ssh.Session) {
 // common is one connection's share of the application: its own renderer
 // and styles (the client's terminal, not the server's), language, clock,
 // session and log.
-func (s *Server) common(ctx context.Context, sess ssh.Session, key string, log *slog.Logger) *ui.Common {
+func (s *Server) common(ctx context.Context, sess ssh.Session, term, key string, log *slog.Logger) *ui.Common {
 	lang, chosen := ui.LangFromEnv(envOf(sess.Environ()))
 	c := &ui.Common{
 		Ctx:           ctx,
@@ -95,7 +95,7 @@ func (s *Server) common(ctx context.Context, sess ssh.Session, key string, log *
 		Auth:          originAuth{Auth: s.deps.Auth, origin: remoteHost(sess.RemoteAddr())},
 		Tokens:        keyLogin{ctx: ctx, auth: s.deps.Auth, fingerprint: key},
 		Log:           log,
-		Styles:        ui.NewStyles(bm.MakeRenderer(sess)),
+		Styles:        ui.NewStyles(renderer(sess, term)),
 		T:             ui.NewTranslator(lang),
 		LangChosen:    chosen,
 		Notifications: s.deps.Notifications,

@@ -87,6 +87,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		m.lastInput = m.c.now()
 	case tea.KeyMsg:
+		if keys := splitTyped(msg); keys != nil {
+			return m, m.typeEach(keys)
+		}
 		m.lastInput = m.c.now()
 		if cmd, done := m.handleKey(msg); done {
 			return m, cmd
@@ -143,6 +146,31 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.screen, cmd = m.screen.Update(msg)
 	return m, cmd
+}
+
+// splitTyped cuts a burst of typed characters into one key press each.
+// Bubble Tea reads what arrived together as one message ("/Awa"), and over
+// SSH keys typed ahead often arrive together; every screen binds single
+// keys, so "/" must come as its own press. A paste stays whole.
+func splitTyped(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || msg.Paste || len(msg.Runes) < 2 {
+		return nil
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return keys
+}
+
+// typeEach handles key presses in order, as if typed one by one.
+func (m *Model) typeEach(keys []tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(keys))
+	for _, k := range keys {
+		_, cmd := m.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Sequence(cmds...)
 }
 
 // logoutMsg ends the session (from the log-in screen's resume failure too).
