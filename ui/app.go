@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -65,12 +66,27 @@ type Model struct {
 	lastInput time.Time
 	// shutdown is why the program is being ended from outside.
 	shutdown ShutdownReason
+	// baseLog and baseLang are the program's before anyone logs in: the
+	// log gains the user's name and the screens their language at log-in.
+	baseLog  *slog.Logger
+	baseLang Lang
+}
+
+// useLang switches the screens built from now on, and the root's keys, to
+// lang.
+func (m *Model) useLang(lang Lang) {
+	if m.c.T.Lang() == lang {
+		return
+	}
+	m.c.T = NewTranslator(lang)
+	m.keys = newGlobalKeys(m.c.T)
+	m.offerTabs()
 }
 
 // New returns the root model; it starts on the log-in screen, which first
 // tries the saved session.
 func New(c *Common) *Model {
-	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles)}
+	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles), baseLog: c.Log, baseLang: c.T.Lang()}
 	m.screen = newLogin(c)
 	return m
 }
@@ -248,6 +264,11 @@ func (m *Model) stopWork() tea.Cmd {
 func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	m.login = msg.login
 	m.c.Actor = msg.login.Actor
+	m.c.Log = m.baseLog.With("user", msg.login.User.Username)
+	if !m.c.LangChosen && msg.login.User.Lang != "" {
+		// The terminal did not choose: the user's saved preference.
+		m.useLang(ParseLang(msg.login.User.Lang))
+	}
 	m.tabs = tabsFor(msg.login.Actor.Role)
 	if m.c.Notifications == nil {
 		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabNotifications })
@@ -329,6 +350,8 @@ func (m *Model) logout() tea.Cmd {
 	m.stopWatching()
 	login := m.login
 	m.login, m.c.Actor, m.tabs, m.stack = nil, domain.Actor{}, nil, nil
+	m.c.Log = m.baseLog
+	m.useLang(m.baseLang)
 	m.setScreen(newLoginAfterLogout(m.c))
 	c := m.c
 	return func() tea.Msg {
