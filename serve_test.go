@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,6 +45,12 @@ func password(user string) string { return user + "-secret-1" }
 
 func startServedSchool(t *testing.T, cfg serve.Config, appCfg cli.Config) *servedSchool {
 	t.Helper()
+	return startServedSchoolWith(t, cfg, appCfg, nil)
+}
+
+// startServedSchoolWith lets a test change the services the screens call.
+func startServedSchoolWith(t *testing.T, cfg serve.Config, appCfg cli.Config, change func(*serve.Deps)) *servedSchool {
+	t.Helper()
 	app := openTestApp(t, appCfg)
 	s := &servedSchool{app: app, students: map[string]*domain.Student{}}
 	ctx := context.Background()
@@ -63,7 +68,7 @@ func startServedSchool(t *testing.T, cfg serve.Config, appCfg cli.Config) *serve
 		}
 		s.students[st.FirstName] = st
 	}
-	s.serve(t, cfg, appCfg)
+	s.serve(t, cfg, appCfg, change)
 	return s
 }
 
@@ -91,7 +96,7 @@ func seedSchool(t *testing.T, app *cli.App) {
 }
 
 // serve starts (or restarts) the SSH server on the school's store.
-func (s *servedSchool) serve(t *testing.T, cfg serve.Config, appCfg cli.Config) {
+func (s *servedSchool) serve(t *testing.T, cfg serve.Config, appCfg cli.Config, change func(*serve.Deps)) {
 	t.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = freeAddr(t)
@@ -102,7 +107,11 @@ func (s *servedSchool) serve(t *testing.T, cfg serve.Config, appCfg cli.Config) 
 	if cfg.Recheck == 0 {
 		cfg.Recheck = 200 * time.Millisecond
 	}
-	srv, err := serve.New(cfg, serveDeps(appCfg, s.app, nil, nil))
+	deps := serveDeps(appCfg, s.app, nil, nil)
+	if change != nil {
+		change(&deps)
+	}
+	srv, err := serve.New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,5 +275,3 @@ func waitOpen(t *testing.T, srv *serve.Server, want int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-var errStop = errors.New("stop")

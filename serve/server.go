@@ -139,12 +139,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ConnectionFailedCallback: func(conn net.Conn, err error) {
 			s.log.Debug("ssh handshake failed", "remote", remoteHost(conn.RemoteAddr()), "err", err)
 		},
-		MaxTimeout: cfg.MaxSession + time.Minute, // the screen says goodbye first
-	}
-	if cfg.IdleLogout > 0 {
-		// A connection left on the log-in screen after an idle log-out
-		// goes too, a while later.
-		s.sshd.IdleTimeout = 2 * cfg.IdleLogout
+		// No transport idle timeout: it would cut a connection without a
+		// word. An idle session is logged out by the application, and
+		// MaxSession ends any connection, saying why, a minute before this.
+		MaxTimeout: cfg.MaxSession + time.Minute,
 	}
 	s.sshd.AddHostKey(signer)
 	return s, nil

@@ -72,7 +72,7 @@ func (m *Model) onRecheck(gen int) tea.Cmd {
 		return nil
 	}
 	if idle := m.c.IdleLogout; idle > 0 && m.c.now().Sub(m.lastInput) >= idle && !m.stopping {
-		reason := m.c.T.T("session.idle", int(idle.Round(time.Minute)/time.Minute))
+		reason := m.c.T.T("session.idle", int(max(time.Minute, idle).Round(time.Minute)/time.Minute))
 		m.c.Log.Info("idle session logged out", "user", m.login.User.Username, "idle", idle)
 		return m.endSession(reason)
 	}
