@@ -148,6 +148,26 @@ func (s *sshScreen) waitFor(timeout time.Duration, want ...string) string {
 	}
 }
 
+// shows polls the screen for want until timeout, without failing: for
+// screens driven from goroutines.
+func (s *sshScreen) shows(timeout time.Duration, want string) bool {
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(s.text(), want) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
+// received is everything the server sent, escapes included.
+func (s *sshScreen) received() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.raw.String()
+}
+
 // send types keys (raw bytes: "\r" is enter, "\t" tab, "\x1b" esc).
 func (s *sshScreen) send(keys string) {
 	s.t.Helper()

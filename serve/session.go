@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
 
 	"scolarite/ui"
 )
@@ -82,6 +83,11 @@ func (s *Server) session(sess ssh.Session) {
 		log.Error("connection closed with background work still running")
 	}
 	log.Info("connection closed", "duration", time.Since(start).Round(time.Second))
+	// One session per connection: its end is the connection's, whatever
+	// the client does, so that stopping never waits on an idle client.
+	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		_ = conn.Close()
+	}
 }
 
 // common is one connection's share of the application: its own renderer
