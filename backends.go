@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -57,20 +58,20 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
 	mongoOpts := []store.Option{store.WithLogger(logger)}
-	var dialer *route // nil: real servers only
+	var redisDialer func(ctx context.Context, network, addr string) (net.Conn, error) // nil: go-redis's own
 	if mongoURI == "" || redisURL == "" {
 		emb, err := shareEmbedded(ctx, cfg.DataDir, mongoURI == "", redisURL == "", logger)
 		if err != nil {
 			return nil, err
 		}
 		closers = append(closers, emb.Close)
-		dialer = emb.route
-		mongoOpts = append(mongoOpts, store.WithDialer(dialer), store.WithServerWatch(embeddedHeartbeat, embeddedSelection))
 		if mongoURI == "" {
 			mongoURI = emb.MongoURI
+			mongoOpts = append(mongoOpts, store.WithDialer(emb.route), store.WithServerWatch(embeddedHeartbeat, embeddedSelection))
 		}
 		if redisURL == "" {
 			redisURL = emb.RedisURL
+			redisDialer = emb.route.DialContext
 		}
 	}
 
@@ -84,8 +85,8 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis address: %w", err)
 	}
-	if dialer != nil && cfg.RedisURL == "" {
-		redisOpts.Dialer = dialer.DialContext
+	if redisDialer != nil {
+		redisOpts.Dialer = redisDialer
 	}
 	client := redis.NewUniversalClient(redisOpts)
 	closers = append(closers, client.Close)
