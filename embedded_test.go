@@ -52,6 +52,14 @@ func TestJoinedProcessesTakeOverTheEmbeddedServers(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A screen's live updates, subscribed while the owner ran.
+	feedCtx, stopFeed := context.WithCancel(ctx)
+	defer stopFeed()
+	changes, err := first.Feed.Subscribe(feedCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	if err := owner.Close(); err != nil {
 		t.Fatalf("close the owner: %v", err)
 	}
@@ -96,6 +104,22 @@ func TestJoinedProcessesTakeOverTheEmbeddedServers(t *testing.T) {
 	page, err := first.Students.Roster(ctx, admin, domain.RosterQuery{})
 	if err != nil || page.Total != 3 {
 		t.Fatalf("roster after the other's write: %d rows, %v; want 3", page.Total, err)
+	}
+	// The subscription moved to the new Redis with the rest (go-redis
+	// subscribes again when it reconnects; changes published while it was
+	// away are lost, so publish until one arrives).
+	deadline := time.After(takeOverBound)
+	for arrived := false; !arrived; {
+		if err := second.Feed.Publish(ctx, domain.Change{Type: "student.updated", Actor: "test"}); err != nil {
+			t.Logf("publish: %v", err)
+		}
+		select {
+		case <-changes:
+			arrived = true
+		case <-time.After(200 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no change arrived on the subscription after the take-over within %v", takeOverBound)
+		}
 	}
 	// The owner saved the sessions when it closed; the new owner restored them.
 	if _, err := first.Auth.Resume(ctx, login.Token); err != nil {
