@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -14,6 +16,17 @@ import (
 	"scolarite/cli"
 	"scolarite/domain"
 	"scolarite/store"
+)
+
+// With embedded servers, which move when their owner exits and another
+// process takes them over (embedded_follow.go), the MongoDB driver looks
+// for a stopped server every half second instead of every 10 s, and an
+// operation waits at most 10 s for one instead of 30: a take-over takes
+// about a second, and a screen that loads must end soon in data or an
+// error.
+const (
+	embeddedHeartbeat = 500 * time.Millisecond
+	embeddedSelection = 10 * time.Second
 )
 
 // openApp reaches MongoDB and Redis (embedded ones under the data dir when
@@ -41,8 +54,11 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		return nil, err
 	}
 	closers = append(closers, closeLog)
+	routeLibraryLogs(logger)
 
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	mongoOpts := []store.Option{store.WithLogger(logger)}
+	var redisDialer func(ctx context.Context, network, addr string) (net.Conn, error) // nil: go-redis's own
 	if mongoURI == "" || redisURL == "" {
 		emb, err := shareEmbedded(ctx, cfg.DataDir, mongoURI == "", redisURL == "", logger)
 		if err != nil {
@@ -51,13 +67,15 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		closers = append(closers, emb.Close)
 		if mongoURI == "" {
 			mongoURI = emb.MongoURI
+			mongoOpts = append(mongoOpts, store.WithDialer(emb.route), store.WithServerWatch(embeddedHeartbeat, embeddedSelection))
 		}
 		if redisURL == "" {
 			redisURL = emb.RedisURL
+			redisDialer = emb.route.DialContext
 		}
 	}
 
-	st, err := store.Open(ctx, mongoURI, cfg.Database)
+	st, err := store.Open(ctx, mongoURI, cfg.Database, mongoOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("open the MongoDB store: %w", err)
 	}
@@ -66,6 +84,9 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	redisOpts, err := cache.ParseURL(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("redis address: %w", err)
+	}
+	if redisDialer != nil {
+		redisOpts.Dialer = redisDialer
 	}
 	client := redis.NewUniversalClient(redisOpts)
 	closers = append(closers, client.Close)
@@ -94,6 +115,23 @@ func logPath(cfg cli.Config) string {
 		return cfg.LogFile
 	}
 	return filepath.Join(cfg.DataDir, "scolarite.log")
+}
+
+// routeLibraryLogs sends the libraries' own logs to the log file: go-redis
+// prints its pool's dial failures on standard error by default, over the
+// screen (the standard logger and slog's default are routed too, for any
+// library that uses them). These are process-wide settings of the
+// libraries, so main's wiring is the one place that makes them.
+func routeLibraryLogs(logger *slog.Logger) {
+	redis.SetLogger(redisLog{logger})
+	slog.SetDefault(logger)
+}
+
+// redisLog is go-redis's logger on slog.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client: "+fmt.Sprintf(format, v...))
 }
 
 // openLog sends logs to a file: the terminal belongs to the screen.

@@ -24,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -72,11 +73,45 @@ func (l *writeLock) lock() func() {
 	return l.mu.Unlock
 }
 
+// Option changes how Open connects.
+type Option func(*options.ClientOptions)
+
+// WithDialer makes the driver open its connections through d, e.g. to
+// follow embedded servers that move to another address (main's route).
+func WithDialer(d options.ContextDialer) Option {
+	return func(o *options.ClientOptions) { o.SetDialer(d) }
+}
+
+// WithLogger sends the driver's own log (off unless the MONGODB_LOG_*
+// variables ask for it) to log instead of standard error, which belongs
+// to the screen.
+func WithLogger(log *slog.Logger) Option {
+	return func(o *options.ClientOptions) {
+		o.SetLoggerOptions(options.Logger().SetSink(logSink{log: log}))
+	}
+}
+
+// WithServerWatch sets how often the driver checks that the server is
+// there (heartbeat; the driver's minimum is 500 ms) and how long an
+// operation waits for a server before failing (selection). For embedded
+// servers that another process may take over, a short heartbeat clears
+// the connections to the stopped server quickly, so that operations wait
+// for the new one instead of failing on a dead connection.
+func WithServerWatch(heartbeat, selection time.Duration) Option {
+	return func(o *options.ClientOptions) {
+		o.SetHeartbeatInterval(heartbeat).SetServerSelectionTimeout(selection)
+	}
+}
+
 // Open connects to the server at uri, checks it answers, makes sure the
 // indexes exist and returns the store for database dbName. ctx bounds the
 // whole start-up, including server selection.
-func Open(ctx context.Context, uri, dbName string) (*Store, error) {
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("scolarite"))
+func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, error) {
+	clientOpts := options.Client().ApplyURI(uri).SetAppName("scolarite")
+	for _, o := range opts {
+		o(clientOpts)
+	}
+	client, err := mongo.Connect(clientOpts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}

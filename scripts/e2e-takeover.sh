@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end test of two applications on one data dir: the first runs the
+# embedded servers, the second joined them. The first quits; the second
+# takes the servers over and goes on (tables, statistics, a grade), and no
+# library ever writes over its screen. Run by TestTUITakeOverEndToEnd;
+# needs tmux.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+# Session names of their own: the tmux server is shared with other runs.
+owner=takeover-owner-$$ joiner=takeover-joiner-$$
+trap 'tmux kill-session -t "$owner" 2>/dev/null || true; tmux kill-session -t "$joiner" 2>/dev/null || true; rm -rf "$work"' EXIT
+bin=$work/scolarite
+go build -o "$bin" .
+data=$work/data
+export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
+mkdir -p "$HOME"
+
+pane=$joiner
+fail() {
+  echo "E2E FAIL: $*" >&2
+  echo "----- screen of $pane -----" >&2
+  tmux capture-pane -p -t "$pane" >&2 || true
+  exit 1
+}
+screen() { tmux capture-pane -p -t "$pane"; }
+wait_for() {
+  local deadline=$((SECONDS + ${2:-15}))
+  until screen | grep -qF -- "$1"; do
+    [ $SECONDS -lt $deadline ] || fail "the screen never showed: $1"
+    sleep 0.2
+  done
+}
+# clean: nothing but the application on the screen (go-redis prefixes its
+# lines with "redis: ", the drivers' JSON lines start with "{").
+clean() {
+  if screen | grep -qE '^redis: |pool\.go|^\{"|connection refused'; then
+    fail "a library wrote over the screen"
+  fi
+}
+keys() { tmux send-keys -t "$pane" "$@"; sleep 0.3; }
+type_text() { tmux send-keys -t "$pane" -l -- "$1"; sleep 0.3; }
+login() {
+  wait_for "Mot de passe"
+  type_text "$1"; keys Enter
+  type_text "$2"; keys Enter
+}
+servers_pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$data/servers.json" 2>/dev/null || true; }
+
+echo "== two applications on one data dir"
+tmux new-session -d -s "$owner" -x 120 -y 35 "$bin --data-dir $data --demo"
+pane=$owner
+wait_for "Mot de passe" 60
+owner_pid=$(servers_pid)
+[ -n "$owner_pid" ] || fail "the first application published no servers"
+tmux new-session -d -s "$joiner" -x 120 -y 35 "$bin --data-dir $data; echo EXITED; sleep 60"
+pane=$joiner
+login admin admin-demo
+wait_for "sur 300"
+[ "$(servers_pid)" = "$owner_pid" ] || fail "the second application did not join the first one's servers"
+
+echo "== the first quits; the second takes the servers over"
+tmux send-keys -t "$owner" C-c
+deadline=$((SECONDS + 30))
+until [ -n "$(servers_pid)" ] && [ "$(servers_pid)" != "$owner_pid" ]; do
+  [ $SECONDS -lt $deadline ] || fail "nobody took the servers over"
+  sleep 0.2
+done
+echo "   servers now run in pid $(servers_pid)"
+
+echo "== the second goes on: statistics, table, a new grade"
+keys Tab
+wait_for "Statistiques"
+sleep 1
+clean
+screen | grep -q "Erreur" && fail "the statistics failed after the take-over"
+keys BTab
+wait_for "sur 300"
+first=$(screen | grep -oE '20[0-9]{2}-[0-9]{5}' | head -1)
+keys Enter
+wait_for "Rang"
+keys a
+type_text "Physique"; keys Tab
+type_text "12"; keys Tab
+type_text "1"; keys Enter
+wait_for "Physique"
+clean
+"$bin" --data-dir "$data" students show "$first" | grep -q "Physique" || fail "the grade added after the take-over is not stored"
+keys Escape
+wait_for "cache en ligne"
+clean
+screen | grep -q EXITED && fail "the second application exited"
+keys C-c
+sleep 0.5
+echo "E2E TAKEOVER OK"
