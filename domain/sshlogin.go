@@ -128,3 +128,17 @@ func (u *User) keyIndex(fingerprint string) int {
 	}
 	return -1
 }
+
+// KeyAllowed reports whether an enabled account holds the SSH key of that
+// fingerprint: the SSH server accepts only such keys, so that a client
+// holding several goes on to the registered one. It opens no session.
+func (s *AuthService) KeyAllowed(ctx context.Context, fingerprint string) (bool, error) {
+	u, err := s.d.Users.ByKeyFingerprint(ctx, strings.TrimSpace(fingerprint))
+	switch ErrorCode(err) {
+	case "":
+		return !u.Disabled && u.keyIndex(fingerprint) >= 0, nil
+	case ENOTFOUND, ECONFLICT:
+		return false, nil
+	}
+	return false, fmt.Errorf("look up SSH key: %w", err)
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -58,17 +59,18 @@ type Model struct {
 	// stopping: quitting waits for the screen's work to stop (keys are
 	// ignored meanwhile).
 	stopping bool
+	// watchGen numbers the session being watched; lastInput is its last
+	// key press or mouse event (session_watch.go).
+	watchGen  int
+	lastInput time.Time
+	// shutdown is why the program is being ended from outside.
+	shutdown ShutdownReason
 }
 
 // New returns the root model; it starts on the log-in screen, which first
 // tries the saved session.
 func New(c *Common) *Model {
-	h := help.New()
-	h.Styles.ShortKey = c.Styles.Help.Bold(true)
-	h.Styles.ShortDesc = c.Styles.Help
-	h.Styles.FullKey = c.Styles.Help.Bold(true)
-	h.Styles.FullDesc = c.Styles.Help
-	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h}
+	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles)}
 	m.screen = newLogin(c)
 	return m
 }
@@ -82,7 +84,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		m.resize()
 		return m, nil
+	case tea.MouseMsg:
+		m.lastInput = m.c.now()
 	case tea.KeyMsg:
+		m.lastInput = m.c.now()
 		if cmd, done := m.handleKey(msg); done {
 			return m, cmd
 		}
@@ -116,6 +121,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(waitForChange(msg.feed), cmd)
 	case logoutMsg:
 		return m, m.logout()
+	case recheckMsg:
+		return m, m.onRecheck(msg.gen)
+	case sessionOKMsg:
+		if msg.gen == m.watchGen {
+			return m, m.nextRecheck()
+		}
+		return m, nil
+	case sessionEndedMsg:
+		if msg.gen != m.watchGen || m.login == nil {
+			return m, nil
+		}
+		m.c.Log.Info("session ended elsewhere", "user", m.login.User.Username, "err", msg.err)
+		return m, m.endSession(ErrorText(m.c.T, msg.err))
+	case ShutdownMsg:
+		m.shutdown = msg.Reason
+		m.confirm = false
+		m.status = statusMsg{text: m.c.T.T(msg.Reason.key()), kind: statusWarning}
+		return m, m.quitNow()
 	}
 	var cmd tea.Cmd
 	m.screen, cmd = m.screen.Update(msg)
@@ -210,7 +233,7 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	if msg.unsaved {
 		m.status = statusMsg{text: m.c.T.T("login.tokenfail"), kind: statusWarning}
 	}
-	cmds := []tea.Cmd{m.setScreen(m.newTab(m.tabs[0]))}
+	cmds := []tea.Cmd{m.setScreen(m.newTab(m.tabs[0])), m.watchSession()}
 	if m.c.Feed != nil {
 		cmds = append(cmds, subscribe(m.c))
 	}
@@ -275,6 +298,7 @@ func (m *Model) pop() tea.Cmd {
 
 func (m *Model) logout() tea.Cmd {
 	m.stopping = false
+	m.stopWatching()
 	login := m.login
 	m.login, m.c.Actor, m.tabs, m.stack = nil, domain.Actor{}, nil, nil
 	m.setScreen(newLoginAfterLogout(m.c))
@@ -304,7 +328,7 @@ func (m *Model) View() string {
 	if m.full {
 		body = m.helpOverlay()
 	}
-	body = lipgloss.NewStyle().Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
+	body = m.c.Styles.Plain.Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine(), m.footer())
 }
 
@@ -336,7 +360,7 @@ func (m *Model) statusLine() string {
 	if m.confirm {
 		return s.Warning.Render(fit(m.c.T.T("quit.confirm"), m.c.Width, false))
 	}
-	if m.stopping {
+	if m.stopping && m.shutdown == 0 {
 		return s.Warning.Render(fit(m.c.T.T("quit.stopping"), m.c.Width, false))
 	}
 	style := [...]lipgloss.Style{s.Info, s.Success, s.Warning, s.Error}[m.status.kind]

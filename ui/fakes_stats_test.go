@@ -11,8 +11,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"scolarite/domain"
 )
@@ -236,11 +234,10 @@ func newSfAuth(students *sfStudents) *sfAuthEnv {
 // sfCommon is a French Common with plain text output.
 func sfCommon(t *testing.T, students Students, auth Auth, actor domain.Actor) *Common {
 	t.Helper()
-	lipgloss.SetColorProfile(termenv.Ascii)
 	return &Common{
 		Ctx: context.Background(), Students: students, Auth: auth, Actor: actor,
 		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Styles: NewStyles(), T: NewTranslator(French),
+		Styles: plainStyles(), T: NewTranslator(French),
 	}
 }
 
