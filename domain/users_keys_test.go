@@ -246,6 +246,36 @@ func TestLoginWithKey(t *testing.T) {
 	}
 }
 
+func TestKeyAllowed(t *testing.T) {
+	e := newAuthEnv(t)
+	if _, err := e.svc.AddKey(ctx, admin, "awa.fall", awaKey); err != nil {
+		t.Fatal(err)
+	}
+	allowed := func(fp string) bool {
+		t.Helper()
+		ok, err := e.svc.KeyAllowed(ctx, fp)
+		if err != nil {
+			t.Fatalf("KeyAllowed(%q): %v", fp, err)
+		}
+		return ok
+	}
+	if !allowed(awaFP) || !allowed(" "+awaFP+"\n") {
+		t.Error("the registered key is not allowed")
+	}
+	if allowed(moussaFP) || allowed("") {
+		t.Error("an unregistered key is allowed")
+	}
+	if err := e.svc.SetDisabled(ctx, admin, "awa.fall", true); err != nil {
+		t.Fatal(err)
+	}
+	if allowed(awaFP) {
+		t.Error("a disabled account's key is allowed")
+	}
+	if e.sessions.Len() != 0 {
+		t.Error("KeyAllowed opened a session")
+	}
+}
+
 // TestKeySessionsEnd: disabling an account and revoking its sessions end
 // the key sessions too, and a disabled account cannot open one.
 func TestKeySessionsEnd(t *testing.T) {
