@@ -81,7 +81,7 @@ func writeStats(w io.Writer, st *domain.Stats) error {
 
 func writeUsers(w io.Writer, users []*domain.User) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tROLE\tSCOPE\tSTATUS")
+	fmt.Fprintln(tw, "USERNAME\tROLE\tSCOPE\tSTATUS\tSSH KEYS\tLANG")
 	for _, u := range users {
 		scope := strings.Join(u.Classes, ",")
 		if u.Role == domain.RoleStudent {
@@ -91,7 +91,11 @@ func writeUsers(w io.Writer, users []*domain.User) error {
 		if u.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, scope, status)
+		lang := u.Lang
+		if lang == "" {
+			lang = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", u.Username, u.Role, scope, status, len(u.SSHKeys), lang)
 	}
 	return tw.Flush()
 }

@@ -12,9 +12,10 @@ import (
 )
 
 func usersCmd(env Env, cfg *Config) *cobra.Command {
-	cmd := &cobra.Command{Use: "users", Short: "Manage accounts: add, list, passwd, disable, enable, revoke"}
+	cmd := &cobra.Command{Use: "users", Short: "Manage accounts: add, list, passwd, disable, enable, revoke, keys, set-lang"}
 	cmd.AddCommand(usersAddCmd(env, cfg), usersListCmd(env, cfg), usersPasswdCmd(env, cfg),
-		usersDisableCmd(env, cfg, true), usersDisableCmd(env, cfg, false), usersRevokeCmd(env, cfg))
+		usersDisableCmd(env, cfg, true), usersDisableCmd(env, cfg, false), usersRevokeCmd(env, cfg),
+		usersKeysCmd(env, cfg), usersSetLangCmd(env, cfg))
 	return cmd
 }
 

@@ -33,6 +33,10 @@ const (
 	maxKeyComment = 100
 )
 
+// Reasons are worded for the UI's catalogue, which translates a reason by
+// its first words and keeps a final "(...)" as written: only the
+// fingerprint of a conflict ends a reason in parentheses.
+
 // KeyFingerprint parses an authorized_keys line (or a bare public key)
 // and returns its SHA256 fingerprint; EINVALID naming field "key"
 // otherwise.
@@ -54,7 +58,7 @@ func ParseSSHKey(text string) (SSHKey, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return SSHKey{}, Invalid("key", "is required (the public key: one line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-...)")
+		return SSHKey{}, Invalid("key", "is required: the public key, one line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-...")
 	case strings.Contains(text, "PRIVATE KEY") || strings.HasPrefix(text, "PuTTY-User-Key-File"):
 		// Said first and plainly: whoever pasted it must know that the
 		// secret half was shown (and not stored).
@@ -95,7 +99,7 @@ func parsePublicKey(text string) (ssh.PublicKey, string, []byte, error) {
 			}
 		}
 	}
-	return nil, "", nil, Invalid("key", "is not an SSH public key (expected one line such as 'ssh-ed25519 AAAAC3Nza... awa@portable')")
+	return nil, "", nil, Invalid("key", "is not an SSH public key: expected one line such as 'ssh-ed25519 AAAAC3Nza... awa@portable'")
 }
 
 // acceptable refuses the keys OpenSSH itself no longer accepts, and
@@ -118,7 +122,7 @@ func acceptable(pub ssh.PublicKey) error {
 			if ok {
 				bits = rk.N.BitLen()
 			}
-			return Invalid("key", fmt.Sprintf("is an RSA key of %d bits; at least %d are required (or make an ed25519 key with 'ssh-keygen -t ed25519')", bits, MinRSABits))
+			return Invalid("key", fmt.Sprintf("is an RSA key of %d bits; at least %d are required, or make an ed25519 key with 'ssh-keygen -t ed25519'", bits, MinRSABits))
 		}
 	}
 	return nil

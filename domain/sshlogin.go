@@ -133,7 +133,11 @@ func (u *User) keyIndex(fingerprint string) int {
 // fingerprint: the SSH server accepts only such keys, so that a client
 // holding several goes on to the registered one. It opens no session.
 func (s *AuthService) KeyAllowed(ctx context.Context, fingerprint string) (bool, error) {
-	u, err := s.d.Users.ByKeyFingerprint(ctx, strings.TrimSpace(fingerprint))
+	fingerprint = strings.TrimSpace(fingerprint)
+	if fingerprint == "" {
+		return false, nil
+	}
+	u, err := s.d.Users.ByKeyFingerprint(ctx, fingerprint)
 	switch ErrorCode(err) {
 	case "":
 		return !u.Disabled && u.keyIndex(fingerprint) >= 0, nil

@@ -40,6 +40,9 @@ type Auth interface {
 	SetPassword(ctx context.Context, a domain.Actor, username, password string) error
 	SetDisabled(ctx context.Context, a domain.Actor, username string, disabled bool) error
 	RevokeSessions(ctx context.Context, a domain.Actor, username string) (int, error)
+	AddKey(ctx context.Context, a domain.Actor, username, authorizedKey string) (*domain.SSHKey, error)
+	RemoveKey(ctx context.Context, a domain.Actor, username, fingerprint string) error
+	SetLang(ctx context.Context, a domain.Actor, username, lang string) error
 }
 
 // Notifications is what the screens ask of the notifier: the admins' log

@@ -9,17 +9,19 @@ import (
 )
 
 var errorText = map[string]text{
-	"err.invalid":      {"Saisie refusée", "Input refused"},
-	"err.not_found":    {"Introuvable", "Not found"},
-	"err.conflict":     {"Modifié par quelqu'un d'autre entre-temps : les données ont été rechargées, recommencez.", "Changed by someone else meanwhile: the data was reloaded, try again."},
-	"err.forbidden":    {"Votre rôle ne permet pas cette action.", "Your role may not do this."},
-	"err.unauthorized": {"Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."},
-	"err.locked":       {"Trop d'échecs de connexion : compte verrouillé encore %d minute(s).", "Too many failed log-ins: account locked for %d more minute(s)."},
-	"err.disabled":     {"Ce compte est désactivé ; adressez-vous à un administrateur.", "This account is disabled; ask an administrator."},
-	"err.unavailable":  {"Un serveur ne répond pas ; réessayez dans un instant.", "A server does not answer; try again in a moment."},
-	"err.internal":     {"Erreur interne (détails dans le journal).", "Internal error (details in the log file)."},
-	"err.phone_taken":  {"déjà utilisé par l'étudiant %s", "already used by student %s"},
-	"err.expired":      {"La session a expiré ; reconnectez-vous.", "The session has expired; please log in."},
+	"err.invalid":       {"Saisie refusée", "Input refused"},
+	"err.not_found":     {"Introuvable", "Not found"},
+	"err.conflict":      {"Modifié par quelqu'un d'autre entre-temps : les données ont été rechargées, recommencez.", "Changed by someone else meanwhile: the data was reloaded, try again."},
+	"err.forbidden":     {"Votre rôle ne permet pas cette action.", "Your role may not do this."},
+	"err.unauthorized":  {"Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."},
+	"err.locked":        {"Trop d'échecs de connexion : compte verrouillé encore %d minute(s).", "Too many failed log-ins: account locked for %d more minute(s)."},
+	"err.disabled":      {"Ce compte est désactivé ; adressez-vous à un administrateur.", "This account is disabled; ask an administrator."},
+	"err.unavailable":   {"Un serveur ne répond pas ; réessayez dans un instant.", "A server does not answer; try again in a moment."},
+	"err.internal":      {"Erreur interne (détails dans le journal).", "Internal error (details in the log file)."},
+	"err.phone_taken":   {"déjà utilisé par l'étudiant %s", "already used by student %s"},
+	"err.expired":       {"La session a expiré ; reconnectez-vous.", "The session has expired; please log in."},
+	"err.locked_origin": {"Trop d'échecs de connexion depuis cette adresse : connexion refusée encore %d minute(s).", "Too many failed log-ins from this address: log-in refused for %d more minute(s)."},
+	"err.key_removed":   {"La clé SSH de cette session a été retirée ; reconnectez-vous.", "The SSH key of this session was removed; please log in."},
 	// Reasons the domain gives, matched by their English beginning.
 	"reason.is required":                   {"est obligatoire", "is required"},
 	"reason.is not a number":               {"n'est pas un nombre", "is not a number"},
@@ -86,10 +88,16 @@ func ErrorText(t *Translator, err error) string {
 		}
 		return t.T("err.conflict")
 	case domain.ELOCKED:
+		if strings.Contains(e.Message, "from this address") {
+			return t.T("err.locked_origin", int(math.Ceil(e.RetryAfter.Minutes())))
+		}
 		return t.T("err.locked", int(math.Ceil(e.RetryAfter.Minutes())))
 	case domain.ENOTFOUND:
 		return t.T("err.not_found") + " : " + e.Message
 	case domain.EUNAUTHORIZED:
+		if strings.Contains(e.Message, "SSH key of this session was removed") {
+			return t.T("err.key_removed")
+		}
 		if strings.Contains(e.Message, "expired") || strings.Contains(e.Message, "session") {
 			return t.T("err.expired")
 		}

@@ -172,7 +172,14 @@ func (r *sfUserRepo) Count(context.Context) (int64, error) { return int64(len(r.
 // sfSessions counts sessions per user id; only DeleteUser matters here.
 type sfSessions struct {
 	domain.SessionStore
-	open map[string]int
+	open      map[string]int
+	keysEnded []string
+}
+
+// DeleteKey records which key's sessions were ended.
+func (s *sfSessions) DeleteKey(_ context.Context, userID, fp string) (int, error) {
+	s.keysEnded = append(s.keysEnded, userID+" "+fp)
+	return 0, nil
 }
 
 func (s *sfSessions) DeleteUser(_ context.Context, userID string) (int, error) {

@@ -70,6 +70,10 @@ const (
 	usersPassword
 	usersAskDisable
 	usersAskRevoke
+	usersKeyList      // the selected account's SSH keys
+	usersKeyAdd       // pasting a key into the panel
+	usersKeyAskRemove // "remove this key?"
+	usersLang         // choosing the account's language
 )
 
 type usersKeys struct {
@@ -98,6 +102,7 @@ func newUsersKeys(t *Translator) usersKeys {
 type users struct {
 	c      *Common
 	keys   usersKeys
+	kkeys  usersKeysKeys
 	table  *table
 	list   []*domain.User
 	labels map[string]string // student id → "matricule NAME First"
@@ -112,6 +117,11 @@ type users struct {
 	seq    int
 	width  int
 	height int
+	// The keys panel and the language question (users_keys.go).
+	keyInput   textinput.Model
+	keyCursor  int
+	keyErr     string
+	langChoice int // index in userLangs
 }
 
 type (
@@ -132,7 +142,10 @@ type (
 )
 
 func newUsers(c *Common) screen {
-	m := &users{c: c, keys: newUsersKeys(c.T), role: 1}
+	m := &users{c: c, keys: newUsersKeys(c.T), kkeys: newUsersKeysKeys(c.T), role: 1}
+	// An RSA key of 16,384 bits is a line of about 2,800 characters.
+	m.keyInput = newInput(c.Styles, 8192)
+	m.keyInput.Placeholder = c.T.T("users.keys.placeholder")
 	for i := range m.inputs {
 		in := newInput(c.Styles, 200)
 		if i == fPassword || i == fConfirm {
@@ -146,6 +159,8 @@ func newUsers(c *Common) screen {
 		{title: t.T("col.role"), width: 14},
 		{title: t.T("col.scope"), width: 14, grow: 2},
 		{title: t.T("col.status"), width: 9},
+		{title: t.T("col.keys"), width: 5, right: true},
+		{title: t.T("col.lang"), width: 6},
 	}, m.cell)
 	return m
 }
@@ -191,7 +206,13 @@ func (m *users) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if i := slices.IndexFunc(m.list, func(u *domain.User) bool { return u.Username == m.keep }); i >= 0 {
 			m.table.Move(i - m.table.Cursor())
 		}
+		m.followTarget()
 		return m, nil
+	case keyDoneMsg:
+		if msg.from != m {
+			return m, nil
+		}
+		return m, m.keyDone(msg)
 	case userDoneMsg:
 		if msg.from != m {
 			return m, nil
@@ -213,6 +234,10 @@ func (m *users) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, m.listKey(msg)
 		case usersAskDisable, usersAskRevoke:
 			return m, m.answer(msg)
+		case usersKeyList, usersKeyAdd, usersKeyAskRemove:
+			return m, m.keysKey(msg)
+		case usersLang:
+			return m, m.langKey(msg)
 		}
 		return m, m.formKey(msg)
 	}
@@ -245,6 +270,10 @@ func (m *users) listKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode, m.target = usersAskDisable, u
 	case key.Matches(msg, m.keys.Revoke):
 		m.mode, m.target = usersAskRevoke, u
+	case key.Matches(msg, m.kkeys.Keys):
+		return m.openKeys(u)
+	case key.Matches(msg, m.kkeys.Lang):
+		m.openLang(u)
 	default:
 		m.table.HandleKey(msg, m.keys.list)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -20,6 +21,16 @@ func (m *users) cell(row, col int) string {
 		return t.T("role." + string(u.Role))
 	case 2:
 		return m.scope(u)
+	case 4:
+		if len(u.SSHKeys) == 0 {
+			return "–"
+		}
+		return strconv.Itoa(len(u.SSHKeys))
+	case 5:
+		if u.Lang == "" {
+			return "–"
+		}
+		return u.Lang
 	}
 	if u.Disabled {
 		return t.T("users.disabled")
@@ -47,6 +58,7 @@ func (m *users) SetSize(w, h int) {
 	for i := range m.inputs {
 		m.inputs[i].Width = max(10, min(40, w-24))
 	}
+	m.keyInput.Width = max(10, w-20)
 }
 
 func (m *users) View() string {
@@ -66,6 +78,10 @@ func (m *users) View() string {
 		below = []string{"", s.Warning.Render(fit(t.T(ask, m.target.Username), m.width, false))}
 	case usersAskRevoke:
 		below = []string{"", s.Warning.Render(fit(t.T("users.ask.revoke", m.target.Username), m.width, false))}
+	case usersKeyList, usersKeyAdd, usersKeyAskRemove:
+		below = m.keysLines()
+	case usersLang:
+		below = m.langLines()
 	}
 	// The table gives up the rows the form needs, keeping at least three.
 	m.table.SetSize(m.width, max(4, m.height-1-len(below)))
@@ -77,8 +93,12 @@ func (m *users) View() string {
 // tab would otherwise quit or leave with the question pending.
 func (m *users) Capturing() bool { return m.mode != usersList }
 
-// Dirty reports typed text in the form (a password included).
+// Dirty reports typed text in the form (a password included) or a key
+// being pasted.
 func (m *users) Dirty() bool {
+	if m.mode == usersKeyAdd {
+		return m.keyInput.Value() != ""
+	}
 	if m.mode != usersAdd && m.mode != usersPassword {
 		return false
 	}
@@ -97,16 +117,27 @@ func (m *users) ShortHelp() []key.Binding {
 		return []key.Binding{k.Next, k.Field, k.Role, k.Esc}
 	case usersPassword:
 		return []key.Binding{k.Next, k.Field, k.Esc}
-	case usersAskDisable, usersAskRevoke:
+	case usersAskDisable, usersAskRevoke, usersKeyAskRemove:
 		return nil
+	case usersKeyList:
+		return []key.Binding{m.kkeys.Add, m.kkeys.Remove, m.kkeys.Back}
+	case usersKeyAdd:
+		return []key.Binding{m.kkeys.Confirm, k.Esc}
+	case usersLang:
+		return []key.Binding{m.kkeys.Pick, m.kkeys.Confirm, k.Esc}
 	}
-	return []key.Binding{k.New, k.Password, k.Disable, k.Revoke}
+	return []key.Binding{k.New, k.Password, k.Disable, k.Revoke, m.kkeys.Keys, m.kkeys.Lang}
 }
 
 func (m *users) FullHelp() [][]key.Binding {
 	k := m.keys
-	if m.mode == usersAdd || m.mode == usersPassword {
+	switch m.mode {
+	case usersAdd, usersPassword:
 		return [][]key.Binding{{k.Next, k.Field, k.Role, k.Save, k.Esc}}
+	case usersKeyList, usersKeyAdd, usersKeyAskRemove:
+		return [][]key.Binding{{m.kkeys.Add, m.kkeys.Remove, m.kkeys.Back}, {k.list.Up, k.list.Down}}
+	case usersLang:
+		return [][]key.Binding{{m.kkeys.Pick, m.kkeys.Confirm, k.Esc}}
 	}
-	return [][]key.Binding{{k.New, k.Password, k.Disable, k.Revoke}, k.list.bindings()}
+	return [][]key.Binding{{k.New, k.Password, k.Disable, k.Revoke, m.kkeys.Keys, m.kkeys.Lang}, k.list.bindings()}
 }
