@@ -38,7 +38,7 @@ type result struct {
 }
 
 // scolarite runs the binary on dataDir with stdin and returns its result.
-func scolarite(t *testing.T, dataDir, stdin string, args ...string) result {
+func scolarite(t testing.TB, dataDir, stdin string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--data-dir", dataDir}, args...)...)
 	cmd.Env = append(os.Environ(), "MONGODB_URI=", "REDIS_URL=", "HOME="+dataDir)
@@ -55,7 +55,7 @@ func scolarite(t *testing.T, dataDir, stdin string, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-func mustRun(t *testing.T, dataDir, stdin string, args ...string) string {
+func mustRun(t testing.TB, dataDir, stdin string, args ...string) string {
 	t.Helper()
 	r := scolarite(t, dataDir, stdin, args...)
 	if r.code != 0 {

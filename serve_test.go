@@ -139,7 +139,7 @@ func (s *servedSchool) serve(t *testing.T, cfg serve.Config, appCfg cli.Config, 
 	t.Cleanup(s.stop)
 }
 
-func waitListening(t *testing.T, addr string) {
+func waitListening(t testing.TB, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

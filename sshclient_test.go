@@ -23,10 +23,11 @@ type sshScreen struct {
 	sess   *gossh.Session
 	stdin  io.WriteCloser
 
-	mu   sync.Mutex
-	term vt10x.Terminal
-	raw  strings.Builder // everything received, for the failure message
-	done chan struct{}
+	mu      sync.Mutex
+	term    vt10x.Terminal
+	raw     strings.Builder // everything received
+	arrived *sync.Cond      // signalled at every read, on mu
+	done    chan struct{}
 }
 
 // noKey is a client with no key at all: keyboard-interactive, no question.
@@ -70,6 +71,7 @@ func openScreen(t testing.TB, addr string, auth []gossh.AuthMethod, w, h int, la
 		t.Fatalf("ssh dial: %v", err)
 	}
 	s := &sshScreen{t: t, client: client, term: vt10x.New(vt10x.WithSize(w, h)), done: make(chan struct{})}
+	s.arrived = sync.NewCond(&s.mu)
 	t.Cleanup(s.close)
 	s.sess, err = client.NewSession()
 	if err != nil {
@@ -96,16 +98,19 @@ func openScreen(t testing.TB, addr string, auth []gossh.AuthMethod, w, h int, la
 }
 
 func (s *sshScreen) read(r io.Reader) {
-	defer close(s.done)
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(buf)
+		s.mu.Lock()
 		if n > 0 {
-			s.mu.Lock()
 			_, _ = s.term.Write(buf[:n])
 			s.raw.Write(buf[:n])
-			s.mu.Unlock()
 		}
+		if err != nil {
+			close(s.done) // under mu: a waiter sees it or is woken
+		}
+		s.arrived.Broadcast()
+		s.mu.Unlock()
 		if err != nil {
 			return
 		}
@@ -157,6 +162,30 @@ func (s *sshScreen) shows(timeout time.Duration, want string) bool {
 			return false
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
+// mark is the length of what was received so far: a later waitSince
+// looks only at what comes after it.
+func (s *sshScreen) mark() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.raw.Len()
+}
+
+// waitSince waits until the bytes received after mark contain want, and
+// reports whether they did before the session ended.
+func (s *sshScreen) waitSince(mark int, want string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !strings.Contains(s.raw.String()[mark:], want) {
+		select {
+		case <-s.done:
+			return false
+		default:
+		}
+		s.arrived.Wait()
 	}
 	return true
 }
