@@ -68,6 +68,7 @@ func New(c *Common) *Model {
 	h.Styles.ShortDesc = c.Styles.Help
 	h.Styles.FullKey = c.Styles.Help.Bold(true)
 	h.Styles.FullDesc = c.Styles.Help
+	guard(c) // no stored text may drive the terminal (safe.go)
 	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h}
 	m.screen = newLogin(c)
 	return m
