@@ -89,13 +89,16 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll}, nil
 }
 
+func logPath(cfg cli.Config) string {
+	if cfg.LogFile != "" {
+		return cfg.LogFile
+	}
+	return filepath.Join(cfg.DataDir, "scolarite.log")
+}
+
 // openLog sends logs to a file: the terminal belongs to the screen.
 func openLog(cfg cli.Config) (*slog.Logger, func() error, error) {
-	path := cfg.LogFile
-	if path == "" {
-		path = filepath.Join(cfg.DataDir, "scolarite.log")
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(logPath(cfg), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open log file: %w", err)
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"scolarite/cache"
 	"scolarite/cache/cachetest"
@@ -155,7 +157,7 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		m := ui.New(&ui.Common{Ctx: context.Background(), Students: app.Students, Auth: app.Auth,
-			Tokens: cli.TokenFile{Path: filepath.Join(dir, "no-session")}, Log: app.Log, Styles: ui.NewStyles(), T: ui.NewTranslator(ui.French)})
+			Tokens: cli.TokenFile{Path: filepath.Join(dir, "no-session")}, Log: app.Log, Styles: ui.NewStyles(lipgloss.NewRenderer(io.Discard)), T: ui.NewTranslator(ui.French)})
 		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		if msg := m.Init()(); msg != nil {
 			m.Update(msg)

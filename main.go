@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"scolarite/cli"
+	"scolarite/serve"
 )
 
 func main() {
@@ -21,6 +22,11 @@ func main() {
 		Stderr: os.Stderr,
 		Getenv: os.Getenv,
 		RunUI:  runUI,
+		Serve:  runServe,
+		HostKey: func(path string) (string, error) {
+			_, fp, err := serve.HostKey(path)
+			return fp, err
+		},
 	})
 	stop()
 	os.Exit(code)

@@ -20,8 +20,9 @@ import (
 
 // runUI opens the full-screen application on the terminal.
 func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
+	renderer := lipgloss.NewRenderer(os.Stdout)
 	if os.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
+		renderer.SetColorProfile(termenv.Ascii)
 	}
 	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	defer cancelJobs()
@@ -32,20 +33,19 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		Feed:     app.Feed,
 		Tokens:   cli.TokenFile{Path: tokenPath(cfg)},
 		Log:      app.Log,
-		Styles:   ui.NewStyles(),
+		Styles:   ui.NewStyles(renderer),
 		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
 		Ages:     analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
+		Recheck:  localRecheck,
 	}
 	if cfg.Demo {
 		for _, u := range cli.DemoLogins {
 			common.DemoLogins = append(common.DemoLogins, u+" / "+cli.DemoPassword(u))
 		}
 	}
-	if n, ok := app.Notifier.(*notifier); ok {
-		common.Notifications = uiNotifications{svc: n.service}
-		defer n.background(ctx, os.Getenv)() // stopped before the back-ends close
-	}
-	defer backgroundRelay(ctx, app, os.Getenv)() // stopped before the back-ends close
+	notifications, stopBackground := startBackground(ctx, app)
+	defer stopBackground() // before the back-ends close
+	common.Notifications = notifications
 	p := tea.NewProgram(ui.New(common), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
 	// Work still running (the program was signalled: SIGTERM, or the
@@ -60,6 +60,10 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 	}
 	return nil
 }
+
+// localRecheck is how often the terminal application reads its session
+// again, so that an administrator's revocation ends it.
+const localRecheck = 5 * time.Second
 
 // jobsGrace is how long the program waits for cancelled background work
 // at exit: longer than an import's undo may take (export.undoTimeout).

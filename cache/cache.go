@@ -44,7 +44,6 @@ type Cache struct {
 	prefix     string
 	viewTTL    time.Duration
 	sessionTTL time.Duration
-	loginMax   int
 	failScript *redis.Script
 }
 
@@ -81,18 +80,6 @@ func WithSessionTTL(d time.Duration) Option {
 	}
 }
 
-// WithLoginMax sets the failure count from which Limiter.Locked reports a
-// lock. domain.LoginLimiter.Locked is not given the max that Fail receives,
-// so it must be configured here; it must equal the max the domain passes to
-// Fail. n <= 0 keeps domain.MaxLoginFailures.
-func WithLoginMax(n int) Option {
-	return func(c *Cache) {
-		if n > 0 {
-			c.loginMax = n
-		}
-	}
-}
-
 // New returns a Cache on client. The caller keeps ownership of the client
 // and closes it.
 func New(client redis.UniversalClient, opts ...Option) *Cache {
@@ -101,7 +88,6 @@ func New(client redis.UniversalClient, opts ...Option) *Cache {
 		prefix:     DefaultPrefix,
 		viewTTL:    DefaultViewTTL,
 		sessionTTL: domain.SessionIdleTTL,
-		loginMax:   domain.MaxLoginFailures,
 		failScript: redis.NewScript(failScript),
 	}
 	for _, o := range opts {

@@ -44,6 +44,11 @@ func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for range domain.MaxOriginFailures {
+		if _, err := c.Limiter().Fail(ctx, "origin:192.0.2.7", domain.MaxOriginFailures, domain.OriginLockDuration); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := c.Views().Bump(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +74,7 @@ func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"long-lived", "short-lived", "user-sessions:u1", "login-fail:awa"} {
+	for _, want := range []string{"long-lived", "short-lived", "user-sessions:u1", "login-fail:awa", "login-lock:origin:192.0.2.7"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("snapshot lacks %s", want)
 		}
@@ -103,6 +108,12 @@ func TestEmbeddedSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	within(t, "restored failure counter TTL", lockTTL, domain.LoginLockDuration-time.Minute, domain.LoginLockDuration)
+	// A restart does not lift a lock.
+	left, err := c.Limiter().Locked(ctx, "origin:192.0.2.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	within(t, "restored origin lock", left, domain.OriginLockDuration-time.Minute, domain.OriginLockDuration)
 	if gen, err := c.Views().Generation(ctx); err != nil || gen != 0 {
 		t.Errorf("Generation after restore = %d, %v; want 0 (views start over)", gen, err)
 	}

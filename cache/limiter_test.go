@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"scolarite/cache"
-	"scolarite/cache/cachetest"
 )
 
 func locked(t *testing.T, l *cache.Limiter, user string) time.Duration {
@@ -96,21 +95,45 @@ func TestLimiterLockRunsFromTheLastAllowedFailure(t *testing.T) {
 	})
 }
 
-func TestLimiterLoginMaxOption(t *testing.T) {
+// TestLimiterLocksAtTheMaxItIsGiven: Locked is not told the max, yet one
+// Limiter locks each key at the max its failures were counted with (5 per
+// account and 20 per origin in the domain), and a crash between counting
+// and locking is made good by the next failure.
+func TestLimiterLocksAtTheMaxItIsGiven(t *testing.T) {
 	t.Parallel()
-	l := cache.New(cachetest.Miniredis(t), cache.WithLoginMax(3)).Limiter()
-	for i := 1; i <= 3; i++ {
-		if _, err := l.Fail(t.Context(), "u", 3, time.Minute); err != nil {
+	eachBackend(t, func(t *testing.T, e env) {
+		l := e.c.Limiter()
+		for _, tc := range []struct {
+			key string
+			max int
+		}{{"u", 3}, {"origin:192.0.2.7", 20}} {
+			for i := 1; i <= tc.max; i++ {
+				n, err := l.Fail(t.Context(), tc.key, tc.max, time.Minute)
+				if err != nil || n != i {
+					t.Fatalf("%s: failure %d counted as %d, %v", tc.key, i, n, err)
+				}
+				if left := locked(t, l, tc.key); (left > 0) != (i == tc.max) {
+					t.Errorf("%s: after %d of %d failures, Locked = %v", tc.key, i, tc.max, left)
+				}
+			}
+		}
+		// The lock is lost (as if the process died between the two
+		// writes): the next failure past the max sets it again.
+		if err := e.rdb.Del(t.Context(), e.prefix+"login-lock:u").Err(); err != nil {
 			t.Fatal(err)
 		}
-		if left := locked(t, l, "u"); (left > 0) != (i == 3) {
-			t.Errorf("after %d of 3 failures, Locked = %v", i, left)
+		if left := locked(t, l, "u"); left != 0 {
+			t.Fatalf("locked without a lock key: %v", left)
 		}
-	}
-	if _, err := l.Fail(t.Context(), "u", 0, time.Minute); err == nil {
-		t.Error("Fail with max 0 succeeded")
-	}
-	if _, err := l.Fail(t.Context(), "u", 3, 0); err == nil {
-		t.Error("Fail with no lock duration succeeded")
-	}
+		if n, err := l.Fail(t.Context(), "u", 3, time.Minute); err != nil || n != 4 {
+			t.Fatalf("failure past the max = %d, %v", n, err)
+		}
+		within(t, "lock set again", locked(t, l, "u"), time.Minute-5*time.Second, time.Minute)
+		if _, err := l.Fail(t.Context(), "u", 0, time.Minute); err == nil {
+			t.Error("Fail with max 0 succeeded")
+		}
+		if _, err := l.Fail(t.Context(), "u", 3, 0); err == nil {
+			t.Error("Fail with no lock duration succeeded")
+		}
+	})
 }

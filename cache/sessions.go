@@ -159,6 +159,59 @@ func (s *Sessions) DeleteUser(ctx context.Context, userID string) (int, error) {
 	return n, nil
 }
 
+// DeleteKey removes the sessions of userID that the SSH key of fingerprint
+// opened, and returns how many it removed. The user's other sessions (a
+// password, another key) are left alone.
+func (s *Sessions) DeleteKey(ctx context.Context, userID, fingerprint string) (int, error) {
+	if fingerprint == "" {
+		return 0, errors.New("cache: delete sessions of a key: empty fingerprint")
+	}
+	userKey := s.userKey(userID)
+	hashes, err := s.c.rdb.SMembers(ctx, userKey).Result()
+	if err != nil {
+		return 0, fmt.Errorf("cache: delete sessions of a key: %w", err)
+	}
+	if len(hashes) == 0 {
+		return 0, nil
+	}
+	gets := make([]*redis.StringCmd, len(hashes))
+	_, err = s.c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, h := range hashes {
+			gets[i] = p.Get(ctx, s.sessionKey(h))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("cache: delete sessions of a key: %w", err)
+	}
+	var doomed []string
+	for i, g := range gets {
+		var sess domain.Session
+		if g.Err() == nil && json.Unmarshal([]byte(g.Val()), &sess) == nil && sess.Key == fingerprint {
+			doomed = append(doomed, hashes[i])
+		}
+	}
+	if len(doomed) == 0 {
+		return 0, nil
+	}
+	dels := make([]*redis.IntCmd, len(doomed))
+	_, err = s.c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, h := range doomed {
+			dels[i] = p.Del(ctx, s.sessionKey(h))
+		}
+		p.SRem(ctx, userKey, toAny(doomed)...)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: delete sessions of a key: %w", err)
+	}
+	n := 0
+	for _, d := range dels {
+		n += int(d.Val())
+	}
+	return n, nil
+}
+
 // prune removes from a user's index the sessions that expired on their
 // own, and returns how many it removed.
 func (s *Sessions) prune(ctx context.Context, userKey string) (int, error) {

@@ -34,14 +34,15 @@ type snapshotKey struct {
 }
 
 // kept reports whether key is worth keeping across restarts: sessions,
-// their per-user index and the log-in failure counters (a restart must not
-// lift a lock). Views and the generation are cheap to rebuild. Embedded
-// stores hold keys under DefaultPrefix.
+// their per-user index, the log-in failure counters and locks (a restart
+// must not lift a lock). Views and the generation are cheap to rebuild.
+// Embedded stores hold keys under DefaultPrefix.
 func kept(key string) bool {
 	for _, p := range [...]string{
 		DefaultPrefix + "session:",
 		DefaultPrefix + "user-sessions:",
 		DefaultPrefix + "login-fail:",
+		DefaultPrefix + "login-lock:",
 	} {
 		if strings.HasPrefix(key, p) {
 			return true

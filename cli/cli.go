@@ -61,6 +61,11 @@ type Env struct {
 	Getenv func(string) string
 	// RunUI opens the full-screen application (nil: not available).
 	RunUI func(ctx context.Context, cfg Config, app *App) error
+	// Serve serves the application over SSH until ctx ends; HostKey loads
+	// or creates the host key and returns its fingerprint (nil: not
+	// available).
+	Serve   func(ctx context.Context, cfg Config, opts ServeOptions, app *App) error
+	HostKey func(path string) (fingerprint string, err error)
 	// raw is Stdout as given to Run, for binary files: the commands'
 	// Stdout and Stderr are safe writers (see safeWriter).
 	raw io.Writer
@@ -145,6 +150,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(filesCmds(env, cfg)...)
 	root.AddCommand(notifyCmd(env, cfg))
 	root.AddCommand(publishCmd(env, cfg), analyticsCmd(env, cfg), relayCmd(env, cfg))
+	root.AddCommand(serveCmd(env, cfg))
 	return root
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -43,6 +44,12 @@ type AuthDeps struct {
 // AuthService logs users in and out and manages accounts.
 type AuthService struct {
 	d AuthDeps
+	// writes orders this process's account writes: each reads the user,
+	// changes it and writes the whole document back, and a key's
+	// uniqueness is checked before the write (FerretDB does not enforce
+	// the index). The SSH server runs many sessions in one process, each
+	// of which may change its own account.
+	writes sync.Mutex
 }
 
 // NewAuthService wires the service.
@@ -77,32 +84,41 @@ type Login struct {
 // password, EDISABLED for a disabled account, EUNAVAILABLE when the session
 // store is down.
 func (s *AuthService) Login(ctx context.Context, username, password string) (*Login, error) {
+	l, _, err := s.login(ctx, username, password)
+	return l, err
+}
+
+// login is Login, also saying whether a wrong user name or password was
+// tried (a guess the per-origin limit counts), as opposed to a refusal
+// that checked nothing (a locked account) or a right password.
+func (s *AuthService) login(ctx context.Context, username, password string) (_ *Login, guessed bool, _ error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	left, err := s.d.Limiter.Locked(ctx, username)
 	if err != nil {
-		return nil, unavailable("session store", err)
+		return nil, false, unavailable("session store", err)
 	}
 	if left > 0 {
-		return nil, lockedError(left)
+		return nil, false, lockedError(left)
 	}
 	u, err := s.d.Users.ByUsername(ctx, username)
 	if err != nil && ErrorCode(err) != ENOTFOUND {
-		return nil, fmt.Errorf("log-in: %w", err)
+		return nil, false, fmt.Errorf("log-in: %w", err)
 	}
 	hash := dummyHash
 	if u != nil {
 		hash = u.PasswordHash
 	}
 	if s.d.Hasher.Compare(hash, password) != nil || u == nil {
-		return nil, s.failed(ctx, username, u != nil)
+		return nil, true, s.failed(ctx, username, u != nil)
 	}
 	if u.Disabled {
-		return nil, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
+		return nil, false, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
 	}
 	if err := s.d.Limiter.Reset(ctx, username); err != nil {
 		s.d.Log.Warn("log-in failures not reset", "user", username, "err", err)
 	}
-	return s.open(ctx, u)
+	l, err := s.open(ctx, u, "")
+	return l, false, err
 }
 
 func (s *AuthService) failed(ctx context.Context, username string, known bool) error {
@@ -133,14 +149,16 @@ func unavailable(what string, err error) error {
 	return &Error{Code: EUNAVAILABLE, Message: "the " + what + " is unreachable; try again in a moment", Err: err}
 }
 
-func (s *AuthService) open(ctx context.Context, u *User) (*Login, error) {
+// open starts a session of u; key is the fingerprint of the SSH key that
+// authenticated it, "" for a password.
+func (s *AuthService) open(ctx context.Context, u *User, key string) (*Login, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, fmt.Errorf("new session token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.d.Now()
-	sess := Session{UserID: u.ID, Username: u.Username, Role: u.Role, CreatedAt: now, ExpiresAt: now.Add(s.d.IdleTTL)}
+	sess := Session{UserID: u.ID, Username: u.Username, Role: u.Role, CreatedAt: now, ExpiresAt: now.Add(s.d.IdleTTL), Key: key}
 	if err := s.d.Sessions.Save(ctx, TokenHash(token), sess, s.d.IdleTTL); err != nil {
 		return nil, unavailable("session store", err)
 	}
@@ -156,7 +174,9 @@ func TokenHash(token string) string {
 
 // Resume reopens a saved session without a password (and without bcrypt).
 // The idle timeout slides. Errors: EUNAUTHORIZED when the session is gone or
-// expired, EDISABLED when the account was disabled since.
+// expired or its SSH key was removed, EDISABLED when the account was
+// disabled since. The SSH server calls it every few seconds to end revoked
+// sessions, so it stays one session read and one user read.
 func (s *AuthService) Resume(ctx context.Context, token string) (*Login, error) {
 	if token == "" {
 		return nil, Errorf(EUNAUTHORIZED, "no saved session")
@@ -185,6 +205,12 @@ func (s *AuthService) Resume(ctx context.Context, token string) (*Login, error) 
 	if u.Disabled {
 		_ = s.d.Sessions.Delete(ctx, hash)
 		return nil, Errorf(EDISABLED, "the account %s is disabled; ask an administrator", u.Username)
+	}
+	if sess.Key != "" && u.keyIndex(sess.Key) < 0 {
+		// RemoveKey deletes these sessions; this catches the ones it
+		// could not (session store down, a log-in racing the removal).
+		_ = s.d.Sessions.Delete(ctx, hash)
+		return nil, Errorf(EUNAUTHORIZED, "the SSH key of this session was removed")
 	}
 	sess.ExpiresAt = now.Add(s.d.IdleTTL)
 	sess.Role = u.Role

@@ -28,6 +28,7 @@ func newUserRepo() *userRepo { return &userRepo{byID: map[string]*domain.User{}}
 func cloneUser(u *domain.User) *domain.User {
 	c := *u
 	c.Classes = slices.Clone(u.Classes)
+	c.SSHKeys = slices.Clone(u.SSHKeys)
 	return &c
 }
 
@@ -65,6 +66,26 @@ func (r *userRepo) ByID(_ context.Context, id string) (*domain.User, error) {
 		return cloneUser(u), nil
 	}
 	return nil, notFound("no user with id %s", id)
+}
+
+// ByKeyFingerprint reports a key held by two accounts as the store does
+// (only reachable when a test writes such accounts directly).
+func (r *userRepo) ByKeyFingerprint(_ context.Context, fp string) (*domain.User, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var found []*domain.User
+	for _, u := range r.byID {
+		if slices.ContainsFunc(u.SSHKeys, func(k domain.SSHKey) bool { return k.Fingerprint == fp }) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, notFound("no user has the key %s", fp)
+	case 1:
+		return cloneUser(found[0]), nil
+	}
+	return nil, domain.Errorf(domain.ECONFLICT, "the key %s is held by %d accounts", fp, len(found))
 }
 
 func (r *userRepo) Update(_ context.Context, u *domain.User) error {
@@ -150,22 +171,42 @@ func (s *sessionStore) DeleteUser(_ context.Context, userID string) (int, error)
 	return n, nil
 }
 
+func (s *sessionStore) DeleteKey(_ context.Context, userID, fp string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failDeleteUser {
+		return 0, errRedisDown
+	}
+	n := 0
+	for h, sess := range s.m {
+		if sess.UserID == userID && sess.Key == fp {
+			delete(s.m, h)
+			delete(s.ttl, h)
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (s *sessionStore) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.m)
 }
 
-// loginLimiter counts failures per user name and locks after max of them.
+// loginLimiter counts failures per key as the cache does: the count is
+// forgotten lock after its first failure (the window), and reaching max
+// locks for lock.
 type loginLimiter struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	failures map[string]int
+	first    map[string]time.Time
 	until    map[string]time.Time
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string]int{}, until: map[string]time.Time{}}
+	return &loginLimiter{now: now, failures: map[string]int{}, first: map[string]time.Time{}, until: map[string]time.Time{}}
 }
 
 func (l *loginLimiter) Locked(_ context.Context, user string) (time.Duration, error) {
@@ -180,11 +221,14 @@ func (l *loginLimiter) Locked(_ context.Context, user string) (time.Duration, er
 func (l *loginLimiter) Fail(_ context.Context, user string, max int, lock time.Duration) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if first, ok := l.first[user]; !ok || !l.now().Before(first.Add(lock)) {
+		l.failures[user], l.first[user] = 0, l.now()
+	}
 	l.failures[user]++
 	n := l.failures[user]
-	if n >= max {
+	if n == max {
 		l.until[user] = l.now().Add(lock)
-		delete(l.failures, user) // the lock's expiry starts a fresh count
+		l.first[user] = l.now() // the count lives as long as the lock
 	}
 	return n, nil
 }
@@ -193,6 +237,7 @@ func (l *loginLimiter) Reset(_ context.Context, user string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.failures, user)
+	delete(l.first, user)
 	return nil
 }
 

@@ -43,6 +43,10 @@ type UserRepo interface {
 	// ByUsername and ByID return ENOTFOUND when nothing matches.
 	ByUsername(ctx context.Context, username string) (*User, error)
 	ByID(ctx context.Context, id string) (*User, error)
+	// ByKeyFingerprint returns the account holding the SSH key with that
+	// fingerprint; ENOTFOUND when none does, ECONFLICT when more than one
+	// does (a unique index forbids it where the server enforces one).
+	ByKeyFingerprint(ctx context.Context, fingerprint string) (*User, error)
 	// Update writes the user (matched by ID); ENOTFOUND if gone.
 	Update(ctx context.Context, u *User) error
 	List(ctx context.Context) ([]*User, error)
@@ -88,6 +92,9 @@ type Session struct {
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Key is the fingerprint of the SSH key that opened the session ("" for
+	// a password): removing the key ends the session.
+	Key string `json:"key,omitempty"`
 }
 
 // SessionStore holds sessions under the SHA-256 of their token (never the
@@ -99,13 +106,21 @@ type SessionStore interface {
 	Delete(ctx context.Context, tokenHash string) error
 	// DeleteUser removes every session of a user and returns how many.
 	DeleteUser(ctx context.Context, userID string) (int, error)
+	// DeleteKey removes the sessions of a user opened with the SSH key of
+	// that fingerprint and returns how many.
+	DeleteKey(ctx context.Context, userID, fingerprint string) (int, error)
 }
 
-// LoginLimiter counts failed log-ins per username.
+// LoginLimiter counts failed log-ins per key: a user name, or
+// "origin:"+address for the per-origin limit (user names cannot contain
+// ':', so the two never meet).
 type LoginLimiter interface {
-	// Locked returns how long the username stays locked (0 if not).
+	// Locked returns how long the username stays locked (0 if not): the
+	// rest of the lock that Fail set when the count reached its max.
 	Locked(ctx context.Context, username string) (time.Duration, error)
 	// Fail records a failure; after max failures it locks for lock.
+	// Failures are forgotten lock after the first one, so lock is also the
+	// window the max is counted in.
 	Fail(ctx context.Context, username string, max int, lock time.Duration) (failures int, err error)
 	// Reset forgets the failures after a successful log-in.
 	Reset(ctx context.Context, username string) error

@@ -30,15 +30,20 @@ func ParseRole(s string) (Role, error) {
 // User is an account. PasswordHash never leaves the domain and the store: it
 // has no JSON name and is cleared from audit entries.
 type User struct {
-	ID           string    `json:"id"`
-	Username     string    `json:"username"`
-	PasswordHash string    `json:"-"`
-	Role         Role      `json:"role"`
-	StudentID    string    `json:"student_id,omitempty"`
-	Classes      []string  `json:"classes,omitempty"`
-	Disabled     bool      `json:"disabled"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string   `json:"id"`
+	Username     string   `json:"username"`
+	PasswordHash string   `json:"-"`
+	Role         Role     `json:"role"`
+	StudentID    string   `json:"student_id,omitempty"`
+	Classes      []string `json:"classes,omitempty"`
+	Disabled     bool     `json:"disabled"`
+	// SSHKeys are the public keys that open a session over SSH without
+	// the password; a key belongs to one account at most.
+	SSHKeys []SSHKey `json:"ssh_keys,omitempty"`
+	// Lang is the language the user chose: "fr", "en" or "" (not chosen).
+	Lang      string    `json:"lang,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // UserInput is a new account as typed by an admin.

@@ -147,6 +147,8 @@ func (s *AuthService) changeUser(ctx context.Context, a Actor, username, action 
 	if err := Authorize(a, OpManageUsers, "", ""); err != nil {
 		return err
 	}
+	s.writes.Lock()
+	defer s.writes.Unlock()
 	u, err := s.d.Users.ByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
 	if err != nil {
 		return err

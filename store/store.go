@@ -124,7 +124,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{studentsColl, []mongo.IndexModel{
 			index("phone", true), index("number", true), index("class", false), index("average", false),
 		}},
-		{usersColl, []mongo.IndexModel{index("username", true)}},
+		{usersColl, []mongo.IndexModel{index("username", true), keyIndex()}},
 		{eventsColl, []mongo.IndexModel{index("at", false)}},
 		{notificationsColl, notificationIndexes()},
 	}
@@ -140,6 +140,19 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// keyIndex makes an SSH key identify one account: unique over the
+// fingerprints of every user's keys (a multikey index), sparse so that the
+// accounts without keys (no ssh_keys field) are not indexed at all. MongoDB
+// enforces it; FerretDB 1.24 creates it but enforces nothing on a path into
+// an array (measured: TestUsersSSHKeys), so the domain checks before
+// writing and ByKeyFingerprint reports a key held twice.
+func keyIndex() mongo.IndexModel {
+	return mongo.IndexModel{
+		Keys:    bson.D{{Key: "ssh_keys.fingerprint", Value: 1}},
+		Options: options.Index().SetName("ssh_keys.fingerprint_1").SetUnique(true).SetSparse(true),
+	}
 }
 
 // Close disconnects from the server, waiting for in-flight operations

@@ -31,17 +31,35 @@ type userDoc struct {
 	StudentID *bson.ObjectID `bson:"student_id,omitempty"`
 	// Classes is always an array (empty for non-teachers) so that a query
 	// on it never has to tell null from missing.
-	Classes   []string  `bson:"classes"`
-	Disabled  bool      `bson:"disabled"`
-	CreatedAt time.Time `bson:"created_at"`
-	UpdatedAt time.Time `bson:"updated_at"`
+	Classes  []string `bson:"classes"`
+	Disabled bool     `bson:"disabled"`
+	// SSHKeys is absent, not empty, for an account without keys: the
+	// sparse unique index on ssh_keys.fingerprint then leaves it out
+	// (MongoDB would index a missing value as null, and refuse a second
+	// account without keys).
+	SSHKeys   []sshKeyDoc `bson:"ssh_keys,omitempty"`
+	Lang      string      `bson:"lang,omitempty"`
+	CreatedAt time.Time   `bson:"created_at"`
+	UpdatedAt time.Time   `bson:"updated_at"`
+}
+
+// sshKeyDoc is one registered public key, a subdocument of the user.
+type sshKeyDoc struct {
+	Fingerprint string    `bson:"fingerprint"`
+	Type        string    `bson:"type"`
+	Key         string    `bson:"key"`
+	Comment     string    `bson:"comment,omitempty"`
+	AddedAt     time.Time `bson:"added_at"`
 }
 
 func toUserDoc(u *domain.User, id bson.ObjectID) (userDoc, error) {
 	d := userDoc{
 		ID: id, Username: u.Username, PasswordHash: u.PasswordHash, Role: string(u.Role),
 		Classes: append(make([]string, 0, len(u.Classes)), u.Classes...), Disabled: u.Disabled,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		Lang: u.Lang, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+	}
+	for _, k := range u.SSHKeys {
+		d.SSHKeys = append(d.SSHKeys, sshKeyDoc(k))
 	}
 	if u.StudentID != "" {
 		sid, ok := parseID(u.StudentID)
@@ -56,7 +74,10 @@ func toUserDoc(u *domain.User, id bson.ObjectID) (userDoc, error) {
 func (d *userDoc) user() *domain.User {
 	u := &domain.User{
 		ID: d.ID.Hex(), Username: d.Username, PasswordHash: d.PasswordHash, Role: domain.Role(d.Role),
-		Disabled: d.Disabled, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Disabled: d.Disabled, Lang: d.Lang, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+	for _, k := range d.SSHKeys {
+		u.SSHKeys = append(u.SSHKeys, domain.SSHKey(k))
 	}
 	if d.StudentID != nil {
 		u.StudentID = d.StudentID.Hex()
@@ -101,6 +122,30 @@ func (r *UserRepo) ByID(ctx context.Context, id string) (*domain.User, error) {
 	return r.findOne(ctx, bson.D{{Key: "_id", Value: oid}}, id)
 }
 
+// ByKeyFingerprint returns the account holding the SSH key with that
+// fingerprint. Where the unique index is not enforced (FerretDB 1.24 keeps
+// it but checks nothing on a path into an array), two accounts may hold
+// one key after two concurrent additions: that is ECONFLICT, so that a log-in
+// never picks one of them at random.
+func (r *UserRepo) ByKeyFingerprint(ctx context.Context, fingerprint string) (*domain.User, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "ssh_keys.fingerprint", Value: fingerprint}}, options.Find().SetLimit(2))
+	if err != nil {
+		return nil, fmt.Errorf("find user by SSH key %s: %w", fingerprint, err)
+	}
+	defer cur.Close(ctx)
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("find user by SSH key %s: %w", fingerprint, err)
+	}
+	switch len(docs) {
+	case 0:
+		return nil, notFound("SSH key", fingerprint)
+	case 1:
+		return docs[0].user(), nil
+	}
+	return nil, domain.Errorf(domain.ECONFLICT, "the SSH key %s is registered to both %s and %s", fingerprint, docs[0].Username, docs[1].Username)
+}
+
 func (r *UserRepo) findOne(ctx context.Context, filter bson.D, key string) (*domain.User, error) {
 	var d userDoc
 	if err := r.coll.FindOne(ctx, filter).Decode(&d); err != nil {
@@ -138,9 +183,16 @@ func (r *UserRepo) Update(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
-// duplicate turns a failed write into ECONFLICT on "username" when another
-// account holds it (the only unique field besides _id).
+// duplicate turns a failed write into ECONFLICT on "username" or "key"
+// when another account holds the username or one of the SSH keys (the
+// unique fields besides _id).
 func (r *UserRepo) duplicate(ctx context.Context, u *domain.User, oid bson.ObjectID, cause error) error {
+	for _, k := range u.SSHKeys {
+		holder, err := r.ByKeyFingerprint(ctx, k.Fingerprint)
+		if err == nil && holder.ID != oid.Hex() {
+			return taken("key", "is already registered to the account "+holder.Username+" ("+k.Fingerprint+")", holder.Username)
+		}
+	}
 	var h struct {
 		ID bson.ObjectID `bson:"_id"`
 	}

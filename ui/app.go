@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -58,18 +60,34 @@ type Model struct {
 	// stopping: quitting waits for the screen's work to stop (keys are
 	// ignored meanwhile).
 	stopping bool
+	// watchGen numbers the session being watched; lastInput is its last
+	// key press or mouse event (session_watch.go).
+	watchGen  int
+	lastInput time.Time
+	// shutdown is why the program is being ended from outside.
+	shutdown ShutdownReason
+	// baseLog and baseLang are the program's before anyone logs in: the
+	// log gains the user's name and the screens their language at log-in.
+	baseLog  *slog.Logger
+	baseLang Lang
+}
+
+// useLang switches the screens built from now on, and the root's keys, to
+// lang.
+func (m *Model) useLang(lang Lang) {
+	if m.c.T.Lang() == lang {
+		return
+	}
+	m.c.T = NewTranslator(lang)
+	m.keys = newGlobalKeys(m.c.T)
+	m.offerTabs()
 }
 
 // New returns the root model; it starts on the log-in screen, which first
 // tries the saved session.
 func New(c *Common) *Model {
-	h := help.New()
-	h.Styles.ShortKey = c.Styles.Help.Bold(true)
-	h.Styles.ShortDesc = c.Styles.Help
-	h.Styles.FullKey = c.Styles.Help.Bold(true)
-	h.Styles.FullDesc = c.Styles.Help
 	guard(c) // no stored text may drive the terminal (safe.go)
-	m := &Model{c: c, keys: newGlobalKeys(c.T), help: h}
+	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles), baseLog: c.Log, baseLang: c.T.Lang()}
 	m.screen = newLogin(c)
 	return m
 }
@@ -83,7 +101,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		m.resize()
 		return m, nil
+	case tea.MouseMsg:
+		m.lastInput = m.c.now()
 	case tea.KeyMsg:
+		if keys := splitTyped(msg); keys != nil {
+			return m, m.typeEach(keys)
+		}
+		m.lastInput = m.c.now()
 		if cmd, done := m.handleKey(msg); done {
 			return m, cmd
 		}
@@ -117,10 +141,53 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(waitForChange(msg.feed), cmd)
 	case logoutMsg:
 		return m, m.logout()
+	case recheckMsg:
+		return m, m.onRecheck(msg.gen)
+	case sessionOKMsg:
+		if msg.gen == m.watchGen {
+			return m, m.nextRecheck()
+		}
+		return m, nil
+	case sessionEndedMsg:
+		if msg.gen != m.watchGen || m.login == nil {
+			return m, nil
+		}
+		m.c.Log.Info("session ended elsewhere", "user", m.login.User.Username, "err", msg.err)
+		return m, m.endSession(ErrorText(m.c.T, msg.err))
+	case ShutdownMsg:
+		m.shutdown = msg.Reason
+		m.confirm = false
+		m.status = statusMsg{text: m.c.T.T(msg.Reason.key()), kind: statusWarning}
+		return m, m.quitNow()
 	}
 	var cmd tea.Cmd
 	m.screen, cmd = m.screen.Update(msg)
 	return m, cmd
+}
+
+// splitTyped cuts a burst of typed characters into one key press each.
+// Bubble Tea reads what arrived together as one message ("/Awa"), and over
+// SSH keys typed ahead often arrive together; every screen binds single
+// keys, so "/" must come as its own press. A paste stays whole.
+func splitTyped(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || msg.Paste || len(msg.Runes) < 2 {
+		return nil
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return keys
+}
+
+// typeEach handles key presses in order, as if typed one by one.
+func (m *Model) typeEach(keys []tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(keys))
+	for _, k := range keys {
+		_, cmd := m.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Sequence(cmds...)
 }
 
 // logoutMsg ends the session (from the log-in screen's resume failure too).
@@ -198,6 +265,11 @@ func (m *Model) stopWork() tea.Cmd {
 func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	m.login = msg.login
 	m.c.Actor = msg.login.Actor
+	m.c.Log = m.baseLog.With("user", msg.login.User.Username)
+	if !m.c.LangChosen && msg.login.User.Lang != "" {
+		// The terminal did not choose: the user's saved preference.
+		m.useLang(ParseLang(msg.login.User.Lang))
+	}
 	m.tabs = tabsFor(msg.login.Actor.Role)
 	if m.c.Notifications == nil {
 		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabNotifications })
@@ -211,7 +283,7 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	if msg.unsaved {
 		m.status = statusMsg{text: m.c.T.T("login.tokenfail"), kind: statusWarning}
 	}
-	cmds := []tea.Cmd{m.setScreen(m.newTab(m.tabs[0]))}
+	cmds := []tea.Cmd{m.setScreen(m.newTab(m.tabs[0])), m.watchSession()}
 	if m.c.Feed != nil {
 		cmds = append(cmds, subscribe(m.c))
 	}
@@ -276,8 +348,11 @@ func (m *Model) pop() tea.Cmd {
 
 func (m *Model) logout() tea.Cmd {
 	m.stopping = false
+	m.stopWatching()
 	login := m.login
 	m.login, m.c.Actor, m.tabs, m.stack = nil, domain.Actor{}, nil, nil
+	m.c.Log = m.baseLog
+	m.useLang(m.baseLang)
 	m.setScreen(newLoginAfterLogout(m.c))
 	c := m.c
 	return func() tea.Msg {
@@ -305,7 +380,7 @@ func (m *Model) View() string {
 	if m.full {
 		body = m.helpOverlay()
 	}
-	body = lipgloss.NewStyle().Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
+	body = m.c.Styles.Plain.Height(max(1, m.c.Height-chrome)).MaxHeight(max(1, m.c.Height-chrome)).Render(body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine(), m.footer())
 }
 
@@ -337,7 +412,7 @@ func (m *Model) statusLine() string {
 	if m.confirm {
 		return s.Warning.Render(fit(m.c.T.T("quit.confirm"), m.c.Width, false))
 	}
-	if m.stopping {
+	if m.stopping && m.shutdown == 0 {
 		return s.Warning.Render(fit(m.c.T.T("quit.stopping"), m.c.Width, false))
 	}
 	style := [...]lipgloss.Style{s.Info, s.Success, s.Warning, s.Error}[m.status.kind]

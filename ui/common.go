@@ -75,7 +75,10 @@ type Common struct {
 	Log      *slog.Logger
 	Styles   Styles
 	T        *Translator
-	Actor    domain.Actor
+	// LangChosen: the terminal chose T's language; otherwise the user's
+	// saved preference replaces it at log-in.
+	LangChosen bool
+	Actor      domain.Actor
 	// DemoLogins ("user / password") are shown on the log-in screen of a
 	// demo store.
 	DemoLogins []string
@@ -88,6 +91,14 @@ type Common struct {
 	// Ages reads the analytics job's latest per-major age table (nil:
 	// no "Âges" section on the statistics screen).
 	Ages domain.AgeReports
+
+	// Recheck is how often an open session is read again, so that a
+	// revocation ends it within seconds (0: never). IdleLogout logs out a
+	// session without a key press for that long (0: never).
+	Recheck    time.Duration
+	IdleLogout time.Duration
+	// Now is the clock of the idle log-out (nil: time.Now).
+	Now func() time.Time
 
 	// jobs counts the background work still running (see startJob), so
 	// that the program waits for it before closing the back-ends.

@@ -3,7 +3,6 @@ package ui
 import (
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -113,14 +112,7 @@ func newDetail(c *Common, ref string) screen {
 	d := &detail{c: c, ref: ref, now: time.Now}
 	d.keys = newDetailKeys(t)
 	for i := range d.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 60
-		in.TextStyle = c.Styles.Input
-		// A static cursor: a blinking one would redraw the whole screen
-		// twice a second for a one-line editor.
-		in.Cursor.SetMode(cursor.CursorStatic)
-		d.inputs[i] = in
+		d.inputs[i] = newInput(c.Styles, 60)
 	}
 	d.inputs[inValue].CharLimit, d.inputs[inCoef].CharLimit = 8, 8
 	// The default coefficient is a placeholder, not text: typing 4 gives

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -87,11 +86,7 @@ type fileKeys struct{ Choose, Run, Close key.Binding }
 
 func newFileDialog(c *Common, title, note, chooseHelp string, choices []fileChoice, run fileRun) *fileDialog {
 	t := c.T
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 500
-	in.TextStyle = c.Styles.Input
-	in.Cursor.SetMode(cursor.CursorStatic) // no timer redrawing the screen
+	in := newInput(c.Styles, 500)
 	in.SetValue(choices[0].name)
 	in.CursorEnd()
 	in.Focus()

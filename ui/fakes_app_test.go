@@ -91,6 +91,19 @@ func (s *appSessions) DeleteUser(_ context.Context, id string) (int, error) {
 	return n, nil
 }
 
+func (s *appSessions) DeleteKey(_ context.Context, id, fingerprint string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for h, sess := range s.m {
+		if sess.UserID == id && sess.Key == fingerprint {
+			delete(s.m, h)
+			n++
+		}
+	}
+	return n, nil
+}
+
 type appLimiter struct {
 	mu    sync.Mutex
 	fails map[string]int

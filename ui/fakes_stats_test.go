@@ -11,8 +11,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"scolarite/domain"
 )
@@ -143,6 +141,12 @@ func (r *sfUserRepo) ByID(_ context.Context, id string) (*domain.User, error) {
 	return r.find(func(u *domain.User) bool { return u.ID == id })
 }
 
+func (r *sfUserRepo) ByKeyFingerprint(_ context.Context, fp string) (*domain.User, error) {
+	return r.find(func(u *domain.User) bool {
+		return slices.ContainsFunc(u.SSHKeys, func(k domain.SSHKey) bool { return k.Fingerprint == fp })
+	})
+}
+
 func (r *sfUserRepo) Update(_ context.Context, u *domain.User) error {
 	for i, old := range r.users {
 		if old.ID == u.ID {
@@ -230,11 +234,10 @@ func newSfAuth(students *sfStudents) *sfAuthEnv {
 // sfCommon is a French Common with plain text output.
 func sfCommon(t *testing.T, students Students, auth Auth, actor domain.Actor) *Common {
 	t.Helper()
-	lipgloss.SetColorProfile(termenv.Ascii)
 	return &Common{
 		Ctx: context.Background(), Students: students, Auth: auth, Actor: actor,
 		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Styles: NewStyles(), T: NewTranslator(French),
+		Styles: plainStyles(), T: NewTranslator(French),
 	}
 }
 

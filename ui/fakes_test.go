@@ -49,13 +49,11 @@ func newTestServices(t *testing.T) (*domain.StudentService, *domaintest.StudentR
 // colours off so View() compares as plain text.
 func newTestCommon(t *testing.T, students Students, actor domain.Actor) *Common {
 	t.Helper()
-	lipgloss.SetColorProfile(termenv.Ascii)
-	lipgloss.SetHasDarkBackground(true) // never query the terminal
 	return &Common{
 		Ctx:      context.Background(),
 		Students: students,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Styles:   NewStyles(),
+		Styles:   plainStyles(),
 		T:        NewTranslator(French),
 		Actor:    actor,
 		Width:    100,
@@ -93,4 +91,12 @@ func seedStudent(t *testing.T, svc *domain.StudentService, in domain.StudentInpu
 func studentInput(last, first, phone, class string) domain.StudentInput {
 	return domain.StudentInput{LastName: last, FirstName: first, Phone: phone, Email: "",
 		Class: class, Major: "Informatique", BirthDate: "2004-05-06"}
+}
+
+// plainStyles is the theme rendered without colours, on a dark background
+// (never queried), so that View() compares as plain text.
+func plainStyles() Styles {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	r.SetHasDarkBackground(true)
+	return NewStyles(r)
 }

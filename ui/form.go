@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -96,13 +95,7 @@ func newForm(c *Common, st *domain.Student) screen {
 	}}
 	f.inputs = make([]textinput.Model, len(formFields))
 	for i, fld := range formFields {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = fld.limit
-		in.TextStyle = c.Styles.Input
-		in.PlaceholderStyle = c.Styles.Muted
-		in.Cursor.SetMode(cursor.CursorStatic) // see newDetail
-		f.inputs[i] = in
+		f.inputs[i] = newInput(c.Styles, fld.limit)
 	}
 	f.inputs[birthDateField].Placeholder = t.T("form.datefmt")
 	var in domain.StudentInput

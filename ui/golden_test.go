@@ -12,9 +12,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 )
 
 // goldenApp is the root as the program runs it, with two test hooks: the
@@ -61,7 +59,6 @@ func await[M any](t *testing.T, g goldenApp) {
 // the renderer's ticks fell, so they are not compared.
 func golden(t *testing.T, env *appEnv, steps func(tm *teatest.TestModel, g goldenApp)) {
 	t.Helper()
-	lipgloss.SetColorProfile(termenv.Ascii)
 	g := goldenApp{Model: New(env.c), seen: make(chan tea.Msg, 4096)}
 	tm := teatest.NewTestModel(t, g, teatest.WithInitialTermSize(100, 30))
 	steps(tm, g)

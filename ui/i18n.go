@@ -32,6 +32,23 @@ func ParseLang(values ...string) Lang {
 	return French
 }
 
+// LangFromEnv is the language a terminal's environment asks for:
+// SCOLARITE_LANG, then LC_ALL, LC_MESSAGES and LANG. chosen is false when
+// none of them names French or English (unset, C.UTF-8, POSIX): the
+// user's saved preference then applies.
+func LangFromEnv(getenv func(string) string) (lang Lang, chosen bool) {
+	for _, name := range []string{"SCOLARITE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(strings.TrimSpace(getenv(name)))
+		switch {
+		case strings.HasPrefix(v, "fr"):
+			return French, true
+		case strings.HasPrefix(v, "en"):
+			return English, true
+		}
+	}
+	return French, false
+}
+
 // text is one message in both languages.
 type text struct{ fr, en string }
 
@@ -39,7 +56,7 @@ type text struct{ fr, en string }
 // its file, and a test checks that every message exists in both languages
 // and that no key is defined twice.
 func catalogues() []map[string]text {
-	return []map[string]text{commonText, loginText, studentsText, detailText, formText, usersText, statsText, statsAgesText, myGradesText, notificationsText, errorText, exportText, importText, safeText}
+	return []map[string]text{commonText, loginText, studentsText, detailText, formText, usersText, statsText, statsAgesText, myGradesText, notificationsText, errorText, sessionText, exportText, importText, safeText}
 }
 
 // Translator turns message keys into text in one language.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -60,11 +59,7 @@ func importDialog(c *Common) tea.Cmd {
 		return status(statusWarning, c.T.T("import.noservice"))
 	}
 	t := c.T
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 500
-	in.TextStyle = c.Styles.Input
-	in.Cursor.SetMode(cursor.CursorStatic) // no timer redrawing the screen
+	in := newInput(c.Styles, 500)
 	in.Placeholder = "inscrits.xlsx"
 	in.Focus()
 	return openScreen(&importScreen{c: c, w: w, path: in, keys: importKeys{
@@ -265,7 +260,7 @@ func (m *importScreen) View() string {
 	line := func(str string) { b.WriteString(fit(str, m.width, false) + "\n") }
 	wrapped := func(style lipgloss.Style, indent int, str string) {
 		pad := strings.Repeat(" ", indent)
-		for _, l := range strings.Split(lipgloss.NewStyle().Width(max(10, m.width-indent)).Render(str), "\n") {
+		for _, l := range strings.Split(s.Plain.Width(max(10, m.width-indent)).Render(str), "\n") {
 			line(pad + style.Render(l))
 		}
 	}

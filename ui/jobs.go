@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 )
 
 // job is long work (an export, an import, a report) run off the UI loop:
@@ -84,7 +83,7 @@ func progressBar(s Styles, width int, frac float64) string {
 	pct := strconv.Itoa(int(frac*100)) + " %"
 	w := max(4, width-len(pct)-1)
 	full := int(math.Round(frac * float64(w)))
-	bar := lipgloss.NewStyle().Foreground(colorPrimary).Render(strings.Repeat("█", full)) +
+	bar := s.Bar.Render(strings.Repeat("█", full)) +
 		s.Muted.Render(strings.Repeat("░", w-full))
 	return bar + " " + pct
 }

@@ -56,15 +56,9 @@ func newLogin(c *Common) *login {
 }
 
 func newLoginAfterLogout(c *Common) *login {
-	user := textinput.New()
-	user.Prompt = ""
-	user.CharLimit = 40
+	user := newInput(c.Styles, 40)
 	user.Focus()
-	pass := textinput.New()
-	pass.Prompt = ""
-	pass.EchoMode = textinput.EchoPassword
-	pass.EchoCharacter = '•'
-	pass.CharLimit = 72
+	pass := newPasswordInput(c.Styles)
 	t := c.T
 	return &login{c: c, user: user, pass: pass, keys: loginKeys{
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp(t.T("keyname.enter"), c.T.T("login.submit"))),
@@ -74,7 +68,7 @@ func newLoginAfterLogout(c *Common) *login {
 
 func (l *login) Init() tea.Cmd {
 	if !l.tryToken {
-		return textinput.Blink
+		return nil
 	}
 	c := l.c
 	return func() tea.Msg {
@@ -100,7 +94,7 @@ func (l *login) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case noSessionMsg:
 		l.busy = ""
-		return l, textinput.Blink
+		return l, nil
 	case loginFailedMsg:
 		l.busy = ""
 		l.err = ErrorText(l.c.T, msg.err)

@@ -92,7 +92,7 @@ func (m *stats) View() string {
 
 // block pads a section to its column's width so columns line up.
 func (m *stats) block(s string, w int) string {
-	return lipgloss.NewStyle().Width(w).MaxWidth(w).Render(s)
+	return m.c.Styles.Plain.Width(w).MaxWidth(w).Render(s)
 }
 
 func (m *stats) summary() string {

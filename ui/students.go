@@ -89,9 +89,8 @@ type rosterLoadedMsg struct {
 
 func newStudents(c *Common) *students {
 	t := c.T
-	f := textinput.New()
+	f := newInput(c.Styles, 60)
 	f.Prompt = "/ "
-	f.CharLimit = 60
 	s := &students{c: c, filter: f, sortCol: 6, canAdmin: c.Actor.Role == domain.RoleAdmin, online: true, loading: true}
 	s.keys = studentsKeys{
 		list:    newListKeys(t),
@@ -199,7 +198,7 @@ func (s *students) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Filter):
 		s.filter.Focus()
-		return textinput.Blink
+		return nil
 	case key.Matches(msg, k.Clear) && s.filter.Value() != "":
 		s.filter.SetValue("")
 		s.applyFilter()

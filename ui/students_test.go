@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"scolarite/domain"
 )
@@ -49,9 +47,8 @@ func sampleRoster() []domain.RosterRow {
 }
 
 func testCommon(students Students, actor domain.Actor) *Common {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	return &Common{Ctx: context.Background(), Students: students, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Styles: NewStyles(), T: NewTranslator(French), Actor: actor, Width: 100, Height: 30}
+		Styles: plainStyles(), T: NewTranslator(French), Actor: actor, Width: 100, Height: 30}
 }
 
 // run executes cmd and feeds every resulting message to the screen,

@@ -14,36 +14,42 @@ var (
 	colorBorder    = lipgloss.AdaptiveColor{Light: "#A0A0A0", Dark: "#4A4A4A"}
 )
 
-// Styles is the one theme of the application.
+// Styles is the one theme of the application. Every style comes from the
+// renderer of one program (one terminal, one SSH connection): its colour
+// profile and background are that terminal's, never the server's.
 type Styles struct {
 	Title, Tab, ActiveTab, User       lipgloss.Style
 	Header, Cell, Selected, Muted     lipgloss.Style
 	Error, Warning, Success, Info     lipgloss.Style
 	StatusBar, Help, Box, Label, Bold lipgloss.Style
-	Input, FieldError                 lipgloss.Style
+	Input, FieldError, Bar            lipgloss.Style
+	// Plain has no colour: layout only (widths, heights, wrapping).
+	Plain lipgloss.Style
 }
 
-// NewStyles builds the theme.
-func NewStyles() Styles {
+// NewStyles builds the theme for the terminal r renders to.
+func NewStyles(r *lipgloss.Renderer) Styles {
 	return Styles{
-		Title:      lipgloss.NewStyle().Bold(true).Foreground(colorPrimary),
-		Tab:        lipgloss.NewStyle().Padding(0, 1).Foreground(colorMuted),
-		ActiveTab:  lipgloss.NewStyle().Padding(0, 1).Bold(true).Underline(true).Foreground(colorPrimary),
-		User:       lipgloss.NewStyle().Foreground(colorMuted),
-		Header:     lipgloss.NewStyle().Bold(true).Foreground(colorPrimary),
-		Cell:       lipgloss.NewStyle(),
-		Selected:   lipgloss.NewStyle().Bold(true).Background(colorSelectedB),
-		Muted:      lipgloss.NewStyle().Foreground(colorMuted),
-		Error:      lipgloss.NewStyle().Bold(true).Foreground(colorError),
-		Warning:    lipgloss.NewStyle().Bold(true).Foreground(colorWarning),
-		Success:    lipgloss.NewStyle().Foreground(colorSuccess),
-		Info:       lipgloss.NewStyle().Foreground(colorPrimary),
-		StatusBar:  lipgloss.NewStyle().Foreground(colorMuted),
-		Help:       lipgloss.NewStyle().Foreground(colorMuted),
-		Box:        lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colorBorder).Padding(0, 1),
-		Label:      lipgloss.NewStyle().Foreground(colorMuted),
-		Bold:       lipgloss.NewStyle().Bold(true),
-		Input:      lipgloss.NewStyle().Foreground(colorPrimary),
-		FieldError: lipgloss.NewStyle().Foreground(colorError),
+		Title:      r.NewStyle().Bold(true).Foreground(colorPrimary),
+		Tab:        r.NewStyle().Padding(0, 1).Foreground(colorMuted),
+		ActiveTab:  r.NewStyle().Padding(0, 1).Bold(true).Underline(true).Foreground(colorPrimary),
+		User:       r.NewStyle().Foreground(colorMuted),
+		Header:     r.NewStyle().Bold(true).Foreground(colorPrimary),
+		Cell:       r.NewStyle(),
+		Selected:   r.NewStyle().Bold(true).Background(colorSelectedB),
+		Muted:      r.NewStyle().Foreground(colorMuted),
+		Error:      r.NewStyle().Bold(true).Foreground(colorError),
+		Warning:    r.NewStyle().Bold(true).Foreground(colorWarning),
+		Success:    r.NewStyle().Foreground(colorSuccess),
+		Info:       r.NewStyle().Foreground(colorPrimary),
+		StatusBar:  r.NewStyle().Foreground(colorMuted),
+		Help:       r.NewStyle().Foreground(colorMuted),
+		Box:        r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(colorBorder).Padding(0, 1),
+		Label:      r.NewStyle().Foreground(colorMuted),
+		Bold:       r.NewStyle().Bold(true),
+		Input:      r.NewStyle().Foreground(colorPrimary),
+		FieldError: r.NewStyle().Foreground(colorError),
+		Bar:        r.NewStyle().Foreground(colorPrimary),
+		Plain:      r.NewStyle(),
 	}
 }

@@ -134,11 +134,9 @@ type (
 func newUsers(c *Common) screen {
 	m := &users{c: c, keys: newUsersKeys(c.T), role: 1}
 	for i := range m.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 200
+		in := newInput(c.Styles, 200)
 		if i == fPassword || i == fConfirm {
-			in.EchoMode, in.EchoCharacter, in.CharLimit = textinput.EchoPassword, '•', 72
+			in = newPasswordInput(c.Styles)
 		}
 		m.inputs[i] = in
 	}
