@@ -1,8 +1,12 @@
 package domain_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
 
 	"scolarite/domain"
 )
@@ -168,4 +172,30 @@ func FuzzValidateStoresOnlySafeText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An SSH key's comment is shown to whoever lists the keys; the account's
+// language is echoed by its error.
+func TestSSHKeyAndLanguageRefuseControlCharacters(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp)))
+	for _, c := range []struct{ comment, code string }{
+		{"awa@lab\x1b]0;t\a", "U+001B"}, {"awa\u202e@lab", "U+202E"}, {"awa\u009b", "U+009B"}, {"awa\x7f", "U+007F"},
+	} {
+		_, err := domain.ParseSSHKey(line + " " + c.comment)
+		wantTextRefused(t, err, "key", c.code)
+	}
+	k, err := domain.ParseSSHKey(line + " Awa Ndèye 👩🏾‍🎓\r\n")
+	if err != nil || k.Comment != "Awa Ndèye 👩🏾‍🎓" {
+		t.Fatalf("a clean comment: %+v, %v", k, err)
+	}
+	e := newAuthEnv(t)
+	wantTextRefused(t, e.svc.SetLang(ctx, admin, "root", "fr\x1b[2J"), "lang", "U+001B")
 }
