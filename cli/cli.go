@@ -66,12 +66,21 @@ type Env struct {
 	// available).
 	Serve   func(ctx context.Context, cfg Config, opts ServeOptions, app *App) error
 	HostKey func(path string) (fingerprint string, err error)
+	// raw is Stdout as given to Run, for binary files: the commands'
+	// Stdout and Stderr are safe writers (see safeWriter).
+	raw io.Writer
 }
 
 func usagef(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 // Run executes the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
+	stdout, stderr := newSafeWriter(env.Stdout), newSafeWriter(env.Stderr)
+	defer func() {
+		_ = stdout.Flush()
+		_ = stderr.Flush()
+	}()
+	env.raw, env.Stdout, env.Stderr = env.Stdout, stdout, stderr
 	root := newRoot(env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)

@@ -36,9 +36,16 @@ func exportCmd(env Env, cfg *Config) *cobra.Command {
 				return err
 			}
 			opt.Lang = export.ParseLang(lang)
+			stdout := io.Writer(env.Stdout)
+			if out == "-" && (opt.Format == export.XLSX || opt.Format == export.PDF) {
+				var ok bool
+				if stdout, ok = env.binaryOut(); !ok {
+					return usagef("a %s file is binary: redirect standard output to a file, or give -o FILE", opt.Format)
+				}
+			}
 			return withApp(cmd, env, cfg, func(app *App) error {
 				if out == "-" {
-					_, err := export.Export(cmd.Context(), app.Students, cliActor(), q, env.Stdout, opt)
+					_, err := export.Export(cmd.Context(), app.Students, cliActor(), q, stdout, opt)
 					return err
 				}
 				n, err := export.ExportFile(cmd.Context(), app.Students, cliActor(), q, out, opt)

@@ -20,6 +20,9 @@ func DateOf(t time.Time) Date { return NewDate(t.Date()) }
 // ParseDate reads YYYY-MM-DD and refuses impossible days (2023-02-30).
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)
+	if reason := textReason(s, SingleLine); reason != "" {
+		return Date{}, parseError(reason)
+	}
 	if s == "" {
 		return Date{}, parseError("is required")
 	}

@@ -47,6 +47,9 @@ func ParseGradeValue(s string) (float64, error) {
 
 // ParseCoefficient accepts a positive decimal; empty means 1.
 func ParseCoefficient(s string) (float64, error) {
+	if err := CheckText("coefficient", strings.TrimSpace(s), SingleLine); err != nil {
+		return 0, err
+	}
 	if strings.TrimSpace(s) == "" {
 		return 1, nil
 	}
@@ -81,6 +84,9 @@ func FormatDecimal(v float64, decimals int, comma bool) string {
 // hex, exponents, thousands separators.
 func parseDecimal(s string) (float64, error) {
 	s = strings.TrimSpace(s)
+	if reason := textReason(s, SingleLine); reason != "" {
+		return 0, parseError(reason)
+	}
 	if s == "" {
 		return 0, parseError("is required")
 	}

@@ -27,6 +27,9 @@ func (p PhoneParser) region() string {
 // Parse returns the E.164 form of raw, or an EINVALID error on field "phone".
 func (p PhoneParser) Parse(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
+	if err := CheckText("phone", raw, SingleLine); err != nil {
+		return "", err
+	}
 	if raw == "" {
 		return "", Invalid("phone", "is required")
 	}

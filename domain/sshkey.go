@@ -78,6 +78,12 @@ func ParseSSHKey(text string) (SSHKey, error) {
 	if err := acceptable(pub); err != nil {
 		return SSHKey{}, err
 	}
+	// The comment is shown to whoever lists the keys; the key's own line
+	// is checked so that the position counts from what was pasted.
+	line, _, _ := strings.Cut(text, "\n")
+	if err := CheckText("key", strings.TrimRight(line, "\r"), SingleLine); err != nil {
+		return SSHKey{}, err
+	}
 	return SSHKey{
 		Fingerprint: ssh.FingerprintSHA256(pub),
 		Type:        pub.Type(),

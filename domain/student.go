@@ -61,6 +61,10 @@ type Identity struct {
 // can mark each field. today bounds the birth date (age 10 to 100).
 func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error) {
 	var p problems
+	// Phone and birth date are checked by their parsers.
+	refused := p.checkTexts(textField{"last_name", in.LastName}, textField{"first_name", in.FirstName},
+		textField{"email", in.Email}, textField{"class", in.Class}, textField{"major", in.Major},
+		textField{"guardian_name", in.GuardianName}, textField{"guardian_email", in.GuardianEmail})
 	id := Identity{
 		LastName:  cleanName(in.LastName),
 		FirstName: cleanName(in.FirstName),
@@ -73,6 +77,7 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 	}
 	for _, r := range required {
 		switch {
+		case refused[r.field]:
 		case r.value == "":
 			p.add(r.field, "is required")
 		case utf8.RuneCountInString(r.value) > 80:
@@ -86,11 +91,12 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 		p = append(p, err.(*Error).Problems...)
 	}
 	id.Phone = phone
-	if id.Email != "" && !validEmail(id.Email) {
+	if id.Email != "" && !refused["email"] && !validEmail(id.Email) {
 		p.add("email", "is not a valid e-mail address ("+id.Email+")")
 	}
 	for _, r := range []struct{ field, value string }{{"class", id.Class}, {"major", id.Major}} {
 		switch {
+		case refused[r.field]:
 		case r.value == "":
 			p.add(r.field, "is required")
 		case utf8.RuneCountInString(r.value) > 60:
@@ -109,23 +115,25 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 		}
 	}
 	id.BirthDate = birth
-	p = append(p, id.guardian(in, phones)...)
+	p = append(p, id.guardian(in, phones, refused)...)
 	return id, p.err()
 }
 
 // guardian validates the optional guardian contact into id. An empty field
 // clears it; the phone is parsed like the student's own but is not unique.
-func (id *Identity) guardian(in StudentInput, phones PhoneParser) problems {
+// refused are the fields whose text was already refused.
+func (id *Identity) guardian(in StudentInput, phones PhoneParser, refused map[string]bool) problems {
 	var p problems
 	id.GuardianName = cleanName(in.GuardianName)
 	switch {
+	case refused["guardian_name"]:
 	case utf8.RuneCountInString(id.GuardianName) > 80:
 		p.add("guardian_name", "is longer than 80 characters")
 	case id.GuardianName != "" && !hasLetter(id.GuardianName):
 		p.add("guardian_name", "must contain letters")
 	}
-	if raw := strings.TrimSpace(in.GuardianPhone); raw != "" {
-		phone, err := phones.Parse(raw)
+	if strings.TrimSpace(in.GuardianPhone) != "" {
+		phone, err := phones.Parse(in.GuardianPhone)
 		var derr *Error
 		switch {
 		case errors.As(err, &derr):
@@ -138,7 +146,7 @@ func (id *Identity) guardian(in StudentInput, phones PhoneParser) problems {
 		id.GuardianPhone = phone
 	}
 	id.GuardianEmail = strings.TrimSpace(in.GuardianEmail)
-	if id.GuardianEmail != "" && !validEmail(id.GuardianEmail) {
+	if id.GuardianEmail != "" && !refused["guardian_email"] && !validEmail(id.GuardianEmail) {
 		p.add("guardian_email", "is not a valid e-mail address ("+id.GuardianEmail+")")
 	}
 	return p

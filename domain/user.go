@@ -17,6 +17,9 @@ const (
 
 // ParseRole validates a role name.
 func ParseRole(s string) (Role, error) {
+	if err := CheckText("role", strings.TrimSpace(s), SingleLine); err != nil {
+		return "", err
+	}
 	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
 	case RoleAdmin, RoleTeacher, RoleStudent:
 		return r, nil

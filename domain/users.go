@@ -13,6 +13,13 @@ func (s *AuthService) CreateUser(ctx context.Context, a Actor, in UserInput) (*U
 		return nil, err
 	}
 	var p problems
+	// A class is stored and shown; the student reference is quoted by
+	// the messages below. (The user name takes a-z, 0-9 and . - _ only.)
+	texts := []textField{{"student", in.Student}}
+	for _, c := range in.Classes {
+		texts = append(texts, textField{"classes", c})
+	}
+	refused := p.checkTexts(texts...)
 	username := strings.ToLower(strings.TrimSpace(in.Username))
 	if !validUsername(username) {
 		p.add("username", "must be 3 to 40 characters among a-z, 0-9, '.', '-' and '_'")
@@ -25,24 +32,25 @@ func (s *AuthService) CreateUser(ctx context.Context, a Actor, in UserInput) (*U
 		p.add("password", err.(*Error).Problems[0].Reason)
 	}
 	u := &User{Username: username, Role: role}
-	switch role {
-	case RoleStudent:
+	switch {
+	case refused["student"] || refused["classes"]:
+	case role == RoleStudent:
 		st, err := s.linkedStudent(ctx, in.Student)
 		if err != nil {
 			p.add("student", err.Error())
 		} else {
 			u.StudentID = st.ID
 		}
-	case RoleTeacher:
+	case role == RoleTeacher:
 		u.Classes = normaliseClasses(in.Classes)
 		if len(u.Classes) == 0 {
 			p.add("classes", "a teacher needs at least one class")
 		}
 	}
-	if role != RoleStudent && strings.TrimSpace(in.Student) != "" {
+	if role != RoleStudent && !refused["student"] && strings.TrimSpace(in.Student) != "" {
 		p.add("student", "only a student account is linked to a student")
 	}
-	if role != RoleTeacher && len(normaliseClasses(in.Classes)) > 0 {
+	if role != RoleTeacher && !refused["classes"] && len(normaliseClasses(in.Classes)) > 0 {
 		p.add("classes", "only a teacher account has classes")
 	}
 	if err := p.err(); err != nil {

@@ -136,6 +136,9 @@ func (s *AuthService) RemoveKey(ctx context.Context, a Actor, username, fingerpr
 // self; EINVALID on "lang" otherwise). Audited.
 func (s *AuthService) SetLang(ctx context.Context, a Actor, username, lang string) error {
 	lang = strings.ToLower(strings.TrimSpace(lang))
+	if err := CheckText("lang", lang, SingleLine); err != nil {
+		return err
+	}
 	if !slices.Contains(langs, lang) {
 		return Invalid("lang", "must be fr or en (got "+lang+")")
 	}

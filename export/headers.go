@@ -127,6 +127,11 @@ func parseLayout(line int, cells []string) (*layout, error) {
 	l := &layout{byField: map[string]*column{}}
 	for i, raw := range cells {
 		h := strings.TrimSpace(raw)
+		// A header becomes a subject and is quoted by every problem of its
+		// column, so it is held to the domain's rule for text.
+		if err := domain.CheckText("header", h, domain.SingleLine); err != nil {
+			return nil, headerError(line, "column %s: the header %s", colName(i), err.(*domain.Error).Problems[0].Reason)
+		}
 		c := column{index: i, header: h}
 		switch f := headerNames[foldHeader(h)]; {
 		case h == "":

@@ -147,8 +147,9 @@ func (pl *planner) check(ctx context.Context, line int, cells []string) (rp rowP
 		in.GuardianPhone = pl.phoneText(g)
 	}
 	dateErr := false
-	in.BirthDate, err = dateCell(cell(fieldBirthDate))
-	if err != nil {
+	if raw := cell(fieldBirthDate); domain.CheckText(fieldBirthDate, raw, domain.SingleLine) != nil {
+		in.BirthDate = raw // the domain refuses it, before dateCell could drop or quote it
+	} else if in.BirthDate, err = dateCell(raw); err != nil {
 		bad(fieldBirthDate, err.Error())
 		dateErr = true
 	}

@@ -86,6 +86,7 @@ func (m *Model) useLang(lang Lang) {
 // New returns the root model; it starts on the log-in screen, which first
 // tries the saved session.
 func New(c *Common) *Model {
+	guard(c) // no stored text may drive the terminal (safe.go)
 	m := &Model{c: c, keys: newGlobalKeys(c.T), help: newHelp(c.Styles), baseLog: c.Log, baseLang: c.T.Lang()}
 	m.screen = newLogin(c)
 	return m

@@ -62,9 +62,9 @@ var errorText = map[string]text{
 	"field.classes":                        {"Classes", "Classes"},
 }
 
-// ErrorText puts a back-end error in the user's words: never a Go error
-// dump (the log file has the details).
-func ErrorText(t *Translator, err error) string {
+// errorWords puts a back-end error in the user's words: never a Go error
+// dump (the log file has the details). ErrorText escapes it.
+func errorWords(t *Translator, err error) string {
 	var e *domain.Error
 	if !errors.As(err, &e) {
 		return t.T("err.internal")
@@ -110,6 +110,9 @@ func ErrorText(t *Translator, err error) string {
 func Reason(t *Translator, p domain.Problem) string {
 	if t.Lang() == English {
 		return p.Reason
+	}
+	if s, ok := textReason(t, p.Reason); ok {
+		return s
 	}
 	for key := range t.messages {
 		prefix, ok := strings.CutPrefix(key, "reason.")

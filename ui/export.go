@@ -283,7 +283,7 @@ func exportLang(t *Translator) export.Lang {
 // filter and sort, in the actor's scope (the domain applies it again).
 func exportDialog(s *students) tea.Cmd {
 	c, t := s.c, s.c.T
-	reader, ok := c.Students.(export.Reader)
+	reader, ok := stored(c.Students).(export.Reader)
 	if !ok {
 		return status(statusWarning, t.T("export.noservice"))
 	}
@@ -329,7 +329,7 @@ func exportDialog(s *students) tea.Cmd {
 // the school summary, from the statistics screen.
 func reportDialog(c *Common, class string) tea.Cmd {
 	t := c.T
-	reader, ok := c.Students.(export.Reader)
+	reader, ok := stored(c.Students).(export.Reader)
 	if !ok {
 		return status(statusWarning, t.T("export.noservice"))
 	}
@@ -356,7 +356,7 @@ func reportDialog(c *Common, class string) tea.Cmd {
 // cardDialog writes a student's report card, from the detail screen.
 func cardDialog(c *Common, st *domain.Student) tea.Cmd {
 	t := c.T
-	reader, ok := c.Students.(export.Reader)
+	reader, ok := stored(c.Students).(export.Reader)
 	if !ok {
 		return status(statusWarning, t.T("export.noservice"))
 	}

@@ -54,7 +54,7 @@ type importKeys struct {
 // importDialog opens the import screen (administrators: the domain
 // refuses anyone else anyway).
 func importDialog(c *Common) tea.Cmd {
-	w, ok := c.Students.(export.Writer)
+	w, ok := stored(c.Students).(export.Writer)
 	if !ok {
 		return status(statusWarning, c.T.T("import.noservice"))
 	}

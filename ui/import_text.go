@@ -105,14 +105,14 @@ func problemText(t *Translator, p export.Problem) string {
 	if t.Lang() == English {
 		sep = ": "
 	}
-	return where + sep + importReason(t, p.Field, p.Reason)
+	return domain.Escape(where + sep + importReason(t, p.Field, p.Reason)) // a reason may quote the file
 }
 
 // importErrorText explains an import that could not even start.
 func importErrorText(t *Translator, err error) string {
 	var de *domain.Error
 	if errors.As(err, &de) && de.Code == domain.EINVALID && len(de.Problems) == 0 {
-		return importReason(t, "", de.Message)
+		return domain.Escape(importReason(t, "", de.Message))
 	}
 	return ErrorText(t, err)
 }
