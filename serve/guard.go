@@ -91,17 +91,30 @@ func (g guard) wrap(cmd tea.Cmd) tea.Cmd {
 		if g.safely("command", func() { msg = cmd() }) {
 			return panicMsg{}
 		}
-		v := reflect.ValueOf(msg)
-		if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
+		cmds, ok := asCmds(msg)
+		if !ok {
 			return msg
 		}
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := range v.Len() {
-			inner, _ := v.Index(i).Interface().(tea.Cmd)
+		out := reflect.MakeSlice(reflect.TypeOf(msg), len(cmds), len(cmds))
+		for i, inner := range cmds {
 			out.Index(i).Set(reflect.ValueOf(g.wrap(inner)).Convert(cmdType))
 		}
 		return out.Interface()
 	}
+}
+
+// asCmds reads a message that is a list of commands (tea.BatchMsg, or
+// Bubble Tea's unexported sequence).
+func asCmds(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i], _ = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // model is the application model inside the guard.
