@@ -166,20 +166,13 @@ func (s *sshScreen) shows(timeout time.Duration, want string) bool {
 	return true
 }
 
-// mark is the length of what was received so far: a later waitSince
-// looks only at what comes after it.
-func (s *sshScreen) mark() int {
+// waitShown waits until the screen shows want, woken by every read, and
+// reports whether it did before the session ended: for measuring how soon
+// a frame arrives.
+func (s *sshScreen) waitShown(want string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.raw.Len()
-}
-
-// waitSince waits until the bytes received after mark contain want, and
-// reports whether they did before the session ended.
-func (s *sshScreen) waitSince(mark int, want string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for !strings.Contains(s.raw.String()[mark:], want) {
+	for !strings.Contains(s.term.String(), want) {
 		select {
 		case <-s.done:
 			return false
