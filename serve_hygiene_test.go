@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -241,5 +242,41 @@ func waitFn(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Twenty wrong log-ins from one address, on any accounts, refuse every
+// log-in from it for a while, the right password included; the account
+// lock alone would have let the guesser go on with other names.
+func TestServeLoginRateLimitPerAddress(t *testing.T) {
+	school := startServedSchool(t, serve.Config{}, cli.Config{})
+	scr := openScreen(t, school.addr, noKey(), 120, 35, "fr_SN.UTF-8")
+	scr.waitFor(20*time.Second, "Mot de passe")
+	for i := range domain.MaxOriginFailures {
+		if i > 0 {
+			scr.send("\t") // a failure leaves the focus on the password
+		}
+		name := fmt.Sprintf("guess%02d", i)
+		scr.send("\x15" + name + "\twrong-password\r") // ctrl+u clears the user name
+		// Refused: the error shows, and the password field was cleared; the
+		// twentieth locks the address.
+		why := "incorrect"
+		if i == domain.MaxOriginFailures-1 {
+			why = "depuis cette adresse"
+		}
+		waitFn(t, name+" refused", func() bool {
+			text := scr.text()
+			return strings.Contains(text, name) && strings.Contains(text, why) &&
+				!strings.Contains(text, "••") && !strings.Contains(text, "Vérification")
+		})
+	}
+	scr.send("\t\x15chef\t" + password("chef") + "\r")
+	waitFn(t, "the right password refused", func() bool {
+		text := scr.text()
+		return strings.Contains(text, "chef") && strings.Contains(text, "depuis cette adresse") &&
+			!strings.Contains(text, "••") && !strings.Contains(text, "Vérification")
+	})
+	if strings.Contains(scr.text(), "Étudiants") {
+		t.Fatal("the right password went through from a locked address")
 	}
 }
