@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -112,6 +113,7 @@ type Server struct {
 	mu       sync.Mutex
 	programs map[*tea.Program]struct{}
 	sessions sync.WaitGroup
+	seq      atomic.Int64 // numbers the connections in the log
 }
 
 // New builds a server; its host key is loaded (or created) now.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,14 +19,12 @@ import (
 // up waiting for it.
 const jobsGrace = 6 * time.Minute
 
-var sessionSeq atomic.Int64
-
 // session runs the application for one SSH session.
 func (s *Server) session(sess ssh.Session) {
 	s.sessions.Add(1)
 	defer s.sessions.Done()
 	remote := remoteHost(sess.RemoteAddr())
-	log := s.log.With("remote", remote, "conn", sessionSeq.Add(1))
+	log := s.log.With("remote", remote, "conn", s.seq.Add(1))
 	pty, winch, ok := sess.Pty()
 	if !ok || len(sess.RawCommand()) > 0 {
 		// No command runs here, and the application needs a terminal.
