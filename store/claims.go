@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -25,7 +26,7 @@ const staleClaim = 30 * time.Second
 func (r *StudentRepo) claim(ctx context.Context, oid bson.ObjectID, next int64, number string) (release func(), err error) {
 	id := oid.Hex() + ":" + strconv.FormatInt(next, 10)
 	for attempt := 0; attempt < 2; attempt++ {
-		_, err = r.claims.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: time.Now().UTC()}})
+		_, err = r.claims.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: time.Now().UTC()}, {Key: "by", Value: r.self}})
 		if err == nil {
 			return func() {
 				_, _ = r.claims.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}})
@@ -35,11 +36,20 @@ func (r *StudentRepo) claim(ctx context.Context, oid bson.ObjectID, next int64, 
 			return nil, fmt.Errorf("claim version %d of student %s: %w", next, number, err)
 		}
 		var held struct {
-			At time.Time `bson:"at"`
+			At time.Time     `bson:"at"`
+			By writerProcess `bson:"by"`
 		}
-		if err := r.claims.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&held); err != nil || time.Since(held.At) < staleClaim {
-			break
+		switch ferr := r.claims.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&held); {
+		case errors.Is(ferr, mongo.ErrNoDocuments) && !mongo.IsDuplicateKeyError(err):
+			// Nobody holds it: the insert failed for another reason (the
+			// disk, the server), which is not someone else's edit.
+			return nil, fmt.Errorf("claim version %d of student %s: %w", next, number, err)
+		case ferr != nil:
+			return nil, stale("student", number)
+		case time.Since(held.At) < staleClaim && !held.By.dead(r.self):
+			return nil, stale("student", number) // a live writer: a real concurrent edit
 		}
+		// Its writer died (or the claim is too old to be a live one).
 		_, _ = r.claims.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: held.At}})
 	}
 	return nil, stale("student", number)

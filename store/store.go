@@ -127,7 +127,7 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 
 func newStore(client *mongo.Client, db *mongo.Database) *Store {
 	s := &Store{client: client, db: db}
-	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), writes: &s.writes}
+	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), writes: &s.writes, self: thisProcess()}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}

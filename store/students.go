@@ -30,6 +30,8 @@ type StudentRepo struct {
 	claims   *mongo.Collection // see claim
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
+	// self names this process in its claims.
+	self writerProcess
 }
 
 var _ domain.StudentRepo = (*StudentRepo)(nil)
