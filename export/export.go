@@ -175,7 +175,9 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 		return domain.Invalid("output", "is required (-o FILE)")
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	pattern := "." + filepath.Base(path) + ".*.tmp"
+	removeAbandoned(filepath.Join(dir, pattern))
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
@@ -198,6 +200,22 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// abandonedAfter is how long a temporary file may go unwritten before it
+// counts as left by an export that was killed: a live export writes it
+// continuously, and finishes in seconds.
+const abandonedAfter = time.Minute
+
+// removeAbandoned deletes the temporary files of earlier exports to the
+// same path that were killed before they could clean up.
+func removeAbandoned(glob string) {
+	matches, _ := filepath.Glob(glob)
+	for _, m := range matches {
+		if info, err := os.Stat(m); err == nil && time.Since(info.ModTime()) > abandonedAfter {
+			_ = os.Remove(m)
+		}
+	}
 }
 
 func checkSeparator(r rune) error {
