@@ -183,6 +183,10 @@ func withApp(cmd *cobra.Command, env Env, cfg *Config, run func(*App) error) err
 		}
 	}()
 	if err := run(app); err != nil {
+		if domain.ErrorCode(err) == domain.EINTERNAL {
+			// The message says "see the log file": the details go there.
+			app.Log.Error("command failed", "command", cmd.CommandPath(), "err", err)
+		}
 		return opError{err: err}
 	}
 	return nil
