@@ -33,7 +33,7 @@ func (r *StudentRepo) claim(ctx context.Context, oid bson.ObjectID, next int64, 
 			}, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) && !isServerError(err) {
-			return nil, fmt.Errorf("claim version %d of student %s: %w", next, number, err)
+			return nil, outOfSpace(fmt.Errorf("claim version %d of student %s: %w", next, number, err))
 		}
 		var held struct {
 			At time.Time     `bson:"at"`
@@ -43,7 +43,7 @@ func (r *StudentRepo) claim(ctx context.Context, oid bson.ObjectID, next int64, 
 		case errors.Is(ferr, mongo.ErrNoDocuments) && !mongo.IsDuplicateKeyError(err):
 			// Nobody holds it: the insert failed for another reason (the
 			// disk, the server), which is not someone else's edit.
-			return nil, fmt.Errorf("claim version %d of student %s: %w", next, number, err)
+			return nil, outOfSpace(fmt.Errorf("claim version %d of student %s: %w", next, number, err))
 		case ferr != nil:
 			return nil, stale("student", number)
 		case time.Since(held.At) < staleClaim && !held.By.dead(r.self):

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -53,6 +54,36 @@ func isNoDocuments(err error) bool { return errors.Is(err, mongo.ErrNoDocuments)
 // network or the context). FerretDB 1.24 reports a unique-index violation
 // on update as a generic server error rather than E11000, so write paths
 // that may break a unique index look for the holder on any server error.
+// outOfSpace turns a write refused for want of disk space into the
+// domain's "unavailable" with a sentence that says so, whether it comes
+// from FerretDB's SQLite or from MongoDB (OutOfDiskSpace, 14031); any
+// other error is returned as it is. Reads go on meanwhile, and writes work
+// again once space is freed: nothing half-done is left, because every
+// collection exists before the first write (ensureCollections).
+func outOfSpace(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se mongo.ServerError
+	full := errors.As(err, &se) && se.HasErrorCode(14031)
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"database or disk is full", "sqlite_full", "no space left on device", "disk i/o error"} {
+		full = full || strings.Contains(msg, s)
+	}
+	if !full {
+		return err
+	}
+	return &domain.Error{Code: domain.EUNAVAILABLE, Err: err,
+		Message: "the disk of the database server is full: nothing was written; free some space there and try again"}
+}
+
+// isNamespaceExists is the "collection already exists" of a create that
+// raced another process's.
+func isNamespaceExists(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(48)
+}
+
 func isServerError(err error) bool {
 	var se mongo.ServerError
 	return errors.As(err, &se)

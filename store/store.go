@@ -119,6 +119,9 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 		return nil, errors.Join(fmt.Errorf("ping MongoDB: %w", err), client.Disconnect(context.WithoutCancel(ctx)))
 	}
 	s := newStore(client, client.Database(dbName))
+	if err := s.ensureCollections(ctx); err != nil {
+		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 	}

@@ -43,6 +43,9 @@ func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
 		return err
 	}
 	if _, err := r.coll.InsertOne(ctx, toStudentDoc(s, oid)); err != nil {
+		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
+			return err
+		}
 		if mongo.IsDuplicateKeyError(err) {
 			return r.duplicate(ctx, s, oid, err)
 		}
@@ -96,7 +99,7 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) erro
 			}
 			return derr
 		}
-		return fmt.Errorf("insert students %d to %d: %w", start+1, end, err)
+		return outOfSpace(fmt.Errorf("insert students %d to %d: %w", start+1, end, err))
 	}
 	return nil
 }
@@ -169,6 +172,9 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}},
 		toStudentDoc(s, oid))
 	if err != nil {
+		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
+			return err
+		}
 		if mongo.IsDuplicateKeyError(err) || isServerError(err) {
 			return r.duplicate(ctx, s, oid, err)
 		}
@@ -194,7 +200,7 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) erro
 	defer release()
 	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}})
 	if err != nil {
-		return fmt.Errorf("delete student %s: %w", id, err)
+		return outOfSpace(fmt.Errorf("delete student %s: %w", id, err))
 	}
 	if res.DeletedCount == 0 {
 		return r.missed(ctx, oid, id)
