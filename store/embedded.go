@@ -63,6 +63,9 @@ func StartEmbedded(ctx context.Context, dir string) (*Embedded, error) {
 	if err := os.MkdirAll(sqliteDir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded FerretDB: create data directory: %w", err)
 	}
+	if err := checkSQLiteFiles(sqliteDir, abs); err != nil {
+		return nil, err
+	}
 	logFile, err := os.OpenFile(filepath.Join(abs, "ferretdb.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("embedded FerretDB: open log file: %w", err)
