@@ -107,7 +107,8 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Audit: st.Audit(), Phones: phones, Log: logger,
 	})
 	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
-		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll}, nil
+		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll,
+		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil
 }
 
 func logPath(cfg cli.Config) string {

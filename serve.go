@@ -21,6 +21,11 @@ func runServe(ctx context.Context, cfg cli.Config, opts cli.ServeOptions, app *c
 	// so that what the last screens wrote is still notified and relayed.
 	notifications, stopBackground := startBackground(context.WithoutCancel(ctx), app)
 	defer stopBackground()
+	stopBackups, err := startDailyBackups(ctx, cfg, opts, app)
+	if err != nil {
+		return err
+	}
+	defer stopBackups()
 	srv, err := serve.New(serve.Config{
 		Listen:        opts.Listen,
 		HostKeyPath:   opts.HostKey,

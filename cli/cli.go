@@ -43,6 +43,7 @@ type App struct {
 	Feed     domain.ChangeFeed
 	Log      *slog.Logger
 	Notifier Notifier // nil: notifications not available
+	Backups  Backups  // nil: backups not available
 	// Outbox and Leases feed the Kafka relay (nil: not available).
 	Outbox domain.Outbox
 	Leases domain.Leases
@@ -151,6 +152,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(notifyCmd(env, cfg))
 	root.AddCommand(publishCmd(env, cfg), analyticsCmd(env, cfg), relayCmd(env, cfg))
 	root.AddCommand(serveCmd(env, cfg))
+	root.AddCommand(backupCmds(env, cfg)...)
 	return root
 }
 

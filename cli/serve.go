@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,10 @@ type ServeOptions struct {
 	MaxSession     time.Duration
 	MaxConnections int
 	MaxPerAddress  int
+	// BackupAt is the local time of day ("15:04") of the daily backup
+	// under <data-dir>/backups, or "off"; BackupKeep how many are kept.
+	BackupAt   string
+	BackupKeep int
 	// DemoLogins are shown on the log-in screen of a store filled by --demo.
 	DemoLogins []string
 }
@@ -24,6 +29,7 @@ func serveCmd(env Env, cfg *Config) *cobra.Command {
 	var (
 		opts      ServeOptions
 		printKey  bool
+		keepErr   error // a SCOLARITE_BACKUP_KEEP that is not a number
 		demo      bool
 		keyPathOf = func() string {
 			if opts.HostKey != "" {
@@ -43,6 +49,17 @@ can check it at their first connection.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.HostKey = keyPathOf()
+			if opts.BackupAt != "off" {
+				if _, err := time.Parse("15:04", opts.BackupAt); err != nil {
+					return usagef("--backup-at %q: want a local time of day HH:MM (e.g. 02:00), or off", opts.BackupAt)
+				}
+			}
+			if keepErr != nil && !cmd.Flags().Changed("backup-keep") {
+				return keepErr
+			}
+			if opts.BackupKeep < 1 {
+				return usagef("--backup-keep %d: keep at least 1 backup", opts.BackupKeep)
+			}
 			if env.HostKey == nil || env.Serve == nil {
 				return usagef("serving over SSH is not available in this build")
 			}
@@ -75,6 +92,14 @@ can check it at their first connection.`,
 	f.DurationVar(&opts.MaxSession, "max-session", 12*time.Hour, "end a connection after this long")
 	f.IntVar(&opts.MaxConnections, "max-connections", 200, "connections open at once")
 	f.IntVar(&opts.MaxPerAddress, "max-per-address", 20, "connections open at once from one address")
+	f.StringVar(&opts.BackupAt, "backup-at", envOr(env, "SCOLARITE_BACKUP_AT", "02:00"), "local time of the daily backup under <data-dir>/backups, HH:MM, or off (env SCOLARITE_BACKUP_AT)")
+	keep := 14
+	if v := env.Getenv("SCOLARITE_BACKUP_KEEP"); v != "" {
+		if keep, keepErr = strconv.Atoi(v); keepErr != nil {
+			keepErr = usagef("SCOLARITE_BACKUP_KEEP=%q: want a number of backups, e.g. 14", v)
+		}
+	}
+	f.IntVar(&opts.BackupKeep, "backup-keep", keep, "daily backups kept; older ones are removed (env SCOLARITE_BACKUP_KEEP)")
 	f.BoolVar(&demo, "demo", false, "fill an empty store with demo data first (and show the demo accounts on the log-in screen)")
 	return cmd
 }
