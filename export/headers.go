@@ -28,6 +28,11 @@ const (
 	fieldSubject       = "subject"
 )
 
+// maxSubjects is how many subject columns an import takes: a school's
+// whole curriculum, every class together, is a few dozen subjects, and
+// each one is a column of every export (12,000 made one run for minutes).
+const maxSubjects = 200
+
 // requiredFields must each have a column.
 var requiredFields = []string{fieldLastName, fieldFirstName, fieldPhone, fieldClass, fieldMajor, fieldBirthDate}
 
@@ -161,6 +166,9 @@ func parseLayout(line int, cells []string) (*layout, error) {
 				}
 			}
 			l.subjects = append(l.subjects, c)
+			if len(l.subjects) > maxSubjects {
+				return nil, headerError(line, "column %s (%s) is subject number %d: an import takes at most %d subject columns (is a row of data taken for the header?)", colName(c.index), c.header, len(l.subjects), maxSubjects)
+			}
 			continue
 		}
 		if o, dup := l.byField[c.field]; dup {

@@ -83,6 +83,10 @@ func (c *csvRows) Next() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read CSV: %w", err)
 	}
 	line, _ := c.r.FieldPos(0)
+	if i := longCell(rec); i >= 0 {
+		at, _ := c.r.FieldPos(i)
+		return nil, 0, fileError("line %d, column %s: the cell holds %s of text; a cell holds at most %d KB (no value of a student list is that long)", at, colName(i), sizeText(len(rec[i])), maxCell>>10)
+	}
 	return rec, line, nil
 }
 
