@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 
 	"scolarite/domain"
 )
@@ -181,6 +182,60 @@ func TestImportHugeCell(t *testing.T) {
 			}
 			if allocated > 32<<20 {
 				t.Errorf("refusing the file allocated %d MB", allocated>>20)
+			}
+		})
+	}
+}
+
+// TestImportEncodings: a CSV file is read in one encoding decided with
+// certainty, or refused naming the line that contradicts the others.
+func TestImportEncodings(t *testing.T) {
+	svc := newService(t)
+	cp := func(s string) string {
+		out, err := charmap.Windows1252.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	header := "Nom;Prénom;Téléphone;Classe;Filière;Date de naissance\n"
+	row := func(first, phone string) string { return "Diop;" + first + ";" + phone + ";L3-INFO;Informatique;2003-04-05\n" }
+	for _, tc := range []struct {
+		name, content string
+		want          string // "" accepted, with Françoise and Ndèye stored
+	}{
+		{"utf-8", header + row("Françoise", "771230001") + row("Ndèye", "771230002"), ""},
+		{"utf-8 with mark", "\ufeff" + header + row("Françoise", "771230003") + row("Ndèye", "771230004"), ""},
+		{"windows-1252", cp(header + row("Françoise", "771230005") + row("Ndèye", "771230006")), ""},
+		{"ascii header, windows-1252 later", "Nom;Prenom;Telephone;Classe;Filiere;Date de naissance\n" + row("Awa", "771230007") + cp(row("Françoise", "771230008")) + cp(row("Ndèye", "771230009")), ""},
+		{"utf-8 with one windows-1252 line", header + row("Awa", "771230010") + cp(row("Françoise", "771230011")) + row("Ndèye", "771230012"),
+			`line 3 is not UTF-8 (it writes accents as one byte, as Windows-1252 does) while line 1 is in UTF-8: the file mixes two encodings; save it again as "CSV UTF-8"`},
+		{"mark and one windows-1252 line", "\ufeffNom;Prenom;Telephone;Classe;Filiere;Date de naissance\n" + cp(row("Françoise", "771230013")),
+			"line 2 is not UTF-8 (it writes accents as one byte, as Windows-1252 does) while the file starts with the UTF-8 mark"},
+		{"windows-1252 with one utf-8 line", cp(header+row("Awa", "771230014")) + row("Françoise", "771230015") + cp(row("Ndèye", "771230016")),
+			"line 3 is in UTF-8 while line 1 is not (it writes accents as one byte, as Windows-1252 does): the file mixes two encodings"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeTemp(t, "a.csv", []byte(tc.content))
+			if tc.want != "" {
+				if got := refusal(t, svc, path); !strings.Contains(got, tc.want) {
+					t.Errorf("got %q, want %q", got, tc.want)
+				}
+				return
+			}
+			res, err := ImportFile(context.Background(), svc, admin, path, ImportOptions{})
+			if err != nil || res.Refused {
+				t.Fatalf("%v, %+v", err, res)
+			}
+			all, _ := svc.Students(context.Background(), admin, domain.RosterQuery{})
+			names := map[string]bool{}
+			for _, s := range all {
+				names[s.FirstName] = true
+			}
+			for _, n := range []string{"Françoise", "Ndèye"} {
+				if !names[n] {
+					t.Errorf("%s not stored; names: %v", n, names)
+				}
 			}
 		})
 	}
