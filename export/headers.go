@@ -81,17 +81,7 @@ var fieldTitles = map[string]string{
 var coefHeader = regexp.MustCompile(`(?i)^(.*?)\s*\(\s*coef(?:f|ficient)?\.?\s*[:=]?\s*([0-9]+(?:[.,][0-9]+)?)\s*\)$`)
 
 // foldHeader lowers, strips accents and punctuation, and collapses spaces.
-func foldHeader(s string) string {
-	s = domain.Fold(strings.TrimSpace(s))
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.', '(', ')', ':', '*', '\'', '’', '/':
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
+func foldHeader(s string) string { return domain.FoldLabel(s) }
 
 // column is what one column of an import holds.
 type column struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -238,5 +239,34 @@ func TestImportEncodings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSubjectsThatWouldNotSurvive: every header the importer reads as a
+// column of its own, and a coefficient-like suffix, is refused as a
+// subject by the domain where grades are typed, so no export can hold a
+// subject its import would drop or misread.
+func TestSubjectsThatWouldNotSurvive(t *testing.T) {
+	for h := range headerNames {
+		if err := domain.CheckSubject(h); err == nil {
+			t.Errorf("subject %q accepted, but the import reads that header as a column of its own", h)
+		}
+	}
+	for _, s := range []string{"Maths (coef. 2)", "Maths (coefficient 1,5)", "Maths (coeff 3)"} {
+		if m := coefHeader.FindStringSubmatch(s); m == nil {
+			t.Fatalf("%q is not a coefficient header for the importer", s)
+		}
+		if err := domain.CheckSubject(s); err == nil {
+			t.Errorf("subject %q accepted, but the import reads its end as the coefficient", s)
+		}
+	}
+	svc := newService(t)
+	st := seed(t, svc, 1)[0]
+	for _, s := range []string{"Moyenne", "Observations", "Nom", "Maths (coef. 2)"} {
+		_, _, err := svc.AddGrade(context.Background(), admin, st.Number, st.Version, domain.GradeInput{Subject: s, Value: "12"})
+		var e *domain.Error
+		if !errors.As(err, &e) || e.Code != domain.EINVALID || len(e.Problems) != 1 || e.Problems[0].Field != "subject" {
+			t.Errorf("AddGrade(%q): %v, want a refusal on field subject", s, err)
+		}
 	}
 }

@@ -41,6 +41,8 @@ var errorText = map[string]text{
 	"reason.a teacher needs at least one":  {"un enseignant a au moins une classe", "a teacher needs at least one class"},
 	"reason.no student has the matricule":  {"aucun étudiant n'a ce matricule ou ce téléphone", "no student has this matricule or phone"},
 	"reason.you cannot disable your own":   {"vous ne pouvez pas désactiver votre propre compte", "you cannot disable your own account"},
+	"reason.cannot be named":               {"porte le nom d'une colonne des fichiers : ses notes seraient perdues par un export puis un import ; nommez-la autrement", "is the name of a column of the files: its grades would be lost by an export then an import; name it otherwise"},
+	"reason.cannot end with a coefficient": {"ne peut pas finir par un coefficient entre parenthèses ; donnez le coefficient dans son propre champ", "cannot end with a coefficient in brackets; give the coefficient in its own field"},
 	"err.got":                              {"saisi :", "got"},
 	"field.last_name":                      {"Nom", "Last name"},
 	"field.first_name":                     {"Prénom", "First name"},
