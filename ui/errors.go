@@ -43,6 +43,8 @@ var errorText = map[string]text{
 	"reason.you cannot disable your own":   {"vous ne pouvez pas désactiver votre propre compte", "you cannot disable your own account"},
 	"reason.cannot be named":               {"porte le nom d'une colonne des fichiers : ses notes seraient perdues par un export puis un import ; nommez-la autrement", "is the name of a column of the files: its grades would be lost by an export then an import; name it otherwise"},
 	"reason.cannot end with a coefficient": {"ne peut pas finir par un coefficient entre parenthèses ; donnez le coefficient dans son propre champ", "cannot end with a coefficient in brackets; give the coefficient in its own field"},
+	"reason.is not a real day":             {"n'est pas un jour du calendrier", "is not a real day"},
+	"reason.has more than two decimals":    {"a plus de deux décimales", "has more than two decimals"},
 	"err.got":                              {"saisi :", "got"},
 	"field.last_name":                      {"Nom", "Last name"},
 	"field.first_name":                     {"Prénom", "First name"},
