@@ -200,7 +200,9 @@ func TestImportEncodings(t *testing.T) {
 		return out
 	}
 	header := "Nom;Prénom;Téléphone;Classe;Filière;Date de naissance\n"
-	row := func(first, phone string) string { return "Diop;" + first + ";" + phone + ";L3-INFO;Informatique;2003-04-05\n" }
+	row := func(first, phone string) string {
+		return "Diop;" + first + ";" + phone + ";L3-INFO;Informatique;2003-04-05\n"
+	}
 	for _, tc := range []struct {
 		name, content string
 		want          string // "" accepted, with Françoise and Ndèye stored
