@@ -1,9 +1,14 @@
 package domain
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
+
+// isoDay is the form of DateLayout, to tell a day that does not exist
+// (2003-02-29) from a text that is no date.
+var isoDay = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
 
 // DateLayout is how dates are written in files, JSON and the CLI.
 const DateLayout = "2006-01-02"
@@ -28,7 +33,10 @@ func ParseDate(s string) (Date, error) {
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return Date{}, parseError("is not a date in the form YYYY-MM-DD (got " + s + ")")
+		if isoDay.MatchString(s) {
+			return Date{}, parseError("is not a real day: " + s + " does not exist in the calendar")
+		}
+		return Date{}, parseError("is not a date in the form YYYY-MM-DD (got " + Quote(s, 40) + ")")
 	}
 	return Date{t}, nil
 }

@@ -42,6 +42,11 @@ func ParseGradeValue(s string) (float64, error) {
 	if v < MinGrade || v > MaxGrade {
 		return 0, Invalid("value", "must be between 0 and 20 (got "+strings.TrimSpace(s)+")")
 	}
+	// Averages, reports and files show two decimals: a grade with more
+	// would be shown as another value than the one stored.
+	if _, frac, ok := strings.Cut(strings.Replace(strings.TrimSpace(s), ",", ".", 1), "."); ok && len(strings.TrimRight(frac, "0")) > 2 {
+		return 0, Invalid("value", "has more than two decimals (got "+Quote(strings.TrimSpace(s), 40)+")")
+	}
 	return v, nil
 }
 

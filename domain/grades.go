@@ -56,15 +56,10 @@ func (s *StudentService) RemoveGrade(ctx context.Context, a Actor, ref string, v
 
 func (s *StudentService) parseGrade(a Actor, in GradeInput) (Grade, error) {
 	var p problems
-	refused := p.checkTexts(textField{"subject", in.Subject})
-	subject := cleanName(in.Subject)
-	switch {
-	case refused["subject"]:
-	case subject == "":
-		p.add("subject", "is required")
-	case utf8.RuneCountInString(subject) > 60:
-		p.add("subject", "is longer than 60 characters")
+	if err := CheckSubject(in.Subject); err != nil {
+		p = append(p, err.(*Error).Problems...)
 	}
+	subject := cleanName(in.Subject)
 	value, err := ParseGradeValue(in.Value)
 	if err != nil {
 		p = append(p, err.(*Error).Problems...)

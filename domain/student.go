@@ -91,9 +91,7 @@ func (in StudentInput) Validate(phones PhoneParser, today Date) (Identity, error
 		p = append(p, err.(*Error).Problems...)
 	}
 	id.Phone = phone
-	if id.Email != "" && !refused["email"] && !validEmail(id.Email) {
-		p.add("email", "is not a valid e-mail address ("+id.Email+")")
-	}
+	p.email("email", id.Email, refused)
 	for _, r := range []struct{ field, value string }{{"class", id.Class}, {"major", id.Major}} {
 		switch {
 		case refused[r.field]:
@@ -146,10 +144,32 @@ func (id *Identity) guardian(in StudentInput, phones PhoneParser, refused map[st
 		id.GuardianPhone = phone
 	}
 	id.GuardianEmail = strings.TrimSpace(in.GuardianEmail)
-	if id.GuardianEmail != "" && !refused["guardian_email"] && !validEmail(id.GuardianEmail) {
-		p.add("guardian_email", "is not a valid e-mail address ("+id.GuardianEmail+")")
-	}
+	p.email("guardian_email", id.GuardianEmail, refused)
 	return p
+}
+
+// maxEmail is the longest address SMTP carries (RFC 5321: a 256-octet
+// path, its angle brackets included).
+const maxEmail = 254
+
+// email checks an optional e-mail address; a reason quotes at most its
+// beginning, since the address may be anything pasted.
+func (p *problems) email(field, addr string, refused map[string]bool) {
+	switch {
+	case addr == "" || refused[field]:
+	case len(addr) > maxEmail:
+		p.add(field, "is longer than 254 characters, the most an e-mail address has ("+Quote(addr, 40)+")")
+	case !validEmail(addr):
+		p.add(field, "is not a valid e-mail address ("+Quote(addr, 60)+")")
+	}
+}
+
+// Quote is s for a message, cut after n characters with an ellipsis.
+func Quote(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // validEmail accepts a bare address whose domain has a dot.

@@ -57,14 +57,21 @@ func phoneRetry(s string) (string, bool) {
 
 // gradeCell prepares a grade for the domain's parser, which takes "12,5"
 // and "12.5": it drops a "/20" suffix and rounds a binary float
-// (13.330000000000002) or an exponent form a spreadsheet wrote.
+// (13.330000000000002) or an exponent form a spreadsheet wrote, to two
+// decimals, the most a grade has.
 func gradeCell(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.TrimSuffix(s, "/20"))
 	if exponentFloat.MatchString(s) || longDecimals(s) {
 		v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-			return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+		// Only a binary float's noise is rounded away: a value that really
+		// has more than two decimals (0.0000001) is left for the domain to
+		// refuse.
+		if r := math.Round(v*100) / 100; err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			if math.Abs(v-r) < 1e-9 {
+				return strconv.FormatFloat(r, 'f', -1, 64)
+			}
+			return strconv.FormatFloat(v, 'f', -1, 64)
 		}
 	}
 	return s

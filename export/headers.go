@@ -28,6 +28,11 @@ const (
 	fieldSubject       = "subject"
 )
 
+// maxSubjects is how many subject columns an import takes: a school's
+// whole curriculum, every class together, is a few dozen subjects, and
+// each one is a column of every export (12,000 made one run for minutes).
+const maxSubjects = 200
+
 // requiredFields must each have a column.
 var requiredFields = []string{fieldLastName, fieldFirstName, fieldPhone, fieldClass, fieldMajor, fieldBirthDate}
 
@@ -76,17 +81,7 @@ var fieldTitles = map[string]string{
 var coefHeader = regexp.MustCompile(`(?i)^(.*?)\s*\(\s*coef(?:f|ficient)?\.?\s*[:=]?\s*([0-9]+(?:[.,][0-9]+)?)\s*\)$`)
 
 // foldHeader lowers, strips accents and punctuation, and collapses spaces.
-func foldHeader(s string) string {
-	s = domain.Fold(strings.TrimSpace(s))
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.', '(', ')', ':', '*', '\'', '’', '/':
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
+func foldHeader(s string) string { return domain.FoldLabel(s) }
 
 // column is what one column of an import holds.
 type column struct {
@@ -161,6 +156,9 @@ func parseLayout(line int, cells []string) (*layout, error) {
 				}
 			}
 			l.subjects = append(l.subjects, c)
+			if len(l.subjects) > maxSubjects {
+				return nil, headerError(line, "column %s (%s) is subject number %d: an import takes at most %d subject columns (is a row of data taken for the header?)", colName(c.index), c.header, len(l.subjects), maxSubjects)
+			}
 			continue
 		}
 		if o, dup := l.byField[c.field]; dup {

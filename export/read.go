@@ -28,6 +28,33 @@ var (
 	pdfMagic = []byte("%PDF")
 )
 
+// maxCell is the most text a cell may hold, in bytes: the longest value
+// an import reads is an e-mail (254 bytes), and a free-text column the
+// import ignores (Observations) rarely holds more than a paragraph. 4 KB
+// leaves room for both, and bounds a row's memory with its line length.
+const maxCell = 4 << 10
+
+// longCell is the index of the first cell longer than maxCell, or -1.
+func longCell(cells []string) int {
+	for i, c := range cells {
+		if len(c) > maxCell {
+			return i
+		}
+	}
+	return -1
+}
+
+// sizeText writes a byte count for people: "5 KB", "900 MB".
+func sizeText(n int) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<10-1)>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // fileError is an EINVALID error about the file as a whole.
 func fileError(format string, args ...any) error {
 	return &domain.Error{Code: domain.EINVALID, Message: fmt.Sprintf(format, args...)}
@@ -72,7 +99,7 @@ func openRows(path, sheet string) (rowReader, error) {
 		return nil, fileError("%s is empty", filepath.Base(path))
 	case bytes.HasPrefix(head, zipMagic):
 		_ = f.Close()
-		return openXLSXFile(path, sheet)
+		return openXLSXFile(path, sheet, info.Size())
 	case bytes.HasPrefix(head, oleMagic) || ext == ".xls":
 		_ = f.Close()
 		return nil, fileError("%s is an old Excel 97–2003 (.xls) file: save it as .xlsx (Excel workbook) or .csv and import that", filepath.Base(path))

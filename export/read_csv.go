@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
+
+	"scolarite/domain"
 )
 
 // Limits of a CSV import: the header row must show within the first
@@ -22,8 +23,9 @@ const (
 )
 
 // csvRows reads CSV rows: UTF-8 with or without a byte order mark, or
-// Windows-1252 (what older spreadsheets save), separated by , ; or a tab,
-// whichever the first line uses most.
+// Windows-1252 (what older spreadsheets save), decided for the whole file
+// by encodingReader; separated by , ; or a tab, whichever the first line
+// uses most.
 type csvRows struct {
 	c     io.Closer
 	count *countReader
@@ -53,10 +55,12 @@ func newCSVRows(rc io.ReadCloser, size int64) (*csvRows, error) {
 	if !found && len(sample) == sniffLen {
 		return nil, fileError("line 1 is longer than %d KB without a line break: this is not a CSV file with a header row", sniffLen>>10)
 	}
-	var text io.Reader = br
-	if !hadBOM && !validUTF8Prefix(sample) {
-		text = transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	if !utf8.Valid(first) {
 		first, _ = charmap.Windows1252.NewDecoder().Bytes(first)
+	}
+	text := &encodingReader{br: br}
+	if hadBOM {
+		text.mode = encUTF8
 	}
 	sep := sniffSeparator(first)
 	r := csv.NewReader(&lineLimit{r: text, max: maxLine, line: 1})
@@ -72,7 +76,10 @@ func (c *csvRows) Next() ([]string, int, error) {
 	if err != nil {
 		var le *lineTooLong
 		var pe *csv.ParseError
+		var de *domain.Error
 		switch {
+		case errors.As(err, &de):
+			return nil, 0, err
 		case errors.Is(err, io.EOF):
 			return nil, 0, io.EOF
 		case errors.As(err, &le):
@@ -83,6 +90,10 @@ func (c *csvRows) Next() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read CSV: %w", err)
 	}
 	line, _ := c.r.FieldPos(0)
+	if i := longCell(rec); i >= 0 {
+		at, _ := c.r.FieldPos(i)
+		return nil, 0, fileError("line %d, column %s: the cell holds %s of text; a cell holds at most %d KB (no value of a student list is that long)", at, colName(i), sizeText(len(rec[i])), maxCell>>10)
+	}
 	return rec, line, nil
 }
 
@@ -101,20 +112,6 @@ func isBinary(b []byte) bool {
 		}
 	}
 	return ctl*100 > len(b)
-}
-
-// validUTF8Prefix: the sample is UTF-8, but for a rune cut at its end.
-func validUTF8Prefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
-		}
-		if r, _ := utf8.DecodeLastRune(b); r != utf8.RuneError {
-			return false
-		}
-		b = b[:len(b)-1]
-	}
-	return utf8.Valid(b)
 }
 
 // sniffSeparator picks the separator the header line uses most, counting

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,9 @@ import (
 // temporary files instead of memory.
 const maxUnzip = 1 << 30
 
+// xlsxOptions stream big sheets and shared strings from temporary files.
+var xlsxOptions = excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: xmlInMemory}
+
 // xlsxRows streams the rows of one sheet with excelize's row iterator,
 // reading raw cell values: numbers as stored (771234567, not 7.7E+08 or
 // "771 234 567"), dates as serial numbers, formulas as the value the
@@ -27,8 +32,14 @@ type xlsxRows struct {
 	total int64
 }
 
-func openXLSXFile(path, sheet string) (rowReader, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxUnzip})
+func openXLSXFile(path, sheet string, size int64) (rowReader, error) {
+	if size > maxXLSXFile {
+		return nil, fileError("%s is larger than %d MB: a workbook of 20,000 students is a few MB; save the student list alone in a new workbook", filepath.Base(path), maxXLSXFile>>20)
+	}
+	if err := guardXLSX(path, sheet); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, xlsxOptions)
 	if err != nil {
 		return nil, xlsxOpenError(filepath.Base(path), err)
 	}
@@ -37,7 +48,16 @@ func openXLSXFile(path, sheet string) (rowReader, error) {
 
 // openXLSXReader reads a workbook from memory (tests and fuzzing).
 func openXLSXReader(r io.Reader, sheet string) (rowReader, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzip})
+	data, err := io.ReadAll(io.LimitReader(r, maxXLSXFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read workbook: %w", err)
+	}
+	if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+		if err := guardZip(zr, sheet); err != nil {
+			return nil, err
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions)
 	if err != nil {
 		return nil, xlsxOpenError("the file", err)
 	}
@@ -93,6 +113,9 @@ func (x *xlsxRows) Next() ([]string, int, error) {
 	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, 0, fileErrorFrom(err, "row %d cannot be read (%v)", x.line, err)
+	}
+	if i := longCell(cells); i >= 0 {
+		return nil, 0, fileError("row %d, column %s: the cell holds %s of text; a cell holds at most %d KB (no value of a student list is that long)", x.line, colName(i), sizeText(len(cells[i])), maxCell>>10)
 	}
 	return cells, x.line, nil
 }
