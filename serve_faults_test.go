@@ -76,7 +76,7 @@ func TestServeSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 				return
 			}
 			scr.send("\r\r")
-			if !scr.shows(10*time.Second, st.Number) {
+			if !scr.shows(10*time.Second, "Date de naissance") { // the detail is open
 				t.Errorf("screen %d: detail of %s not shown", i, st.Number)
 				return
 			}
@@ -178,7 +178,7 @@ func TestServeRedisOutage(t *testing.T) {
 			t.Fatalf("the cache never came back on the screen:\n%s", chef.text())
 		}
 		chef.send("\r")
-		chef.waitFor(10*time.Second, "Matricule")
+		chef.waitFor(10*time.Second, "Date de naissance") // the detail, not the table's header
 		chef.send("\x1b")
 		chef.waitFor(10*time.Second, "lignes 1–3 sur 3")
 	}
