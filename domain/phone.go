@@ -55,9 +55,28 @@ func (p PhoneParser) Parse(raw string) (string, error) {
 func Digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+		if d, ok := digitValue(r); ok {
+			b.WriteByte('0' + d)
 		}
 	}
 	return b.String()
+}
+
+// digitValue is the value of a decimal digit of any script: the phone
+// parser accepts Arabic-Indic (٧٧) and full-width (７７) digits, so a search
+// typed with them must find the number stored in ASCII. Unicode puts the
+// digits of each script in runs of ten from 0; a run may follow another
+// (the mathematical digits), hence the modulo.
+func digitValue(r rune) (byte, bool) {
+	if r >= '0' && r <= '9' {
+		return byte(r - '0'), true
+	}
+	if !unicode.Is(unicode.Nd, r) {
+		return 0, false
+	}
+	start := r
+	for unicode.Is(unicode.Nd, start-1) {
+		start--
+	}
+	return byte((r - start) % 10), true
 }

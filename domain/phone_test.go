@@ -108,3 +108,20 @@ func FuzzParsePhone(f *testing.F) {
 		}
 	})
 }
+
+func TestDigitsOfEveryScript(t *testing.T) {
+	for in, want := range map[string]string{
+		"77 123 45 67":  "771234567",
+		"٧٧ ١٢٣ ٤٥ ٦٧":  "771234567", // Arabic-Indic
+		"۷۷۱۲۳":         "77123",     // Extended Arabic-Indic (Persian, Urdu)
+		"７７１２３":         "77123",     // full-width
+		"७७१२३":         "77123",     // Devanagari
+		"𝟕𝟕𝟏𝟐𝟑":         "77123",     // mathematical bold
+		"+221 (77) 1-2": "221771" + "2",
+		"abc":           "",
+	} {
+		if got := domain.Digits(in); got != want {
+			t.Errorf("Digits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -108,6 +108,8 @@ func TestRosterSearch(t *testing.T) {
 		{"00221771234567", []string{"Diop"}},
 		{"00221 77 123 45 67", []string{"Diop"}},
 		{"77-123-45-67", []string{"Diop"}},
+		{"٧٧ ١٢٣", []string{"Diop"}},    // Arabic-Indic digits, as the phone parser takes them
+		{"７７１２３４５６７", []string{"Diop"}}, // full-width
 		{"123 45", []string{"Diop"}},
 		{"77", []string{"Diop", "Diallo-Sow"}}, // both 77 numbers (and no other contains 77)
 		{"ndiayediop", []string{}},             // no search spans two names
