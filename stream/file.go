@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -86,6 +87,9 @@ func ReadStudents(r io.Reader, now time.Time) ([]FileStudent, error) {
 	return out, nil
 }
 
+// maxFileField bounds a text field of a published student.
+const maxFileField = 200
+
 func readCSV(data []byte) ([]fileRow, error) {
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	rd := csv.NewReader(bytes.NewReader(data))
@@ -146,6 +150,16 @@ func (row fileRow) student(today domain.Date, now time.Time) (FileStudent, error
 	if len(missing) > 0 {
 		return FileStudent{}, fmt.Errorf("%s missing", strings.Join(missing, ", "))
 	}
+	for _, f := range []struct{ name, v string }{{"first_name", m.FirstName}, {"last_name", m.LastName}, {"major", m.Major}, {"class", m.Class}, {"number", row.Number}} {
+		if err := domain.CheckText(f.name, f.v, domain.SingleLine); err != nil {
+			return FileStudent{}, errors.New(domain.ErrorMessage(err))
+		}
+		// A message carries a student, not a book: a field this long is a
+		// file cut wrong (and Kafka would refuse the message anyway).
+		if n := utf8.RuneCountInString(f.v); n > maxFileField {
+			return FileStudent{}, fmt.Errorf("%s: is %d characters long, more than %d (%s)", f.name, n, maxFileField, domain.Quote(f.v, 30))
+		}
+	}
 	switch {
 	case strings.TrimSpace(row.BirthDate) != "":
 		b, err := domain.ParseDate(row.BirthDate)
@@ -159,7 +173,7 @@ func (row fileRow) student(today domain.Date, now time.Time) (FileStudent, error
 		a = json.Number(strings.TrimSpace(txt))
 		n, err := a.Int64()
 		if err != nil {
-			return FileStudent{}, fmt.Errorf("age: not a whole number (%s)", txt)
+			return FileStudent{}, fmt.Errorf("age: not a whole number (%s)", domain.Quote(txt, 30))
 		}
 		m.Age = int(n)
 	default:

@@ -54,6 +54,8 @@ func TestReadStudentsRefused(t *testing.T) {
 		"bad age":           {"first_name,last_name,age,major\nA,B,vingt,M\nC,D,20,\n", "line 3: major missing"},
 		"not JSON":          {"[{]", "not a JSON array"},
 		"empty":             {"", "empty"},
+		"a line over 1 MB":  {"first_name,last_name,age,major\nAwa," + strings.Repeat("D", 1<<20+10) + ",20,M\n", "line 2: last_name: is 1048586 characters long, more than 200 (DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD…)"},
+		"an escape":         {"first_name,last_name,age,major\nAwa,\x1b[2JDiop,20,M\n", "line 2: last_name: contains a control character (U+001B)"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
