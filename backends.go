@@ -15,6 +15,7 @@ import (
 	"scolarite/cache"
 	"scolarite/cli"
 	"scolarite/domain"
+	"scolarite/export"
 	"scolarite/store"
 )
 
@@ -107,8 +108,26 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Audit: st.Audit(), Phones: phones, Log: logger,
 	})
 	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
-		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll,
+		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(),
+		Notices: recoverImports(ctx, students, st.Imports(), logger),
 		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil
+}
+
+// recoverImports rolls back the imports a killed process left half
+// written, at every start, and returns what it did, in words.
+func recoverImports(ctx context.Context, students *domain.StudentService, j domain.ImportJournal, log *slog.Logger) []string {
+	done, err := export.RecoverImports(ctx, students, domain.SystemActor("import-recovery"), j, log)
+	if err != nil {
+		log.Error("interrupted import not rolled back; tried again at the next start", "err", err)
+	}
+	var notices []string
+	for _, r := range done {
+		notices = append(notices, r.String())
+	}
+	if err != nil {
+		notices = append(notices, "an interrupted import could not be rolled back yet (see the log file); it is tried again at the next start")
+	}
+	return notices
 }
 
 func logPath(cfg cli.Config) string {

@@ -49,6 +49,7 @@ func serveDeps(cfg cli.Config, app *cli.App, notifications ui.Notifications, dem
 		Feed:          app.Feed,
 		Notifications: notifications,
 		Ages:          analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
+		Imports:       app.Imports,
 		Log:           app.Log,
 		DemoLogins:    demoLogins,
 	}

@@ -37,6 +37,7 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
 		Ages:     analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
 		Recheck:  localRecheck,
+		Imports:  app.Imports,
 	}
 	if cfg.Demo {
 		for _, u := range cli.DemoLogins {

@@ -47,7 +47,13 @@ type App struct {
 	// Outbox and Leases feed the Kafka relay (nil: not available).
 	Outbox domain.Outbox
 	Leases domain.Leases
-	Close  func() error
+	// Imports journals imports, so that one killed midway is rolled back
+	// at the next start (nil: no journal).
+	Imports domain.ImportJournal
+	// Notices are sentences for the person, said once as the back-ends
+	// open (an interrupted import rolled back).
+	Notices []string
+	Close   func() error
 }
 
 // Opener starts or reaches the back-ends for cfg.
@@ -184,6 +190,9 @@ func withApp(cmd *cobra.Command, env Env, cfg *Config, run func(*App) error) err
 			fmt.Fprintf(env.Stderr, "scolarite: closing: %v\n", err)
 		}
 	}()
+	for _, n := range app.Notices {
+		fmt.Fprintf(env.Stderr, "scolarite: %s\n", n)
+	}
 	if err := run(app); err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			// The message says "see the log file": the details go there.

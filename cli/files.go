@@ -103,6 +103,7 @@ func importCmd(env Env, cfg *Config) *cobra.Command {
 		Args:  exactArgs(1, "FILE (.csv or .xlsx)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withApp(cmd, env, cfg, func(app *App) error {
+				opt.Journal = app.Imports
 				res, err := export.ImportFile(cmd.Context(), app.Students, cliActor(), args[0], opt)
 				if err != nil {
 					return err

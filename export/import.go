@@ -34,6 +34,10 @@ type ImportOptions struct {
 	BatchSize   int    // students per insert (default 1000)
 	// Progress, when set, is told how far checking or writing went.
 	Progress func(ImportProgress)
+	// Journal, when set, records what the import is about to write, so
+	// that one killed midway is rolled back at the next start
+	// (RecoverImports).
+	Journal domain.ImportJournal
 	// Now dates the check of birth dates (default time.Now).
 	Now func() time.Time
 	// keep overrides keepRows (tests).

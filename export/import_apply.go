@@ -26,6 +26,7 @@ type applier struct {
 	created []*domain.Student
 	updated []updateUndo
 	done    int
+	journal string // the id of this import's journal ("" without one)
 }
 
 // updateUndo is a student before an import changed it, and what it added.
@@ -55,16 +56,24 @@ func (p *Plan) Apply(ctx context.Context) (*ImportResult, error) {
 	ap := &applier{p: p, bulk: bulk}
 	ap.result.Rejected, ap.result.Problems, ap.result.Dropped = p.result.Rejected, p.result.Problems, p.result.Dropped
 	ap.result.Rows = p.rows
+	if j := p.opt.Journal; j != nil {
+		if ap.journal, err = j.Begin(ctx, p.a.Name); err != nil {
+			return nil, err
+		}
+	}
 	err = ap.run(ctx)
 	if err == nil {
 		err = ap.flush(ctx)
 	}
 	if err != nil {
 		if uerr := ap.undo(ctx); uerr != nil {
+			// The journal stays: the next start tries the roll-back again.
 			return nil, fmt.Errorf("import failed: %w; undoing it failed too, some rows stay written: %w", err, uerr)
 		}
+		ap.finishJournal(ctx)
 		return nil, fmt.Errorf("import failed, nothing was kept: %w", err)
 	}
+	ap.finishJournal(ctx)
 	p.progress(PhaseWrite, int64(p.valid), int64(p.valid))
 	res := ap.result
 	return &res, nil
@@ -143,6 +152,9 @@ func (ap *applier) flush(ctx context.Context) error {
 	if len(ap.batch) == 0 {
 		return nil
 	}
+	if err := ap.journalCreating(ctx); err != nil {
+		return err
+	}
 	out, err := ap.bulk.Create(ctx, ap.batch)
 	var be *domain.BatchError
 	if errors.As(err, &be) {
@@ -184,6 +196,11 @@ func (ap *applier) update(ctx context.Context, rp rowPlan) error {
 	if ch.empty() {
 		ap.result.Unchanged++
 		return nil
+	}
+	if j := ap.p.opt.Journal; j != nil {
+		if err := j.Updating(ctx, ap.journal, st); err != nil {
+			return err
+		}
 	}
 	undo := updateUndo{before: st}
 	defer func() { ap.updated = append(ap.updated, undo) }()

@@ -96,6 +96,7 @@ type Deps struct {
 	Feed          Subscriber       // nil: no live updates
 	Notifications ui.Notifications // nil: no notification screens
 	Ages          domain.AgeReports
+	Imports       domain.ImportJournal // nil: imports not journalled
 	Log           *slog.Logger
 	DemoLogins    []string // "user / password", shown on a demo store's log-in screen
 }

@@ -62,6 +62,7 @@ type Store struct {
 	audit    *AuditLog
 	events   *EventLog
 	leases   *Leases
+	imports  *ImportJournal
 }
 
 // writeLock is a mutex whose lock method returns its unlock, so a write
@@ -135,6 +136,7 @@ func newStore(client *mongo.Client, db *mongo.Database) *Store {
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
 	s.leases = &Leases{coll: db.Collection(leasesColl), now: time.Now}
+	s.imports = &ImportJournal{coll: db.Collection(importsColl), self: s.students.self}
 	return s
 }
 
@@ -213,6 +215,9 @@ func (s *Store) Audit() *AuditLog { return s.audit }
 
 // Events returns the event outbox.
 func (s *Store) Events() *EventLog { return s.events }
+
+// Imports returns the journal of running imports.
+func (s *Store) Imports() *ImportJournal { return s.imports }
 
 // Leases returns the cross-process leases.
 func (s *Store) Leases() *Leases { return s.leases }

@@ -94,6 +94,9 @@ type Common struct {
 	// Ages reads the analytics job's latest per-major age table (nil:
 	// no "Âges" section on the statistics screen).
 	Ages domain.AgeReports
+	// Imports journals the imports of the import screen, so that one
+	// killed with the program is rolled back at the next start (nil: none).
+	Imports domain.ImportJournal
 
 	// Recheck is how often an open session is read again, so that a
 	// revocation ends it within seconds (0: never). IdleLogout logs out a

@@ -76,7 +76,7 @@ func importDialog(c *Common) tea.Cmd {
 func (m *importScreen) Init() tea.Cmd { return nil }
 
 func (m *importScreen) options() export.ImportOptions {
-	return export.ImportOptions{Update: m.update, SkipInvalid: m.skip}
+	return export.ImportOptions{Update: m.update, SkipInvalid: m.skip, Journal: m.c.Imports}
 }
 
 // check runs the first phase: read and validate, write nothing.
