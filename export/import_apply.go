@@ -255,7 +255,11 @@ func (ap *applier) undo(ctx context.Context) error {
 // revert puts an updated student back as it was: identity, changed grade
 // values, added grades removed.
 func (ap *applier) revert(ctx context.Context, u updateUndo) error {
-	w, a, before := ap.p.w, ap.p.a, u.before
+	return revert(ctx, ap.p.w, ap.p.a, u)
+}
+
+func revert(ctx context.Context, w Writer, a domain.Actor, u updateUndo) error {
+	before := u.before
 	cur, err := w.Get(ctx, a, before.Number)
 	if err != nil {
 		return err

@@ -89,8 +89,7 @@ func rollBack(ctx context.Context, w Writer, a domain.Actor, rec domain.ImportRe
 				added = append(added, g.ID)
 			}
 		}
-		ap := &applier{p: &Plan{w: w, a: a}}
-		if err := ap.revert(ctx, updateUndo{before: before, added: added}); err != nil {
+		if err := revert(ctx, w, a, updateUndo{before: before, added: added}); err != nil {
 			return fmt.Errorf("student %s: %w", before.Number, err)
 		}
 		r.Restored++
