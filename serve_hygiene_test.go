@@ -120,6 +120,13 @@ func TestServeConnectionCaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		held = append(held, c)
+		// Admitted once the server says its SSH version: admission runs
+		// in the server's own time, and a probe must not overtake it.
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 64)
+		if n, _ := c.Read(buf); !strings.HasPrefix(string(buf[:n]), "SSH-2.0-") {
+			t.Fatalf("a held connection was not admitted: %q", buf[:n])
+		}
 	}
 	waitFn(t, "the held connections counted", func() bool {
 		c, err := net.Dial("tcp", school.addr)
