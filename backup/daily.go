@@ -124,10 +124,10 @@ func (d *Daily) prune() ([]string, error) {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case !e.Type().IsRegular() || !strings.HasPrefix(name, filePrefix):
+		case !e.Type().IsRegular() || !strings.HasPrefix(strings.TrimPrefix(name, "."), filePrefix):
 		case strings.HasSuffix(name, fileSuffix):
 			backups = append(backups, name)
-		case strings.HasSuffix(name, ".tmp"):
+		case strings.HasSuffix(name, ".tmp"): // a killed run's, or an older version's
 			if err := os.Remove(filepath.Join(d.Dir, name)); err != nil {
 				errs = append(errs, err)
 			}

@@ -8,10 +8,9 @@ package export
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"scolarite/atomicfile"
 	"strings"
 	"time"
 
@@ -168,54 +167,13 @@ func ExportFile(ctx context.Context, r Reader, a domain.Actor, q domain.RosterQu
 	return n, err
 }
 
-// WriteFile runs write on a temporary file in path's directory and renames
-// it to path when write succeeded; otherwise the temporary file is removed.
-func WriteFile(path string, write func(io.Writer) error) (err error) {
+// WriteFile writes path whole or not at all (atomicfile.Write), readable
+// by others as documents are.
+func WriteFile(path string, write func(io.Writer) error) error {
 	if path == "" {
 		return domain.Invalid("output", "is required (-o FILE)")
 	}
-	dir := filepath.Dir(path)
-	pattern := "." + filepath.Base(path) + ".*.tmp"
-	removeAbandoned(filepath.Join(dir, pattern))
-	tmp, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// abandonedAfter is how long a temporary file may go unwritten before it
-// counts as left by an export that was killed: a live export writes it
-// continuously, and finishes in seconds.
-const abandonedAfter = time.Minute
-
-// removeAbandoned deletes the temporary files of earlier exports to the
-// same path that were killed before they could clean up.
-func removeAbandoned(glob string) {
-	matches, _ := filepath.Glob(glob)
-	for _, m := range matches {
-		if info, err := os.Stat(m); err == nil && time.Since(info.ModTime()) > abandonedAfter {
-			_ = os.Remove(m)
-		}
-	}
+	return atomicfile.Write(path, 0o644, write)
 }
 
 func checkSeparator(r rune) error {
