@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"scolarite/atomicfile"
 	"strings"
 )
 
@@ -50,23 +52,12 @@ func (t TokenFile) Save(token string) error {
 	if err := os.MkdirAll(filepath.Dir(t.Path), 0o700); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(t.Path), ".session-*")
+	// CreateTemp makes the file 0600 before the token is in it.
+	err := atomicfile.Write(t.Path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, token+"\n")
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("save session: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save session: %w", err)
-	}
-	if _, err := tmp.WriteString(token + "\n"); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save session: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save session: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), t.Path); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
