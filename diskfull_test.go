@@ -2,12 +2,10 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // The disk of the embedded store fills up: a write is refused with a
@@ -28,14 +26,7 @@ func TestDiskFullRefusesWritesAndRecovers(t *testing.T) {
 
 	// A running process keeps the embedded servers up, as the application
 	// or serve would.
-	owner := exec.Command(binary, "--data-dir", dir, "notify", "run")
-	owner.Env = append(os.Environ(), "MONGODB_URI=", "REDIS_URL=", "HOME="+dir, "SCOLARITE_NOTIFY=off")
-	if err := owner.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = owner.Process.Signal(syscall.SIGTERM); _ = owner.Wait() })
-	waitFn(t, "the owner's servers", func() bool { _, err := os.Stat(filepath.Join(dir, "servers.json")); return err == nil })
-	time.Sleep(time.Second)
+	startNotifier(t, dir)
 
 	filler := filepath.Join(mnt, "filler")
 	fill := func() {

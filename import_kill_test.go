@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -29,12 +28,7 @@ func TestImportKilledIsRolledBack(t *testing.T) {
 	}
 	// A running process holds the embedded servers, as the application
 	// would; the import joins them and dies alone.
-	owner := exec.Command(binary, "--data-dir", dir, "notify", "run")
-	owner.Env = append(os.Environ(), "MONGODB_URI=", "REDIS_URL=", "HOME="+dir, "SCOLARITE_NOTIFY=off")
-	if err := owner.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = owner.Process.Signal(syscall.SIGTERM); _ = owner.Wait() })
+	startNotifier(t, dir)
 
 	count := func() int {
 		var st struct {
@@ -50,7 +44,7 @@ func TestImportKilledIsRolledBack(t *testing.T) {
 	if err := imp.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFn(t, "the import to write its first batch", func() bool { return count() > 1 })
+	waitFor(t, "the import to write its first batch", func() bool { return count() > 1 })
 	if err := imp.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

@@ -128,7 +128,7 @@ func TestServeConnectionCaps(t *testing.T) {
 			t.Fatalf("a held connection was not admitted: %q", buf[:n])
 		}
 	}
-	waitFn(t, "the held connections counted", func() bool {
+	waitFor(t, "the held connections counted", func() bool {
 		c, err := net.Dial("tcp", school.addr)
 		if err != nil {
 			return false
@@ -241,17 +241,6 @@ func TestServePanicEndsOneConnection(t *testing.T) {
 	}
 }
 
-func waitFn(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // Twenty wrong log-ins from one address, on any accounts, refuse every
 // log-in from it for a while, the right password included; the account
 // lock alone would have let the guesser go on with other names.
@@ -271,14 +260,14 @@ func TestServeLoginRateLimitPerAddress(t *testing.T) {
 		if i == domain.MaxOriginFailures-1 {
 			why = "depuis cette adresse"
 		}
-		waitFn(t, name+" refused", func() bool {
+		waitFor(t, name+" refused", func() bool {
 			text := scr.text()
 			return strings.Contains(text, name) && strings.Contains(text, why) &&
 				!strings.Contains(text, "••") && !strings.Contains(text, "Vérification")
 		})
 	}
 	scr.send("\t\x15chef\t" + password("chef") + "\r")
-	waitFn(t, "the right password refused", func() bool {
+	waitFor(t, "the right password refused", func() bool {
 		text := scr.text()
 		return strings.Contains(text, "chef") && strings.Contains(text, "depuis cette adresse") &&
 			!strings.Contains(text, "••") && !strings.Contains(text, "Vérification")

@@ -54,26 +54,20 @@ const (
 )
 
 func (c *Config) defaults() {
-	if c.Listen == "" {
-		c.Listen = DefaultListen
-	}
-	if c.MaxConns == 0 {
-		c.MaxConns = DefaultMaxConns
-	}
-	if c.MaxPerAddress == 0 {
-		c.MaxPerAddress = DefaultMaxPerAddress
-	}
-	if c.IdleLogout == 0 {
-		c.IdleLogout = DefaultIdleLogout
-	}
-	if c.MaxSession == 0 {
-		c.MaxSession = DefaultMaxSession
-	}
-	if c.Recheck == 0 {
-		c.Recheck = defaultRecheck
-	}
-	if c.ShutdownGrace == 0 {
-		c.ShutdownGrace = defaultShutdownGrace
+	orDefault(&c.Listen, DefaultListen)
+	orDefault(&c.MaxConns, DefaultMaxConns)
+	orDefault(&c.MaxPerAddress, DefaultMaxPerAddress)
+	orDefault(&c.IdleLogout, DefaultIdleLogout)
+	orDefault(&c.MaxSession, DefaultMaxSession)
+	orDefault(&c.Recheck, defaultRecheck)
+	orDefault(&c.ShutdownGrace, defaultShutdownGrace)
+}
+
+// orDefault sets a zero setting to its default.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
 	}
 }
 
