@@ -5,13 +5,13 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"path/filepath"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"scolarite/backup"
 	"scolarite/cli"
 	"scolarite/domain"
+	"scolarite/store"
 )
 
 // backups implements cli.Backups on the store's database, and starts the
@@ -88,7 +88,7 @@ func startDailyBackups(ctx context.Context, cfg cli.Config, opts cli.ServeOption
 		return nil, err
 	}
 	d := &backup.Daily{
-		Dir: filepath.Join(cfg.DataDir, "backups"), At: at, Keep: opts.BackupKeep,
+		Dir: store.BackupsDir(cfg.DataDir), At: at, Keep: opts.BackupKeep,
 		Clock: backup.SystemClock{}, Log: app.Log,
 		Write: func(ctx context.Context, path string) (backup.Header, error) {
 			return backup.WriteFile(ctx, b.db, path, backup.Options{})

@@ -66,9 +66,13 @@ func damage(path string) string {
 	return ""
 }
 
+// BackupsDir is where the daily backups of a data dir go, and where a
+// damaged store's message looks for the last one.
+func BackupsDir(dataDir string) string { return filepath.Join(dataDir, "backups") }
+
 // lastBackup is the sentence that says how to go on.
 func lastBackup(dataDir string) string {
-	dir := filepath.Join(dataDir, "backups")
+	dir := BackupsDir(dataDir)
 	entries, _ := os.ReadDir(dir)
 	var names []string
 	for _, e := range entries {
