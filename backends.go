@@ -100,17 +100,39 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 
 	phones := domain.PhoneParser{Region: cfg.Region}
 	students := domain.NewStudentService(domain.StudentDeps{
-		Repo: st.Students(), Audit: st.Audit(), Events: st.Events(),
+		Repo:  st.Students(),
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	auth := domain.NewAuthService(domain.AuthDeps{
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
 		Audit: st.Audit(), Phones: phones, Log: logger,
 	})
+	// Trails first: an import's roll-back reads the students that the
+	// settled writes leave.
+	notices := settleTrails(ctx, st.Students(), logger)
+	notices = append(notices, recoverImports(ctx, students, st.Imports(), logger)...)
 	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
-		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(),
-		Notices: recoverImports(ctx, students, st.Imports(), logger),
+		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Students(),
+		Notices: notices,
 		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil
+}
+
+// settleTrails completes, at every start, the writes that a killed process
+// made but whose audit entries and events it had not delivered, and says
+// so when there were any.
+func settleTrails(ctx context.Context, t cli.TrailSettler, log *slog.Logger) []string {
+	delivered, dropped, err := t.SettleAbandoned(ctx)
+	if delivered+dropped > 0 {
+		log.Warn("writes of an interrupted process settled", "delivered", delivered, "dropped", dropped)
+	}
+	if err != nil {
+		log.Error("writes of an interrupted process not settled; tried again later", "err", err)
+		return []string{"the audit entries and events of an interrupted write could not be completed yet (see the log file); it is tried again later"}
+	}
+	if delivered > 0 {
+		return []string{fmt.Sprintf("%d write(s) of an interrupted process had their audit entries and events completed", delivered)}
+	}
+	return nil
 }
 
 // recoverImports rolls back the imports a killed process left half

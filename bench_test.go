@@ -28,7 +28,7 @@ const benchStudents = 10_000
 func benchStore(b *testing.B) *store.Store {
 	b.Helper()
 	st := storetest.Open(b)
-	svc := domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events()})
+	svc := domain.NewStudentService(domain.StudentDeps{Repo: st.Students()})
 	items := demo.Students(42, benchStudents, time.Now())
 	if _, err := svc.CreateMany(context.Background(), admin, items, "bench"); err != nil {
 		b.Fatal(err)
@@ -37,7 +37,7 @@ func benchStore(b *testing.B) *store.Store {
 }
 
 func benchService(st *store.Store, views domain.ViewCache) *domain.StudentService {
-	return domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events(), Views: views})
+	return domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Views: views})
 }
 
 // BenchmarkRoster10k compares a cold roster load (from the embedded store,

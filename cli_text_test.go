@@ -65,7 +65,7 @@ func plantStudent(t *testing.T, dir string) *domain.Student {
 		Class: evilClass, Major: evilMajor, BirthDate: domain.NewDate(2003, time.April, 5), GuardianName: evilGuardian,
 		Grades:  []domain.Grade{{ID: "g1", Subject: evilSubject, Value: 12, Coefficient: 1, Date: now, Teacher: "prof\u2066"}},
 		Average: &avg, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := st.Students().Insert(ctx, s); err != nil {
+	if err := st.Students().Insert(ctx, s, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -38,7 +38,7 @@ var admin = domain.SystemActor("test")
 
 func service(st *store.Store) *domain.StudentService {
 	return domain.NewStudentService(domain.StudentDeps{
-		Repo: st.Students(), Audit: st.Audit(), Events: st.Events(),
+		Repo:   st.Students(),
 		Phones: domain.PhoneParser{Region: domain.DefaultRegion},
 	})
 }

@@ -50,10 +50,21 @@ type App struct {
 	// Imports journals imports, so that one killed midway is rolled back
 	// at the next start (nil: no journal).
 	Imports domain.ImportJournal
+	// Trails settles the claims of writes whose process died or whose
+	// trail could not be delivered (nil: not available); the background
+	// work runs it every minute.
+	Trails TrailSettler
 	// Notices are sentences for the person, said once as the back-ends
 	// open (an interrupted import rolled back).
 	Notices []string
 	Close   func() error
+}
+
+// TrailSettler delivers the audit entries and events of writes whose
+// process died before it delivered them, and drops those of writes that
+// never happened (store.StudentRepo).
+type TrailSettler interface {
+	SettleAbandoned(ctx context.Context) (delivered, dropped int, err error)
 }
 
 // Opener starts or reaches the back-ends for cfg.

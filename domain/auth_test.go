@@ -46,7 +46,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 		Log: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	e.student = &domain.Student{Number: "2026-00001", LastName: "Diop", FirstName: "Ndèye", Phone: "+221771234567",
 		Class: "L3-INFO", Major: "Informatique", Version: 1}
-	if err := e.students.Insert(ctx, e.student); err != nil {
+	if err := e.students.Insert(ctx, e.student, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, in := range []domain.UserInput{

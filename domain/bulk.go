@@ -105,28 +105,27 @@ func (s *StudentService) createMany(ctx context.Context, a Actor, items []NewStu
 	if len(out) == 0 {
 		return out, nil
 	}
-	if err := s.insertNumbered(ctx, now.Year(), out); err != nil {
+	trails := func() []Trail {
+		ts := make([]Trail, len(out))
+		for i, st := range out {
+			ts[i].add(now, a.Name, st, &Event{Type: EventStudentCreated, Average: st.Average})
+		}
+		ts[0].Audit = []AuditEntry{{At: now, Actor: a.Name, Action: action, Entity: "student",
+			EntityID: out[0].Number + ".." + out[len(out)-1].Number, New: map[string]int{"students": len(out)}}}
+		return ts
+	}
+	if err := s.insertNumbered(ctx, now.Year(), out, trails); err != nil {
 		return nil, err
 	}
-	entry := AuditEntry{At: now, Actor: a.Name, Action: action, Entity: "student",
-		EntityID: out[0].Number + ".." + out[len(out)-1].Number, New: map[string]int{"students": len(out)}}
-	if err := s.audit.Record(ctx, entry); err != nil {
-		s.log.Error("audit entry not written", "action", action, "err", err)
-	}
-	s.appendCreated(ctx, a, out)
-	s.views.invalidate(ctx)
-	if s.feed != nil {
-		if err := s.feed.Publish(ctx, Change{Type: EventStudentCreated, Actor: a.Name}); err != nil {
-			s.log.Warn("change not announced", "err", err)
-		}
-	}
+	s.announce(ctx, a, EventStudentCreated, "")
 	return out, nil
 }
 
 // insertNumbered gives the students consecutive matricules and inserts
-// them, all or none: on a failure the ones already stored are removed. A
-// matricule taken meanwhile by another process is retried with new ones.
-func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*Student) error {
+// them with their trails (built once the matricules are known), all or
+// none. A matricule taken meanwhile by another process is retried with new
+// ones.
+func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*Student, trails func() []Trail) error {
 	for attempt := 0; ; attempt++ {
 		last, err := s.repo.ReserveNumbers(ctx, year, len(out))
 		if err != nil {
@@ -136,12 +135,9 @@ func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*St
 		for i, st := range out {
 			st.ID, st.Number = "", FormatNumber(year, first+int64(i))
 		}
-		err = s.repo.InsertMany(ctx, out)
+		err = s.repo.InsertMany(ctx, out, trails())
 		if err == nil {
 			return nil
-		}
-		if uerr := s.undoInsert(ctx, out); uerr != nil {
-			return fmt.Errorf("insert students: %w (and removing the ones stored failed: %v)", err, uerr)
 		}
 		var de *Error
 		if errors.As(err, &de) && de.Code == ECONFLICT && de.Field() == "number" && attempt < maxRetries {
@@ -152,20 +148,6 @@ func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*St
 		}
 		return fmt.Errorf("insert students: %w", err)
 	}
-}
-
-func (s *StudentService) undoInsert(ctx context.Context, out []*Student) error {
-	var errs []error
-	for _, st := range out {
-		if st.ID == "" {
-			continue
-		}
-		if err := s.repo.Delete(ctx, st.ID, st.Version); err != nil && ErrorCode(err) != ENOTFOUND {
-			errs = append(errs, err)
-		}
-		st.ID = ""
-	}
-	return errors.Join(errs...)
 }
 
 // bulkLookupThreshold is the batch size from which CreateMany reads every

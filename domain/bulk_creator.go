@@ -52,31 +52,3 @@ func (b *BulkCreator) taken(_ context.Context, phone string) error {
 	}
 	return nil
 }
-
-// EventBatchLog is an EventLog that also appends many events in one call;
-// bulk creation uses it when the log offers it (the store's does), since
-// one insert per event costs more than inserting the students themselves.
-type EventBatchLog interface {
-	AppendMany(ctx context.Context, events []*Event) error
-}
-
-// appendCreated writes one student.created event per new student, in one
-// call when the event log can.
-func (s *StudentService) appendCreated(ctx context.Context, a Actor, out []*Student) {
-	batch, ok := s.events.(EventBatchLog)
-	if !ok {
-		for _, st := range out {
-			s.appendEvent(ctx, a, st, &Event{Type: EventStudentCreated, Average: st.Average})
-		}
-		return
-	}
-	at := s.now()
-	evs := make([]*Event, len(out))
-	for i, st := range out {
-		evs[i] = &Event{Type: EventStudentCreated, At: at, Actor: a.Name, StudentID: st.ID,
-			Student: SnapshotOf(st), Average: st.Average}
-	}
-	if err := batch.AppendMany(ctx, evs); err != nil {
-		s.log.Error("outbox events not written", "type", EventStudentCreated, "students", len(out), "err", err)
-	}
-}

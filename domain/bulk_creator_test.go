@@ -1,29 +1,12 @@
 package domain_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"scolarite/domain"
 )
-
-// batchEventLog is an eventLog that also appends in batches.
-type batchEventLog struct {
-	eventLog
-	batches int
-}
-
-func (l *batchEventLog) AppendMany(ctx context.Context, es []*domain.Event) error {
-	l.batches++
-	for _, e := range es {
-		if err := l.Append(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 func TestBulkCreator(t *testing.T) {
 	e := newEnv(t, true)
@@ -60,19 +43,20 @@ func TestBulkCreator(t *testing.T) {
 	}
 }
 
-func TestCreateManyBatchedEvents(t *testing.T) {
+func TestCreateManyTrail(t *testing.T) {
 	e := newEnv(t, false)
-	log := &batchEventLog{}
-	svc := domain.NewStudentService(domain.StudentDeps{Repo: e.repo, Audit: e.audit, Events: log, Now: e.clock.Now})
-	out, err := svc.CreateMany(ctx, admin, newStudents(60), "seed")
+	out, err := e.svc.CreateMany(ctx, admin, newStudents(60), "seed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if log.batches != 1 || log.Len() != 60 {
-		t.Fatalf("%d batches, %d events; want 1 batch of 60", log.batches, log.Len())
+	if e.events.Len() != 60 || e.audit.Len() != 1 {
+		t.Fatalf("%d events, %d audit entries; want 60 and 1", e.events.Len(), e.audit.Len())
 	}
-	ev := log.All()[59]
+	ev := e.events.All()[59]
 	if ev.Type != domain.EventStudentCreated || ev.StudentID != out[59].ID || ev.Student.Number != out[59].Number || ev.Actor != admin.Name {
 		t.Errorf("event = %+v", ev)
+	}
+	if got, want := e.audit.Entries()[0].EntityID, out[0].Number+".."+out[59].Number; got != want {
+		t.Errorf("audit entry names %s, want %s", got, want)
 	}
 }

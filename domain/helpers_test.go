@@ -93,7 +93,8 @@ type env struct {
 func newEnv(t *testing.T, withCache bool) *env {
 	t.Helper()
 	e := &env{clock: newClock(), repo: domaintest.NewStudentRepo(), audit: &auditLog{}, events: &eventLog{}}
-	deps := domain.StudentDeps{Repo: e.repo, Audit: e.audit, Events: e.events, Now: e.clock.Now}
+	e.repo.Audit, e.repo.Events = e.audit, e.events
+	deps := domain.StudentDeps{Repo: e.repo, Now: e.clock.Now}
 	if withCache {
 		e.views = newViewCache()
 		deps.Views = e.views

@@ -7,13 +7,21 @@ import (
 
 // StudentRepo stores students. Implemented by store.
 type StudentRepo interface {
+	// Every write takes the Trail of its change and stores it with the
+	// write: once the write returns nil, its audit entries and events are
+	// delivered (to the audit log and the outbox) exactly once, even if the
+	// process dies right after; when it returns an error, or dies before
+	// the write, they are never delivered. Events with no StudentID get the
+	// written student's ID; event IDs are assigned.
+
 	// Insert stores a new student (ID, Number, Version set by the caller's
 	// service; the repo assigns ID if empty). Returns ECONFLICT with
 	// Problems[0].Field "phone" (or "number") if that value is taken.
-	Insert(ctx context.Context, s *Student) error
-	// InsertMany stores many new students in batches; same errors as Insert,
-	// and stops at the first failure.
-	InsertMany(ctx context.Context, ss []*Student) error
+	Insert(ctx context.Context, s *Student, t Trail) error
+	// InsertMany stores many new students, all or none: on a failure the
+	// ones already stored are removed again. trails[i] goes with ss[i]
+	// (trails may be shorter). Same errors as Insert.
+	InsertMany(ctx context.Context, ss []*Student, trails []Trail) error
 	// ByID, ByNumber and ByPhone return ENOTFOUND when nothing matches.
 	ByID(ctx context.Context, id string) (*Student, error)
 	ByNumber(ctx context.Context, number string) (*Student, error)
@@ -21,9 +29,9 @@ type StudentRepo interface {
 	// Replace writes s if the stored version is still prevVersion (s.Version
 	// is the new one). Returns ECONFLICT if it changed, ENOTFOUND if gone,
 	// ECONFLICT with Field "phone" on a duplicate phone.
-	Replace(ctx context.Context, s *Student, prevVersion int64) error
+	Replace(ctx context.Context, s *Student, prevVersion int64, t Trail) error
 	// Delete removes the student if still at version. ECONFLICT / ENOTFOUND.
-	Delete(ctx context.Context, id string, version int64) error
+	Delete(ctx context.Context, id string, version int64, t Trail) error
 	// Roster returns every student as a table row, projecting only the
 	// row's fields.
 	Roster(ctx context.Context) ([]RosterRow, error)
@@ -53,7 +61,8 @@ type UserRepo interface {
 	Count(ctx context.Context) (int64, error)
 }
 
-// AuditLog records changes. Implemented by store.
+// AuditLog records changes of accounts (a student's are in its Trail).
+// Implemented by store.
 type AuditLog interface {
 	Record(ctx context.Context, e AuditEntry) error
 }

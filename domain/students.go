@@ -35,10 +35,9 @@ func retryPause(ctx context.Context, attempt int) bool {
 }
 
 // StudentDeps are what the student service needs; Views and Feed may be nil.
+// The audit entries and events of a change travel with its write (Trail).
 type StudentDeps struct {
 	Repo   StudentRepo
-	Audit  AuditLog
-	Events EventLog
 	Views  ViewCache
 	Feed   ChangeFeed
 	Phones PhoneParser
@@ -50,8 +49,6 @@ type StudentDeps struct {
 // against the acting user's role.
 type StudentService struct {
 	repo   StudentRepo
-	audit  AuditLog
-	events EventLog
 	feed   ChangeFeed
 	phones PhoneParser
 	now    func() time.Time
@@ -68,7 +65,7 @@ func NewStudentService(d StudentDeps) *StudentService {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &StudentService{
-		repo: d.Repo, audit: d.Audit, events: d.Events, feed: d.Feed, phones: d.Phones,
+		repo: d.Repo, feed: d.Feed, phones: d.Phones,
 		now: d.Now, log: d.Log,
 		views: &viewReader{views: d.Views, now: d.Now, log: d.Log},
 	}
@@ -133,10 +130,13 @@ func (s *StudentService) Create(ctx context.Context, a Actor, in StudentInput) (
 	}
 	st := &Student{Version: 1, CreatedAt: now, UpdatedAt: now, Grades: []Grade{}}
 	st.apply(id)
-	if err := s.insertNumbered(ctx, now.Year(), []*Student{st}); err != nil {
+	trail := func() []Trail {
+		return []Trail{s.trail(a, "student.create", nil, st, &Event{Type: EventStudentCreated})}
+	}
+	if err := s.insertNumbered(ctx, now.Year(), []*Student{st}, trail); err != nil {
 		return nil, err
 	}
-	s.recorded(ctx, a, "student.create", nil, st, &Event{Type: EventStudentCreated})
+	s.announce(ctx, a, EventStudentCreated, st.ID)
 	return st, nil
 }
 
@@ -190,14 +190,15 @@ func (s *StudentService) Delete(ctx context.Context, a Actor, ref string, versio
 		if version != 0 && st.Version != version {
 			return staleError(st)
 		}
-		err = s.repo.Delete(ctx, st.ID, st.Version)
+		trail := s.trail(a, "student.delete", st, nil, &Event{Type: EventStudentDeleted})
+		err = s.repo.Delete(ctx, st.ID, st.Version, trail)
 		if ErrorCode(err) == ECONFLICT && version == 0 && attempt < maxRetries && retryPause(ctx, attempt) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		s.recorded(ctx, a, "student.delete", st, nil, &Event{Type: EventStudentDeleted, Student: SnapshotOf(st), StudentID: st.ID})
+		s.announce(ctx, a, EventStudentDeleted, st.ID)
 		return nil
 	}
 }
@@ -229,7 +230,12 @@ func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, versio
 		st.Average = WeightedAverage(st.Grades)
 		st.Version = old.Version + 1
 		st.UpdatedAt = s.now()
-		err = s.repo.Replace(ctx, st, old.Version)
+		ev.Average, ev.PreviousAverage = st.Average, old.Average
+		trail := s.trail(a, string(op), old, st, ev)
+		if fellBelow(old.Average, st.Average) {
+			trail.add(trail.Audit[0].At, a.Name, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average})
+		}
+		err = s.repo.Replace(ctx, st, old.Version, trail)
 		var derr *Error
 		if ErrorCode(err) == ECONFLICT && errors.As(err, &derr) && derr.Field() == "" {
 			if version == 0 && attempt < maxRetries && retryPause(ctx, attempt) {
@@ -240,11 +246,7 @@ func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, versio
 		if err != nil {
 			return nil, err
 		}
-		ev.Average, ev.PreviousAverage = st.Average, old.Average
-		s.recorded(ctx, a, string(op), old, st, ev)
-		if fellBelow(old.Average, st.Average) {
-			s.appendEvent(ctx, a, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average})
-		}
+		s.announce(ctx, a, ev.Type, st.ID)
 		return st, nil
 	}
 }
@@ -265,10 +267,9 @@ func (st *Student) clone() *Student {
 	return &c
 }
 
-// recorded writes the audit entry and the outbox event of a change that
-// already succeeded, then invalidates views and tells other screens. These
-// follow-ups cannot undo the change, so their failures are logged.
-func (s *StudentService) recorded(ctx context.Context, a Actor, action string, old, new *Student, ev *Event) {
+// trail is the audit entry and the event of a change of one student (old
+// nil when created, new nil when deleted).
+func (s *StudentService) trail(a Actor, action string, old, new *Student, ev *Event) Trail {
 	target := new
 	if target == nil {
 		target = old
@@ -280,22 +281,19 @@ func (s *StudentService) recorded(ctx context.Context, a Actor, action string, o
 	if new != nil {
 		entry.New = new
 	}
-	if err := s.audit.Record(ctx, entry); err != nil {
-		s.log.Error("audit entry not written", "action", action, "student", target.Number, "err", err)
-	}
-	s.appendEvent(ctx, a, target, ev)
-	s.views.invalidate(ctx)
-	if s.feed != nil {
-		if err := s.feed.Publish(ctx, Change{Type: ev.Type, StudentID: target.ID, Actor: a.Name}); err != nil {
-			s.log.Warn("change not announced", "err", err)
-		}
-	}
+	t := Trail{Audit: []AuditEntry{entry}}
+	t.add(entry.At, entry.Actor, target, ev)
+	return t
 }
 
-func (s *StudentService) appendEvent(ctx context.Context, a Actor, st *Student, ev *Event) {
-	ev.At, ev.Actor, ev.StudentID, ev.Student = s.now(), a.Name, st.ID, SnapshotOf(st)
-	if err := s.events.Append(ctx, ev); err != nil {
-		s.log.Error("outbox event not written", "type", ev.Type, "student", st.Number, "err", err)
+// announce invalidates the views and tells the other screens about a
+// write that succeeded. A failure cannot undo the write, so it is logged.
+func (s *StudentService) announce(ctx context.Context, a Actor, eventType, studentID string) {
+	s.views.invalidate(ctx)
+	if s.feed != nil {
+		if err := s.feed.Publish(ctx, Change{Type: eventType, StudentID: studentID, Actor: a.Name}); err != nil {
+			s.log.Warn("change not announced", "err", err)
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ func BenchmarkImport10k(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		st := storetest.Open(b)
-		svc := domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events()})
+		svc := domain.NewStudentService(domain.StudentDeps{Repo: st.Students()})
 		direct := storetest.Open(b)
 		docs := make([]*domain.Student, len(built))
 		for i, s := range built {
@@ -92,7 +92,7 @@ func BenchmarkImport10k(b *testing.B) {
 			b.Fatalf("import: %v, %v", res, err)
 		}
 		t0 = time.Now()
-		if err := direct.Students().InsertMany(ctx, docs); err != nil {
+		if err := direct.Students().InsertMany(ctx, docs, nil); err != nil {
 			b.Fatal(err)
 		}
 		insertTime += time.Since(t0)

@@ -25,7 +25,7 @@ var (
 func newService(t testing.TB) *domain.StudentService {
 	t.Helper()
 	st := storetest.Open(t)
-	return domain.NewStudentService(domain.StudentDeps{Repo: st.Students(), Audit: st.Audit(), Events: st.Events()})
+	return domain.NewStudentService(domain.StudentDeps{Repo: st.Students()})
 }
 
 // seed stores n demo students (with grades) and returns them.

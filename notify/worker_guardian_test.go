@@ -17,8 +17,7 @@ import (
 // the student's own gets the message once (the unique index holds).
 func TestWorkerDeliversToTheGuardian(t *testing.T) {
 	s := storetest.Open(t)
-	students := domain.NewStudentService(domain.StudentDeps{Repo: s.Students(), Audit: s.Audit(), Events: s.Events(),
-		Phones: domain.PhoneParser{}})
+	students := domain.NewStudentService(domain.StudentDeps{Repo: s.Students(), Phones: domain.PhoneParser{}})
 	admin := domain.SystemActor("cli:test")
 	awa, err := students.Create(ctx(t), admin, domain.StudentInput{LastName: "Diop", FirstName: "Awa", Phone: "77 123 45 67",
 		Email: "awa.diop@esp221.sn", Class: "L3-INFO", Major: "Informatique", BirthDate: "2003-04-05",

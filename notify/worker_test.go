@@ -18,8 +18,7 @@ import (
 // SMTP server and an SMS API; the alert comes once per crossing below 10.
 func TestWorkerDeliversGradesAndAlertsFromTheDomain(t *testing.T) {
 	s := storetest.Open(t)
-	students := domain.NewStudentService(domain.StudentDeps{Repo: s.Students(), Audit: s.Audit(), Events: s.Events(),
-		Phones: domain.PhoneParser{}})
+	students := domain.NewStudentService(domain.StudentDeps{Repo: s.Students(), Phones: domain.PhoneParser{}})
 	admin := domain.SystemActor("cli:test")
 	st, err := students.Create(ctx(t), admin, domain.StudentInput{LastName: "Diop", FirstName: "Ndèye", Phone: "77 123 45 67",
 		Email: "ndeye.diop@esp221.sn", Class: "L3-INFO", Major: "Informatique", BirthDate: "2003-04-05"})

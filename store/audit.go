@@ -37,22 +37,30 @@ type auditDoc struct {
 
 // Record appends e to the audit log.
 func (l *AuditLog) Record(ctx context.Context, e domain.AuditEntry) error {
-	oldV, err := auditValue(e.Old)
+	d, err := toAuditDoc(e)
 	if err != nil {
-		return fmt.Errorf("audit %s %s %s: old value: %w", e.Action, e.Entity, e.EntityID, err)
-	}
-	newV, err := auditValue(e.New)
-	if err != nil {
-		return fmt.Errorf("audit %s %s %s: new value: %w", e.Action, e.Entity, e.EntityID, err)
-	}
-	d := auditDoc{
-		ID: bson.NewObjectID(), At: e.At, Actor: e.Actor, Action: e.Action,
-		Entity: e.Entity, EntityID: e.EntityID, Old: oldV, New: newV,
+		return err
 	}
 	if _, err := l.coll.InsertOne(ctx, d); err != nil {
 		return fmt.Errorf("audit %s %s %s: %w", e.Action, e.Entity, e.EntityID, err)
 	}
 	return nil
+}
+
+// toAuditDoc is e as stored, with a new id.
+func toAuditDoc(e domain.AuditEntry) (auditDoc, error) {
+	oldV, err := auditValue(e.Old)
+	if err != nil {
+		return auditDoc{}, fmt.Errorf("audit %s %s %s: old value: %w", e.Action, e.Entity, e.EntityID, err)
+	}
+	newV, err := auditValue(e.New)
+	if err != nil {
+		return auditDoc{}, fmt.Errorf("audit %s %s %s: new value: %w", e.Action, e.Entity, e.EntityID, err)
+	}
+	return auditDoc{
+		ID: bson.NewObjectID(), At: e.At, Actor: e.Actor, Action: e.Action,
+		Entity: e.Entity, EntityID: e.EntityID, Old: oldV, New: newV,
+	}, nil
 }
 
 // auditValue converts a domain value to what the audit document stores.

@@ -38,7 +38,7 @@ func BenchmarkInsertMany10k(b *testing.B) {
 		s := storetest.Open(b)
 		ss := benchStudentsWithGrades()
 		b.StartTimer()
-		if err := s.Students().InsertMany(context.Background(), ss); err != nil {
+		if err := s.Students().InsertMany(context.Background(), ss, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +47,7 @@ func BenchmarkInsertMany10k(b *testing.B) {
 func seeded(b *testing.B) *store.StudentRepo {
 	b.Helper()
 	s := storetest.Open(b)
-	if err := s.Students().InsertMany(context.Background(), benchStudentsWithGrades()); err != nil {
+	if err := s.Students().InsertMany(context.Background(), benchStudentsWithGrades(), nil); err != nil {
 		b.Fatal(err)
 	}
 	return s.Students()

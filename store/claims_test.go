@@ -51,7 +51,7 @@ func TestClaimOfADeadWriter(t *testing.T) {
 			s := storetest.Open(t)
 			repo := s.Students()
 			st := newStudent(40)
-			if err := repo.Insert(ctx(t), st); err != nil {
+			if err := repo.Insert(ctx(t), st, domain.Trail{}); err != nil {
 				t.Fatal(err)
 			}
 			claim := bson.D{{Key: "_id", Value: st.ID + ":2"}, {Key: "at", Value: time.Now().UTC()}}
@@ -64,7 +64,7 @@ func TestClaimOfADeadWriter(t *testing.T) {
 			next := *st
 			next.FirstName, next.Version = "Retried", 2
 			start := time.Now()
-			err := repo.Replace(ctx(t), &next, 1)
+			err := repo.Replace(ctx(t), &next, 1, domain.Trail{})
 			if got := domain.ErrorCode(err); got != tc.want {
 				t.Fatalf("Replace: code %q (%v), want %q", got, err, tc.want)
 			}

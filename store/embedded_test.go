@@ -49,7 +49,7 @@ func TestEmbeddedKeepsDataAcrossRestarts(t *testing.T) {
 
 	e := startEmbedded(t, dir)
 	s := openStore(t, e.URI())
-	if err := s.Students().Insert(ctx(t), st); err != nil {
+	if err := s.Students().Insert(ctx(t), st, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(ctx(t)); err != nil {
@@ -95,7 +95,7 @@ func TestEmbeddedTwoInstances(t *testing.T) {
 	for i, uri := range []string{a.URI(), b.URI()} {
 		s := openStore(t, uri)
 		t.Cleanup(func() { _ = s.Close(context.Background()) })
-		if err := s.Students().Insert(ctx(t), newStudent(i+1)); err != nil {
+		if err := s.Students().Insert(ctx(t), newStudent(i+1), domain.Trail{}); err != nil {
 			t.Fatalf("server %d: %v", i, err)
 		}
 		if n, err := s.Students().Count(ctx(t)); err != nil || n != 1 {

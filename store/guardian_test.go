@@ -22,7 +22,7 @@ func TestGuardianRoundTrip(t *testing.T) {
 	first.GuardianEmail = "m.diop@example.sn"
 	for _, st := range []*domain.Student{first, sibling} {
 		want := *st
-		if err := repo.Insert(ctx(t), st); err != nil {
+		if err := repo.Insert(ctx(t), st, domain.Trail{}); err != nil {
 			t.Fatalf("Insert %s (shared guardian phone): %v", st.Number, err)
 		}
 		want.ID = st.ID
@@ -48,7 +48,7 @@ func TestGuardianRoundTrip(t *testing.T) {
 	cleared := *first
 	cleared.GuardianName, cleared.GuardianPhone, cleared.GuardianEmail = "", "", ""
 	cleared.Version = first.Version + 1
-	if err := repo.Replace(ctx(t), &cleared, first.Version); err != nil {
+	if err := repo.Replace(ctx(t), &cleared, first.Version, domain.Trail{}); err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
 	m = raw()

@@ -13,7 +13,7 @@ import (
 func TestOutboxPendingAndMarkDone(t *testing.T) {
 	s := storetest.Open(t)
 	st := newStudent(1)
-	if err := s.Students().Insert(ctx(t), st); err != nil {
+	if err := s.Students().Insert(ctx(t), st, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"scolarite/domain"
 	"scolarite/store"
 )
 
@@ -19,7 +20,7 @@ func TestStartEmbeddedRefusesADamagedFile(t *testing.T) {
 	}
 	s := openStore(t, e.URI())
 	for i := range 50 {
-		if err := s.Students().Insert(ctx(t), newStudent(100+i)); err != nil {
+		if err := s.Students().Insert(ctx(t), newStudent(100+i), domain.Trail{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -75,20 +75,26 @@ func (l *writeLock) lock() func() {
 }
 
 // Option changes how Open connects.
-type Option func(*options.ClientOptions)
+type Option func(*openConfig)
+
+type openConfig struct {
+	client *options.ClientOptions
+	log    *slog.Logger
+}
 
 // WithDialer makes the driver open its connections through d, e.g. to
 // follow embedded servers that move to another address (main's route).
 func WithDialer(d options.ContextDialer) Option {
-	return func(o *options.ClientOptions) { o.SetDialer(d) }
+	return func(o *openConfig) { o.client.SetDialer(d) }
 }
 
 // WithLogger sends the driver's own log (off unless the MONGODB_LOG_*
 // variables ask for it) to log instead of standard error, which belongs
 // to the screen.
 func WithLogger(log *slog.Logger) Option {
-	return func(o *options.ClientOptions) {
-		o.SetLoggerOptions(options.Logger().SetSink(logSink{log: log}))
+	return func(o *openConfig) {
+		o.client.SetLoggerOptions(options.Logger().SetSink(logSink{log: log}))
+		o.log = log
 	}
 }
 
@@ -99,8 +105,8 @@ func WithLogger(log *slog.Logger) Option {
 // the connections to the stopped server quickly, so that operations wait
 // for the new one instead of failing on a dead connection.
 func WithServerWatch(heartbeat, selection time.Duration) Option {
-	return func(o *options.ClientOptions) {
-		o.SetHeartbeatInterval(heartbeat).SetServerSelectionTimeout(selection)
+	return func(o *openConfig) {
+		o.client.SetHeartbeatInterval(heartbeat).SetServerSelectionTimeout(selection)
 	}
 }
 
@@ -108,18 +114,19 @@ func WithServerWatch(heartbeat, selection time.Duration) Option {
 // indexes exist and returns the store for database dbName. ctx bounds the
 // whole start-up, including server selection.
 func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, error) {
-	clientOpts := options.Client().ApplyURI(uri).SetAppName("scolarite")
+	cfg := openConfig{client: options.Client().ApplyURI(uri).SetAppName("scolarite"),
+		log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
-		o(clientOpts)
+		o(&cfg)
 	}
-	client, err := mongo.Connect(clientOpts)
+	client, err := mongo.Connect(cfg.client)
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
 	if err := client.Ping(ctx, readpref.Primary()); err != nil {
 		return nil, errors.Join(fmt.Errorf("ping MongoDB: %w", err), client.Disconnect(context.WithoutCancel(ctx)))
 	}
-	s := newStore(client, client.Database(dbName))
+	s := newStore(client, client.Database(dbName), cfg.log)
 	if err := s.ensureCollections(ctx); err != nil {
 		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 	}
@@ -129,9 +136,11 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 	return s, nil
 }
 
-func newStore(client *mongo.Client, db *mongo.Database) *Store {
+func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store {
 	s := &Store{client: client, db: db}
-	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), writes: &s.writes, self: thisProcess()}
+	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl),
+		claims: db.Collection(claimsColl), audit: db.Collection(auditColl), events: db.Collection(eventsColl),
+		writes: &s.writes, self: thisProcess(), log: log}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}

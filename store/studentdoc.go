@@ -39,6 +39,11 @@ type studentDoc struct {
 	Version   int64     `bson:"version"`
 	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at"`
+	// Write is the token of the claim whose write made this version, and
+	// Deleted marks the tombstone a delete leaves until its trail is
+	// delivered; every read skips tombstones (see trail.go).
+	Write   string `bson:"write,omitempty"`
+	Deleted bool   `bson:"deleted,omitempty"`
 }
 
 // gradeDoc is one element of a student's `grades` array (and the `grade`
@@ -65,6 +70,7 @@ type rosterDoc struct {
 	Major      string        `bson:"major"`
 	Average    *float64      `bson:"average"`
 	GradeCount int           `bson:"grade_count"`
+	Deleted    bool          `bson:"deleted"`
 }
 
 // rosterProjection names exactly the fields of rosterDoc. A function, not
@@ -74,6 +80,7 @@ func rosterProjection() bson.D {
 		{Key: "_id", Value: 1}, {Key: "number", Value: 1}, {Key: "last_name", Value: 1},
 		{Key: "first_name", Value: 1}, {Key: "phone", Value: 1}, {Key: "class", Value: 1},
 		{Key: "major", Value: 1}, {Key: "average", Value: 1}, {Key: "grade_count", Value: 1},
+		{Key: "deleted", Value: 1},
 	}
 }
 

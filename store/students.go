@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -23,85 +24,130 @@ const insertBatch = 1000
 const readBatch = 5000
 
 // StudentRepo implements domain.StudentRepo on the `students` and
-// `counters` collections.
+// `counters` collections; every write delivers its trail to `audit` and
+// `events` through its claim (claims.go, trail.go).
 type StudentRepo struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
-	claims   *mongo.Collection // see claim
+	claims   *mongo.Collection
+	audit    *mongo.Collection
+	events   *mongo.Collection
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
 	// self names this process in its claims.
 	self writerProcess
+	log  *slog.Logger
 }
 
 var _ domain.StudentRepo = (*StudentRepo)(nil)
 
-// Insert stores s, assigning s.ID when it is empty.
-func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
-	oid, err := newOrParseID("id", s.ID)
-	if err != nil {
-		return err
-	}
-	if _, err := r.coll.InsertOne(ctx, toStudentDoc(s, oid)); err != nil {
-		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
-			return err
-		}
-		if mongo.IsDuplicateKeyError(err) {
-			return r.duplicate(ctx, s, oid, err)
-		}
-		return fmt.Errorf("insert student %s: %w", s.Number, err)
-	}
-	s.ID = oid.Hex()
-	return nil
+// Insert stores s with its trail, assigning s.ID when it is empty.
+func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student, t domain.Trail) error {
+	return r.InsertMany(ctx, []*domain.Student{s}, []domain.Trail{t})
 }
 
-// InsertMany stores ss in ordered batches of insertBatch and stops at the
-// first failure. Without transactions (FerretDB has none) the students
-// before the failing one stay written; the error names the student that
-// failed so an import can say which row to fix. Students get their ID
-// written back only once they are stored.
-func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) error {
+// InsertMany stores ss in ordered batches of insertBatch, all or none:
+// without transactions (FerretDB has none) the students stored before a
+// failure are removed again, and the error names the student that failed
+// so an import can say which row to fix. Each student's claim, with its
+// trail, is written before any student; the trails are delivered once
+// every student is stored. Students get their ID written back only then.
+func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trails []domain.Trail) error {
 	oids := make([]bson.ObjectID, len(ss))
+	claims := make([]*claimDoc, len(ss))
 	for i, s := range ss {
 		oid, err := newOrParseID("id", s.ID)
 		if err != nil {
 			return err
 		}
+		var t domain.Trail
+		if i < len(trails) {
+			t = trails[i]
+		}
+		if claims[i], err = r.newClaim(oid, s.Version, false, t); err != nil {
+			return err
+		}
 		oids[i] = oid
 	}
+	stored := 0 // students stored so far, all before the failing one
 	for start := 0; start < len(ss); start += insertBatch {
 		end := min(start+insertBatch, len(ss))
-		docs := make([]studentDoc, 0, end-start)
-		for i := start; i < end; i++ {
-			docs = append(docs, toStudentDoc(ss[i], oids[i]))
-		}
-		_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
-		failed := end // index of the first student not stored
-		var bwe mongo.BulkWriteException
-		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
-			failed = start + bwe.WriteErrors[0].Index
-		}
-		for i := start; i < failed; i++ {
-			ss[i].ID = oids[i].Hex()
-		}
-		if err == nil {
-			continue
-		}
-		if failed < end {
-			err = errors.Join(err, r.undoAfter(ctx, ss[failed+1:end], oids[failed+1:end]))
-		}
-		if failed < end && mongo.IsDuplicateKeyError(err) {
-			s := ss[failed]
-			derr := r.duplicate(ctx, s, oids[failed], err)
-			var de *domain.Error
-			if errors.As(derr, &de) && de.Message == "" {
-				de.Message = fmt.Sprintf("student %s (%s)", s.Number, s.FullName())
+		n, err := r.insertBatch(ctx, ss[start:end], oids[start:end], claims[start:end])
+		stored = start + n
+		if err != nil {
+			if uerr := r.undoInsert(ctx, oids[:stored], claims[:end]); uerr != nil {
+				err = fmt.Errorf("%w (and removing the students stored before it failed: %w)", err, uerr)
 			}
-			return derr
+			return err
 		}
-		return outOfSpace(fmt.Errorf("insert students %d to %d: %w", start+1, end, err))
+	}
+	for i := range ss {
+		ss[i].ID = oids[i].Hex()
+	}
+	for start := 0; start < len(claims); start += insertBatch {
+		r.finish(ctx, claims[start:min(start+insertBatch, len(claims))]...)
 	}
 	return nil
+}
+
+// insertBatch writes the claims, then the students of one batch, and
+// returns how many students it stored.
+func (r *StudentRepo) insertBatch(ctx context.Context, ss []*domain.Student, oids []bson.ObjectID, claims []*claimDoc) (int, error) {
+	cdocs := make([]any, len(claims))
+	docs := make([]any, len(ss))
+	for i, s := range ss {
+		cdocs[i] = claims[i]
+		d := toStudentDoc(s, oids[i])
+		d.Write = claims[i].Write
+		docs[i] = d
+	}
+	if _, err := r.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
+		return 0, outOfSpace(fmt.Errorf("claim %d new student(s): %w", len(claims), err))
+	}
+	_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	if err == nil {
+		return len(ss), nil
+	}
+	failed := len(ss) // index of the first student not stored
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+		failed = bwe.WriteErrors[0].Index
+	}
+	if failed < len(ss) {
+		err = errors.Join(err, r.undoAfter(ctx, ss[failed+1:], oids[failed+1:]))
+	}
+	if failed < len(ss) && mongo.IsDuplicateKeyError(err) {
+		s := ss[failed]
+		derr := r.duplicate(ctx, s, oids[failed], err)
+		var de *domain.Error
+		if errors.As(derr, &de) && de.Message == "" {
+			de.Message = fmt.Sprintf("student %s (%s)", s.Number, s.FullName())
+		}
+		return failed, derr
+	}
+	return failed, outOfSpace(fmt.Errorf("insert students %s to %s: %w", ss[0].Number, ss[len(ss)-1].Number, err))
+}
+
+// undoInsert removes the students a failed InsertMany stored, then drops
+// the claims: a process killed in between leaves claims whose students
+// exist, and settling them delivers those students' trails, so nothing is
+// ever stored without its trail.
+func (r *StudentRepo) undoInsert(ctx context.Context, stored []bson.ObjectID, claims []*claimDoc) error {
+	ctx = context.WithoutCancel(ctx)
+	if len(stored) > 0 {
+		ids := make(bson.A, len(stored))
+		for i, oid := range stored {
+			ids[i] = oid
+		}
+		if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			return fmt.Errorf("remove %d student(s): %w", len(stored), err)
+		}
+	}
+	ids := make(bson.A, len(claims))
+	for i, c := range claims {
+		ids[i] = c.ID
+	}
+	return r.dropClaims(ctx, ids)
 }
 
 // undoAfter deletes the students of a failed ordered insert that come
@@ -153,58 +199,75 @@ func (r *StudentRepo) findOne(ctx context.Context, filter bson.D, key string) (*
 		}
 		return nil, fmt.Errorf("find student %s: %w", key, err)
 	}
+	if d.Deleted {
+		return nil, notFound("student", key)
+	}
 	return d.student()
 }
 
 // Replace writes s if the stored version is still prevVersion.
-func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersion int64) error {
+func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersion int64, t domain.Trail) error {
 	oid, ok := parseID(s.ID)
 	if !ok {
 		return notFound("student", s.Number)
 	}
-	defer r.writes.lock()()
-	release, err := r.claim(ctx, oid, prevVersion+1, s.Number)
-	if err != nil {
-		return err
-	}
-	defer release()
-	res, err := r.coll.ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}},
-		toStudentDoc(s, oid))
-	if err != nil {
-		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
-			return err
+	doc := toStudentDoc(s, oid)
+	return r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (*mongo.UpdateResult, error) {
+		doc.Write = c.Write
+		res, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}}, doc)
+		if err != nil && (mongo.IsDuplicateKeyError(err) || isServerError(err)) && domain.ErrorCode(outOfSpace(err)) != domain.EUNAVAILABLE {
+			return nil, r.duplicate(ctx, s, oid, err)
 		}
-		if mongo.IsDuplicateKeyError(err) || isServerError(err) {
-			return r.duplicate(ctx, s, oid, err)
-		}
-		return fmt.Errorf("replace student %s: %w", s.Number, err)
-	}
-	if res.MatchedCount == 0 {
-		return r.missed(ctx, oid, s.Number)
-	}
-	return nil
+		return res, err
+	})
 }
 
-// Delete removes the student if it is still at version.
-func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) error {
+// Delete removes the student if it is still at version: it becomes a
+// tombstone carrying the claim's token, removed once the trail is
+// delivered (trail.go).
+func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t domain.Trail) error {
 	oid, ok := parseID(id)
 	if !ok {
 		return notFound("student", id)
 	}
-	defer r.writes.lock()()
-	release, err := r.claim(ctx, oid, version+1, id)
+	return r.write(ctx, oid, version, true, t, id, func(c *claimDoc) (*mongo.UpdateResult, error) {
+		return r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
+			bson.D{{Key: "$set", Value: bson.D{
+				{Key: "deleted", Value: true}, {Key: "write", Value: c.Write}, {Key: "version", Value: version + 1},
+			}}})
+	})
+}
+
+// write runs one conditional write of version prev+1 of a student: claim
+// it with its trail, settle the claim left by the write of prev, write,
+// then deliver (or, when the write fails, settle our own claim).
+func (r *StudentRepo) write(ctx context.Context, oid bson.ObjectID, prev int64, del bool, t domain.Trail, key string,
+	do func(*claimDoc) (*mongo.UpdateResult, error)) error {
+	c, err := r.newClaim(oid, prev+1, del, t)
 	if err != nil {
 		return err
 	}
-	defer release()
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}})
+	defer r.writes.lock()()
+	if err := r.claim(ctx, c, key); err != nil {
+		return err
+	}
+	if err := r.settlePrevious(ctx, oid, prev); err != nil {
+		r.abandon(ctx, c)
+		return outOfSpace(fmt.Errorf("write student %s: %w", key, err))
+	}
+	res, err := do(c)
 	if err != nil {
-		return outOfSpace(fmt.Errorf("delete student %s: %w", id, err))
+		r.abandon(ctx, c)
+		if domain.ErrorCode(err) != domain.EINTERNAL {
+			return err
+		}
+		return outOfSpace(fmt.Errorf("write student %s: %w", key, err))
 	}
-	if res.DeletedCount == 0 {
-		return r.missed(ctx, oid, id)
+	if res.MatchedCount == 0 {
+		r.abandon(ctx, c)
+		return r.missed(ctx, oid, key)
 	}
+	r.finish(ctx, c)
 	return nil
 }
 
@@ -213,12 +276,13 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) erro
 // student in the message when it no longer exists.
 func (r *StudentRepo) missed(ctx context.Context, oid bson.ObjectID, key string) error {
 	var cur struct {
-		Number string `bson:"number"`
+		Number  string `bson:"number"`
+		Deleted bool   `bson:"deleted"`
 	}
 	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}},
-		options.FindOne().SetProjection(bson.D{{Key: "number", Value: 1}})).Decode(&cur)
+		options.FindOne().SetProjection(bson.D{{Key: "number", Value: 1}, {Key: "deleted", Value: 1}})).Decode(&cur)
 	switch {
-	case isNoDocuments(err):
+	case isNoDocuments(err) || err == nil && cur.Deleted:
 		return notFound("student", key)
 	case err != nil:
 		return fmt.Errorf("check student %s after a missed write: %w", key, err)
@@ -269,7 +333,7 @@ func (h *holderDoc) label() string { return h.Number + " (" + h.LastName + " " +
 func (r *StudentRepo) holder(ctx context.Context, field, value string, self bson.ObjectID) (*holderDoc, error) {
 	var h holderDoc
 	err := r.coll.FindOne(ctx,
-		bson.D{{Key: field, Value: value}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: self}}}},
+		bson.D{{Key: field, Value: value}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: self}}}, notDeleted()},
 		options.FindOne().SetProjection(bson.D{
 			{Key: "number", Value: 1}, {Key: "last_name", Value: 1}, {Key: "first_name", Value: 1},
 		})).Decode(&h)
@@ -297,7 +361,9 @@ func (r *StudentRepo) Roster(ctx context.Context) ([]domain.RosterRow, error) {
 		if err := cur.Decode(&d); err != nil {
 			return nil, fmt.Errorf("read roster: decode a row: %w", err)
 		}
-		rows = append(rows, d.row())
+		if !d.Deleted {
+			rows = append(rows, d.row())
+		}
 	}
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("read roster: %w", err)
@@ -320,6 +386,9 @@ func (r *StudentRepo) All(ctx context.Context) ([]*domain.Student, error) {
 		if err := cur.Decode(&d); err != nil {
 			return nil, fmt.Errorf("read all students: decode: %w", err)
 		}
+		if d.Deleted {
+			continue
+		}
 		s, err := d.student()
 		if err != nil {
 			return nil, err
@@ -334,11 +403,16 @@ func (r *StudentRepo) All(ctx context.Context) ([]*domain.Student, error) {
 
 // Count returns the number of students.
 func (r *StudentRepo) Count(ctx context.Context) (int64, error) {
-	n, err := r.coll.CountDocuments(ctx, bson.D{})
+	n, err := r.coll.CountDocuments(ctx, bson.D{notDeleted()})
 	if err != nil {
 		return 0, fmt.Errorf("count students: %w", err)
 	}
 	return n, nil
+}
+
+// notDeleted is the filter element that leaves tombstones out.
+func notDeleted() bson.E {
+	return bson.E{Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}
 }
 
 // NextNumber reserves the next matricule sequence number for year.

@@ -41,7 +41,7 @@ func TestStudentRoundTrip(t *testing.T) {
 			repo := s.Students()
 			want := *tt.in
 			in := *tt.in
-			if err := repo.Insert(ctx(t), &in); err != nil {
+			if err := repo.Insert(ctx(t), &in, domain.Trail{}); err != nil {
 				t.Fatalf("Insert: %v", err)
 			}
 			if !hexID.MatchString(in.ID) {
@@ -76,7 +76,7 @@ func TestStudentDocument(t *testing.T) {
 	graded.Grades = []domain.Grade{{ID: "g1", Subject: "Maths", Value: 14, Coefficient: 3, Date: at(10, 8), Teacher: "fall"}}
 	graded.Average = ptr(14)
 	for _, st := range []*domain.Student{plain, graded} {
-		if err := s.Students().Insert(ctx(t), st); err != nil {
+		if err := s.Students().Insert(ctx(t), st, domain.Trail{}); err != nil {
 			t.Fatalf("Insert: %v", err)
 		}
 	}
@@ -160,7 +160,7 @@ func TestRosterAllCount(t *testing.T) {
 		}
 		ss = append(ss, st)
 	}
-	if err := repo.InsertMany(ctx(t), ss); err != nil {
+	if err := repo.InsertMany(ctx(t), ss, nil); err != nil {
 		t.Fatal(err)
 	}
 

@@ -30,11 +30,11 @@ func TestInsertDuplicate(t *testing.T) {
 			repo := s.Students()
 			first, second := newStudent(12), newStudent(13)
 			first.LastName, first.FirstName = "FALL", "Ndèye"
-			if err := repo.Insert(ctx(t), first); err != nil {
+			if err := repo.Insert(ctx(t), first, domain.Trail{}); err != nil {
 				t.Fatalf("Insert first: %v", err)
 			}
 			tt.change(second, first)
-			err := repo.Insert(ctx(t), second)
+			err := repo.Insert(ctx(t), second, domain.Trail{})
 			de := wantCode(t, err, domain.ECONFLICT)
 			if de.Field() != tt.wantField {
 				t.Errorf("Field = %q, want %q (%v)", de.Field(), tt.wantField, err)
@@ -62,7 +62,7 @@ func TestInsertMany(t *testing.T) {
 	for i := range ss {
 		ss[i] = newStudent(i + 1)
 	}
-	if err := repo.InsertMany(ctx(t), ss); err != nil {
+	if err := repo.InsertMany(ctx(t), ss, nil); err != nil {
 		t.Fatalf("InsertMany: %v", err)
 	}
 	if n, err := repo.Count(ctx(t)); err != nil || n != 2500 {
@@ -92,7 +92,7 @@ func TestInsertManyStopsAtDuplicate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := storetest.Open(t)
 			repo := s.Students()
-			if err := repo.Insert(ctx(t), newStudent(9000)); err != nil {
+			if err := repo.Insert(ctx(t), newStudent(9000), domain.Trail{}); err != nil {
 				t.Fatal(err)
 			}
 			ss := make([]*domain.Student, 2000)
@@ -100,7 +100,7 @@ func TestInsertManyStopsAtDuplicate(t *testing.T) {
 				ss[i] = newStudent(i + 1)
 			}
 			ss[1500].Phone = tt.dupOf(ss) // in the second batch
-			err := repo.InsertMany(ctx(t), ss)
+			err := repo.InsertMany(ctx(t), ss, nil)
 			de := wantCode(t, err, domain.ECONFLICT)
 			if de.Field() != "phone" || de.Existing != tt.wantExisting {
 				t.Errorf("Field, Existing = %q, %q; want phone, %s (%v)", de.Field(), de.Existing, tt.wantExisting, err)
@@ -108,13 +108,18 @@ func TestInsertManyStopsAtDuplicate(t *testing.T) {
 			if !strings.Contains(err.Error(), ss[1500].Number) {
 				t.Errorf("error %q does not name the refused student %s", err, ss[1500].Number)
 			}
-			// Ordered and without transactions: everything before the
-			// refused student is stored, nothing after it.
-			if n, err := repo.Count(ctx(t)); err != nil || n != 1+1500 {
-				t.Errorf("Count = %d, %v; want 1501", n, err)
+			// All or none: the 1,500 stored before the refused student
+			// are removed again, with their claims, and no trail is left.
+			if n, err := repo.Count(ctx(t)); err != nil || n != 1 {
+				t.Errorf("Count = %d, %v; want 1", n, err)
 			}
-			if ss[1499].ID == "" || ss[1500].ID != "" || ss[1501].ID != "" {
-				t.Errorf("IDs around the failure: %q %q %q; want set, empty, empty", ss[1499].ID, ss[1500].ID, ss[1501].ID)
+			if ss[0].ID != "" || ss[1499].ID != "" || ss[1500].ID != "" {
+				t.Errorf("IDs: %q %q %q; want none set", ss[0].ID, ss[1499].ID, ss[1500].ID)
+			}
+			for _, coll := range []string{"claims", "events", "audit"} {
+				if n, _ := s.Database().Collection(coll).CountDocuments(ctx(t), bson.D{}); n != 0 {
+					t.Errorf("%d documents left in %s", n, coll)
+				}
 			}
 		})
 	}
@@ -125,7 +130,7 @@ func TestReplace(t *testing.T) {
 	repo := s.Students()
 	st, other := newStudent(1), newStudent(2)
 	for _, x := range []*domain.Student{st, other} {
-		if err := repo.Insert(ctx(t), x); err != nil {
+		if err := repo.Insert(ctx(t), x, domain.Trail{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -134,7 +139,7 @@ func TestReplace(t *testing.T) {
 	next.FirstName, next.Version, next.UpdatedAt = "Mamadou", 2, at(6, 10)
 	next.Grades = []domain.Grade{{ID: "g1", Subject: "Maths", Value: 9, Coefficient: 1, Date: at(6, 10), Teacher: "fall"}}
 	next.Average = ptr(9)
-	if err := repo.Replace(ctx(t), &next, 1); err != nil {
+	if err := repo.Replace(ctx(t), &next, 1, domain.Trail{}); err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
 	got, err := repo.ByID(ctx(t), st.ID)
@@ -161,7 +166,7 @@ func TestReplace(t *testing.T) {
 			x := next
 			x.Version = 3
 			tt.edit(&x)
-			err := repo.Replace(ctx(t), &x, tt.prev)
+			err := repo.Replace(ctx(t), &x, tt.prev, domain.Trail{})
 			de := wantCode(t, err, tt.wantCode)
 			if de.Field() != tt.wantField {
 				t.Errorf("Field = %q, want %q (%v)", de.Field(), tt.wantField, err)
@@ -192,7 +197,7 @@ func TestReplaceConcurrent(t *testing.T) {
 		t.Run(fmt.Sprintf("separate-connections=%v", separate), func(t *testing.T) {
 			s := storetest.Open(t)
 			st := newStudent(1)
-			if err := s.Students().Insert(ctx(t), st); err != nil {
+			if err := s.Students().Insert(ctx(t), st, domain.Trail{}); err != nil {
 				t.Fatal(err)
 			}
 			const writers = 10
@@ -214,7 +219,7 @@ func TestReplaceConcurrent(t *testing.T) {
 				wg.Go(func() {
 					x := *st
 					x.FirstName, x.Version = fmt.Sprintf("Writer%d", i), 2
-					errs[i] = repos[i].Replace(ctx(t), &x, 1)
+					errs[i] = repos[i].Replace(ctx(t), &x, 1, domain.Trail{})
 				})
 			}
 			wg.Wait()
@@ -243,7 +248,7 @@ func TestReplaceConcurrent(t *testing.T) {
 			}
 			// The claim is released: the next version can be written.
 			got.FirstName, got.Version = "Next", 3
-			if err := s.Students().Replace(ctx(t), got, 2); err != nil {
+			if err := s.Students().Replace(ctx(t), got, 2, domain.Trail{}); err != nil {
 				t.Fatalf("replace version 2 after the race: %v", err)
 			}
 		})
@@ -254,10 +259,10 @@ func TestDelete(t *testing.T) {
 	s := storetest.Open(t)
 	repo := s.Students()
 	st := newStudent(1)
-	if err := repo.Insert(ctx(t), st); err != nil {
+	if err := repo.Insert(ctx(t), st, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
-	err := repo.Delete(ctx(t), st.ID, 7)
+	err := repo.Delete(ctx(t), st.ID, 7, domain.Trail{})
 	wantCode(t, err, domain.ECONFLICT)
 	if !strings.Contains(err.Error(), st.Number) {
 		t.Errorf("stale delete message %q does not name %s", err, st.Number)
@@ -265,13 +270,13 @@ func TestDelete(t *testing.T) {
 	if _, err := repo.ByID(ctx(t), st.ID); err != nil {
 		t.Fatalf("student gone after a refused Delete: %v", err)
 	}
-	if err := repo.Delete(ctx(t), st.ID, 1); err != nil {
+	if err := repo.Delete(ctx(t), st.ID, 1, domain.Trail{}); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	_, err = repo.ByID(ctx(t), st.ID)
 	wantCode(t, err, domain.ENOTFOUND)
-	wantCode(t, repo.Delete(ctx(t), st.ID, 1), domain.ENOTFOUND)
-	wantCode(t, repo.Delete(ctx(t), "not-an-id", 1), domain.ENOTFOUND)
+	wantCode(t, repo.Delete(ctx(t), st.ID, 1, domain.Trail{}), domain.ENOTFOUND)
+	wantCode(t, repo.Delete(ctx(t), "not-an-id", 1, domain.Trail{}), domain.ENOTFOUND)
 }
 
 func TestNextNumber(t *testing.T) {

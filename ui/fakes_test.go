@@ -39,7 +39,7 @@ func newTestServices(t *testing.T) (*domain.StudentService, *domaintest.StudentR
 	t.Helper()
 	repo := domaintest.NewStudentRepo()
 	svc := domain.NewStudentService(domain.StudentDeps{
-		Repo: repo, Audit: nopLog{}, Events: nopLog{}, Phones: domain.PhoneParser{},
+		Repo: repo, Phones: domain.PhoneParser{},
 		Now: func() time.Time { return testNow },
 	})
 	return svc, repo

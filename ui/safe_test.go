@@ -56,7 +56,7 @@ func (p plantedUsers) Users(ctx context.Context, a domain.Actor) ([]*domain.User
 func TestScreensDrawNoStoredControlCharacter(t *testing.T) {
 	env := newAppEnv(t)
 	svc, repo := newTestServices(t)
-	if err := repo.Insert(context.Background(), evilStudent()); err != nil {
+	if err := repo.Insert(context.Background(), evilStudent(), domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	env.c.Students = svc
@@ -115,7 +115,7 @@ func TestNotificationsDrawNoControlCharacter(t *testing.T) {
 func TestSafeStudentsFindTheStoredClass(t *testing.T) {
 	svc, repo := newTestServices(t)
 	evil := evilStudent()
-	if err := repo.Insert(context.Background(), evil); err != nil {
+	if err := repo.Insert(context.Background(), evil, domain.Trail{}); err != nil {
 		t.Fatal(err)
 	}
 	teacher := testTeacher(evil.Class)

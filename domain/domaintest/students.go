@@ -46,6 +46,33 @@ type StudentRepo struct {
 	// Latency delays Replace, as the round trip to a real database does:
 	// it widens the window between a read and its conditional write.
 	Latency time.Duration
+	// Audit and Events, when set, receive the trail of every write, as the
+	// store delivers it to its audit log and outbox.
+	Audit  domain.AuditLog
+	Events domain.EventLog
+}
+
+// deliver hands a write's trail to the sinks; events about a new student
+// get its id.
+func (r *StudentRepo) deliver(ctx context.Context, studentID string, t domain.Trail) error {
+	for _, e := range t.Audit {
+		if r.Audit != nil {
+			if err := r.Audit.Record(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ev := range t.Events {
+		if ev.StudentID == "" {
+			ev.StudentID = studentID
+		}
+		if r.Events != nil {
+			if err := r.Events.Append(ctx, ev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // NewStudentRepo is an empty repository.
@@ -69,7 +96,14 @@ func (r *StudentRepo) taken(s *domain.Student) error {
 	return nil
 }
 
-func (r *StudentRepo) Insert(_ context.Context, s *domain.Student) error {
+func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student, t domain.Trail) error {
+	if err := r.insert(s); err != nil {
+		return err
+	}
+	return r.deliver(ctx, s.ID, t)
+}
+
+func (r *StudentRepo) insert(s *domain.Student) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c := cloneStudent(s)
@@ -91,10 +125,24 @@ func (r *StudentRepo) Insert(_ context.Context, s *domain.Student) error {
 	return nil
 }
 
-func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) error {
-	for _, s := range ss {
-		if err := r.Insert(ctx, s); err != nil {
+// InsertMany is all or none, as the store's.
+func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trails []domain.Trail) error {
+	for i, s := range ss {
+		if err := r.insert(s); err != nil {
+			r.mu.Lock()
+			for _, done := range ss[:i] {
+				delete(r.byID, done.ID)
+				done.ID = ""
+			}
+			r.mu.Unlock()
 			return err
+		}
+	}
+	for i, s := range ss {
+		if i < len(trails) {
+			if err := r.deliver(ctx, s.ID, trails[i]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -123,7 +171,14 @@ func (r *StudentRepo) ByPhone(_ context.Context, p string) (*domain.Student, err
 	return r.find(func(s *domain.Student) bool { return s.Phone == p }, "phone "+p)
 }
 
-func (r *StudentRepo) Replace(_ context.Context, s *domain.Student, prev int64) error {
+func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prev int64, t domain.Trail) error {
+	if err := r.replace(s, prev); err != nil {
+		return err
+	}
+	return r.deliver(ctx, s.ID, t)
+}
+
+func (r *StudentRepo) replace(s *domain.Student, prev int64) error {
 	time.Sleep(r.Latency)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -142,7 +197,14 @@ func (r *StudentRepo) Replace(_ context.Context, s *domain.Student, prev int64) 
 	return nil
 }
 
-func (r *StudentRepo) Delete(_ context.Context, id string, version int64) error {
+func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t domain.Trail) error {
+	if err := r.delete(id, version); err != nil {
+		return err
+	}
+	return r.deliver(ctx, id, t)
+}
+
+func (r *StudentRepo) delete(id string, version int64) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cur, ok := r.byID[id]
