@@ -129,7 +129,7 @@ func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*St
 	for attempt := 0; ; attempt++ {
 		last, err := s.repo.ReserveNumbers(ctx, year, len(out))
 		if err != nil {
-			return fmt.Errorf("reserve matricules: %w", err)
+			return err
 		}
 		first := last - int64(len(out)) + 1
 		for i, st := range out {

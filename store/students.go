@@ -447,7 +447,7 @@ func (r *StudentRepo) ReserveNumbers(ctx context.Context, year int, n int) (int6
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("reserve %d matricule(s) for %d: %w", n, year, err)
+		return 0, outOfSpace(fmt.Errorf("reserve %d matricule(s) for %d: %w", n, year, err))
 	}
 	return c.Seq, nil
 }
