@@ -15,14 +15,19 @@ const (
 	maxCoeffs = 100.0
 )
 
-// Grade is one mark of a student in a subject.
+// Grade is one mark of a student in a subject. A grade of an evaluation
+// (EvaluationID set) may instead record an absence; grades without one
+// are those typed before curricula, kept as they were.
 type Grade struct {
-	ID          string    `json:"id"`
-	Subject     string    `json:"subject"`
-	Value       float64   `json:"value"`
-	Coefficient float64   `json:"coefficient"`
-	Date        time.Time `json:"date"`
-	Teacher     string    `json:"teacher"`
+	ID           string    `json:"id"`
+	Subject      string    `json:"subject"`
+	Value        float64   `json:"value"`
+	Coefficient  float64   `json:"coefficient"`
+	Date         time.Time `json:"date"`
+	Teacher      string    `json:"teacher"`
+	EvaluationID string    `json:"evaluation_id,omitempty"`
+	Absent       Absence   `json:"absent,omitempty"`
+	Comment      string    `json:"comment,omitempty"`
 }
 
 // GradeInput is a grade as typed by a person: value and coefficient are text

@@ -1,0 +1,69 @@
+package domain
+
+import "strings"
+
+// SemesterStatus is where a class's semester is in its lifecycle: open
+// (its teachers and admins grade), closed (locked: no grade changes; an
+// admin may reopen it, giving a reason), published (results visible to
+// students).
+type SemesterStatus string
+
+const (
+	SemesterOpen      SemesterStatus = "open"
+	SemesterClosed    SemesterStatus = "closed"
+	SemesterPublished SemesterStatus = "published"
+)
+
+// SemesterAction is a change of a semester's status.
+type SemesterAction string
+
+const (
+	ActionClose   SemesterAction = "close"
+	ActionReopen  SemesterAction = "reopen"
+	ActionPublish SemesterAction = "publish"
+)
+
+// Transition returns the status an action leads to from status, or a
+// conflict naming why it cannot be done. Only admins change a semester's
+// status (checked by the caller); reopening needs a reason, which the
+// audit log keeps.
+func Transition(status SemesterStatus, act SemesterAction, reason string) (SemesterStatus, error) {
+	if status == "" {
+		status = SemesterOpen
+	}
+	switch act {
+	case ActionClose:
+		if status == SemesterOpen {
+			return SemesterClosed, nil
+		}
+	case ActionPublish:
+		if status == SemesterClosed {
+			return SemesterPublished, nil
+		}
+		if status == SemesterOpen {
+			return "", Errorf(ECONFLICT, "the semester is open: close it before publishing its results")
+		}
+	case ActionReopen:
+		if strings.TrimSpace(reason) == "" {
+			return "", Invalid("reason", "is required to reopen a semester (it is kept in the audit log)")
+		}
+		if status != SemesterOpen {
+			return SemesterOpen, nil
+		}
+	default:
+		return "", Invalid("action", "must be close, reopen or publish (got "+Quote(string(act), 20)+")")
+	}
+	return "", Errorf(ECONFLICT, "the semester is already %s", status)
+}
+
+// MayGrade reports whether a grades a subject of the curriculum now: an
+// admin or a teacher of that subject, while the semester is open.
+func (c *Curriculum) MayGrade(a Actor, subject string) error {
+	if c.Status != "" && c.Status != SemesterOpen {
+		return Errorf(ECONFLICT, "the semester %s of %s is %s: no grade can change until an admin reopens it", c.Semester, c.Class, c.Status)
+	}
+	if a.Role == RoleAdmin || c.Teaches(a, subject) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "you do not teach %s in %s", cleanName(subject), c.Class)
+}
