@@ -43,6 +43,10 @@ type GradeJSON struct {
 	Coefficient float64   `json:"coefficient"`
 	Date        time.Time `json:"date"`
 	Teacher     string    `json:"teacher"`
+	// Set for the grades of an evaluation only.
+	EvaluationID string         `json:"evaluation_id,omitempty"`
+	Absent       domain.Absence `json:"absent,omitempty"`
+	Comment      string         `json:"comment,omitempty"`
 }
 
 // ToJSON returns the stable JSON form of s.
