@@ -55,6 +55,11 @@ type gradeDoc struct {
 	Coefficient float64   `bson:"coefficient"`
 	Date        time.Time `bson:"date"`
 	Teacher     string    `bson:"teacher"`
+	// The evaluation a grade marks (absent for grades typed before
+	// curricula), an absence instead of a value, a comment.
+	EvaluationID string `bson:"evaluation_id,omitempty"`
+	Absent       string `bson:"absent,omitempty"`
+	Comment      string `bson:"comment,omitempty"`
 }
 
 // rosterDoc is the projection Roster reads: the RosterRow fields only.
@@ -132,9 +137,11 @@ func (d *rosterDoc) row() domain.RosterRow {
 }
 
 func toGradeDoc(g domain.Grade) gradeDoc {
-	return gradeDoc{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher}
+	return gradeDoc{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher,
+		EvaluationID: g.EvaluationID, Absent: string(g.Absent), Comment: g.Comment}
 }
 
 func (g gradeDoc) grade() domain.Grade {
-	return domain.Grade{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher}
+	return domain.Grade{ID: g.ID, Subject: g.Subject, Value: g.Value, Coefficient: g.Coefficient, Date: g.Date, Teacher: g.Teacher,
+		EvaluationID: g.EvaluationID, Absent: domain.Absence(g.Absent), Comment: g.Comment}
 }
