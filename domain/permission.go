@@ -14,11 +14,14 @@ const (
 	OpRemoveGrade   Op = "grades.remove"
 	OpViewStats     Op = "stats.view"
 	OpManageUsers   Op = "users.manage"
+	// OpManageCurricula is importing curricula and closing, reopening and
+	// publishing semesters.
+	OpManageCurricula Op = "curricula.manage"
 )
 
 // Ops lists every guarded operation (the permission test walks them all).
 var Ops = []Op{OpListStudents, OpReadStudent, OpCreateStudent, OpUpdateStudent, OpDeleteStudent,
-	OpAddGrade, OpChangeGrade, OpRemoveGrade, OpViewStats, OpManageUsers}
+	OpAddGrade, OpChangeGrade, OpRemoveGrade, OpViewStats, OpManageUsers, OpManageCurricula}
 
 // Authorize says whether actor may perform op. class is the class the
 // operation touches ("" for school-wide operations); studentID the record.

@@ -36,19 +36,19 @@ func TestAuthorizeTable(t *testing.T) {
 			domain.OpListStudents: all, domain.OpReadStudent: all, domain.OpCreateStudent: all,
 			domain.OpUpdateStudent: all, domain.OpDeleteStudent: all, domain.OpAddGrade: all,
 			domain.OpChangeGrade: all, domain.OpRemoveGrade: all, domain.OpViewStats: all,
-			domain.OpManageUsers: all,
+			domain.OpManageUsers: all, domain.OpManageCurricula: all,
 		},
 		"teacher": {
 			domain.OpListStudents: schoolOrOwnClass, domain.OpReadStudent: ownClass,
 			domain.OpCreateStudent: nil, domain.OpUpdateStudent: nil, domain.OpDeleteStudent: nil,
 			domain.OpAddGrade: ownClass, domain.OpChangeGrade: ownClass, domain.OpRemoveGrade: ownClass,
-			domain.OpViewStats: schoolOrOwnClass, domain.OpManageUsers: nil,
+			domain.OpViewStats: schoolOrOwnClass, domain.OpManageUsers: nil, domain.OpManageCurricula: nil,
 		},
 		"student": {
 			domain.OpListStudents: nil, domain.OpReadStudent: ownRecord, domain.OpCreateStudent: nil,
 			domain.OpUpdateStudent: nil, domain.OpDeleteStudent: nil, domain.OpAddGrade: nil,
 			domain.OpChangeGrade: nil, domain.OpRemoveGrade: nil, domain.OpViewStats: nil,
-			domain.OpManageUsers: nil,
+			domain.OpManageUsers: nil, domain.OpManageCurricula: nil,
 		},
 	}
 	checked := 0
@@ -75,7 +75,7 @@ func TestAuthorizeTable(t *testing.T) {
 	if want := len(roles) * len(domain.Ops) * len(targets); checked != want {
 		t.Errorf("checked %d cases, want %d", checked, want)
 	}
-	if len(domain.Ops) != 10 {
+	if len(domain.Ops) != 11 {
 		t.Errorf("domain.Ops has %d ops; update the expected table", len(domain.Ops))
 	}
 }

@@ -162,3 +162,25 @@ type Leases interface {
 	// Release gives the lease up if owner still holds it.
 	Release(ctx context.Context, key, owner string) error
 }
+
+// CurriculumRepo stores the curricula of classes and their evaluations.
+// Writes take their Trail, as StudentRepo's do. Implemented by store.
+type CurriculumRepo interface {
+	// Curriculum returns a class's curriculum of a semester and year;
+	// ENOTFOUND when there is none.
+	Curriculum(ctx context.Context, class, semester, year string) (*Curriculum, error)
+	// Curricula lists the curricula of a year, of every class when class
+	// is "", ordered by class then semester.
+	Curricula(ctx context.Context, year, class string) ([]*Curriculum, error)
+	// SaveCurriculum writes c if the stored one is still at version
+	// prevVersion (0: there is none yet; c.Version is the new one) and
+	// assigns c.ID. ECONFLICT when it moved.
+	SaveCurriculum(ctx context.Context, c *Curriculum, prevVersion int64, t Trail) error
+	// Evaluations lists the evaluations of a class's semester, oldest first.
+	Evaluations(ctx context.Context, class, semester, year string) ([]Evaluation, error)
+	// Evaluation returns one; ENOTFOUND.
+	Evaluation(ctx context.Context, id string) (*Evaluation, error)
+	// SaveEvaluation inserts e (ID "", assigned) or writes it if the
+	// stored one is still at prevVersion. ECONFLICT when it moved.
+	SaveEvaluation(ctx context.Context, e *Evaluation, prevVersion int64, t Trail) error
+}

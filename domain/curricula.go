@@ -1,0 +1,260 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CurriculumDeps are what the curriculum service needs.
+type CurriculumDeps struct {
+	Repo CurriculumRepo
+	// Year is the current academic year (a setting, e.g. 2026-2027).
+	Year string
+	Now  func() time.Time
+	Log  *slog.Logger
+}
+
+// CurriculumService is every operation on curricula, evaluations and the
+// semesters' lifecycle, each checked against the acting user.
+type CurriculumService struct {
+	repo CurriculumRepo
+	year string
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// NewCurriculumService wires the service.
+func NewCurriculumService(d CurriculumDeps) *CurriculumService {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &CurriculumService{repo: d.Repo, year: d.Year, now: d.Now, log: d.Log}
+}
+
+// CurrentYear is the academic year the school works in.
+func (s *CurriculumService) CurrentYear() string { return s.year }
+
+// year resolves an empty year to the current one.
+func (s *CurriculumService) yearOr(y string) (string, error) {
+	if strings.TrimSpace(y) == "" {
+		return s.year, nil
+	}
+	return ParseYear(y)
+}
+
+// Get returns a class's curriculum of a semester (year "" is the current
+// one): admins, the class's teachers and its students may read it.
+func (s *CurriculumService) Get(ctx context.Context, a Actor, class, semester, year string) (*Curriculum, error) {
+	sem, err := ParseSemester(semester)
+	if err != nil {
+		return nil, err
+	}
+	if year, err = s.yearOr(year); err != nil {
+		return nil, err
+	}
+	c, err := s.repo.Curriculum(ctx, strings.ToUpper(cleanName(class)), sem, year)
+	if err != nil {
+		return nil, err
+	}
+	if !mayRead(a, c) {
+		return nil, forbidden(a, OpReadStudent)
+	}
+	return c, nil
+}
+
+// List returns the curricula of a year ("" current) the actor may read,
+// of one class or of all ("").
+func (s *CurriculumService) List(ctx context.Context, a Actor, year, class string) ([]*Curriculum, error) {
+	year, err := s.yearOr(year)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.repo.Curricula(ctx, year, strings.ToUpper(cleanName(class)))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(c *Curriculum) bool { return !mayRead(a, c) }), nil
+}
+
+// mayRead: admins; teachers of the class (whole class, or one subject);
+// students of the class (checked by the caller against their record).
+func mayRead(a Actor, c *Curriculum) bool {
+	switch a.Role {
+	case RoleAdmin, RoleStudent:
+		return true
+	case RoleTeacher:
+		if slices.Contains(a.Classes, c.Class) {
+			return true
+		}
+		for _, ue := range c.UEs {
+			for _, sub := range ue.Subjects {
+				if slices.Contains(sub.Teachers, strings.ToLower(a.Name)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Import creates or replaces curricula (admins only), all or none: every
+// curriculum is checked first, and one that would drop a subject or a UE
+// that already has evaluations, or that belongs to a semester no longer
+// open, is refused, naming them. It returns how many were created and
+// replaced.
+func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curriculum) (created, replaced int, err error) {
+	if a.Role != RoleAdmin {
+		return 0, 0, forbidden(a, OpManageCurricula)
+	}
+	var bad []RowProblem
+	prev := make([]*Curriculum, len(items))
+	for i, c := range items {
+		if c.Year == "" {
+			c.Year = s.year
+		}
+		if err := c.Validate(); err != nil {
+			for _, p := range err.(*Error).Problems {
+				bad = append(bad, RowProblem{i, p})
+			}
+			continue
+		}
+		old, err := s.repo.Curriculum(ctx, c.Class, c.Semester, c.Year)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			continue
+		case err != nil:
+			return 0, 0, err
+		}
+		prev[i] = old
+		if old.Status != SemesterOpen && old.Status != "" {
+			bad = append(bad, RowProblem{i, Problem{"semester", c.Class + " " + c.Semester + " " + c.Year + " is " + string(old.Status) + ": reopen it before changing its curriculum"}})
+			continue
+		}
+		probs, err := s.droppedWithEvaluations(ctx, old, c)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, p := range probs {
+			bad = append(bad, RowProblem{i, p})
+		}
+	}
+	if len(bad) > 0 {
+		return 0, 0, &BatchError{Problems: bad}
+	}
+	for i, c := range items {
+		var prevVersion int64
+		action := "curriculum.create"
+		if old := prev[i]; old != nil {
+			prevVersion, c.ID, c.Status, c.Reason = old.Version, old.ID, old.Status, old.Reason
+			action = "curriculum.replace"
+		}
+		if c.Status == "" {
+			c.Status = SemesterOpen
+		}
+		c.Version = prevVersion + 1
+		if err := s.repo.SaveCurriculum(ctx, c, prevVersion, s.trail(a, action, c.Key(), prev[i], c)); err != nil {
+			return created, replaced, err
+		}
+		if prev[i] == nil {
+			created++
+		} else {
+			replaced++
+		}
+	}
+	return created, replaced, nil
+}
+
+// droppedWithEvaluations names the subjects (and their UEs) of old that c
+// no longer has although they have evaluations.
+func (s *CurriculumService) droppedWithEvaluations(ctx context.Context, old, c *Curriculum) ([]Problem, error) {
+	evals, err := s.repo.Evaluations(ctx, old.Class, old.Semester, old.Year)
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, ue := range old.UEs {
+		for _, sub := range ue.Subjects {
+			if _, _, kept := c.Subject(sub.Name); kept {
+				continue
+			}
+			n := 0
+			for _, e := range evals {
+				if FoldLabel(e.Subject) == FoldLabel(sub.Name) {
+					n++
+				}
+			}
+			if n > 0 {
+				out = append(out, Problem{"subject " + sub.Name, "has " + itoa(n) + " evaluation(s) in UE " + ue.Code + ": it cannot be dropped from the curriculum"})
+			}
+		}
+	}
+	return out, nil
+}
+
+// ChangeStatus closes, reopens or publishes a class's semester (admins
+// only); reopening needs a reason, kept in the audit entry.
+func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, semester, year string, act SemesterAction, reason string) (*Curriculum, error) {
+	if a.Role != RoleAdmin {
+		return nil, forbidden(a, OpManageCurricula)
+	}
+	if err := CheckText("reason", reason, SingleLine); err != nil {
+		return nil, err
+	}
+	c, err := s.Get(ctx, a, class, semester, year)
+	if err != nil {
+		return nil, err
+	}
+	next, err := Transition(c.Status, act, reason)
+	if err != nil {
+		return nil, err
+	}
+	old := *c
+	c.Status, c.Version = next, old.Version+1
+	if act == ActionReopen {
+		c.Reason = cleanName(reason)
+	}
+	t := s.trail(a, "semester."+string(act), c.Key(), &old, c)
+	t.Audit[0].Old, t.Audit[0].New = map[string]string{"status": string(old.Status)},
+		map[string]string{"status": string(next), "reason": cleanName(reason)}
+	if err := s.repo.SaveCurriculum(ctx, c, old.Version, t); err != nil {
+		var de *Error
+		if errors.As(err, &de) && de.Code == ECONFLICT {
+			return nil, Errorf(ECONFLICT, "%s %s was changed by someone else meanwhile; try again", c.Class, c.Semester)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// Key names a curriculum in messages and the audit log: "L1-INFO S1 2026-2027".
+func (c *Curriculum) Key() string { return c.Class + " " + c.Semester + " " + c.Year }
+
+// trail is the audit entry of a curriculum or evaluation change.
+func (s *CurriculumService) trail(a Actor, action, entityID string, old, new any) Trail {
+	e := AuditEntry{At: s.now(), Actor: a.Name, Action: action, Entity: "curriculum", EntityID: entityID}
+	if old != nil && !isNilPtr(old) {
+		e.Old = old
+	}
+	if new != nil {
+		e.New = new
+	}
+	return Trail{Audit: []AuditEntry{e}}
+}
+
+func isNilPtr(v any) bool {
+	switch p := v.(type) {
+	case *Curriculum:
+		return p == nil
+	case *Evaluation:
+		return p == nil
+	}
+	return false
+}
