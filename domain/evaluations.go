@@ -1,0 +1,84 @@
+package domain
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// AddEvaluation adds an evaluation to a subject of a class's semester:
+// admins, or a teacher of that subject while the semester is open.
+func (s *CurriculumService) AddEvaluation(ctx context.Context, a Actor, in EvaluationInput) (*Evaluation, error) {
+	c, err := s.Get(ctx, a, in.Class, in.Semester, in.Year)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.MayGrade(a, in.Subject); err != nil {
+		return nil, err
+	}
+	e, err := in.validate(c, DateOf(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	e.Version = 1
+	if err := s.repo.SaveEvaluation(ctx, &e, 0, s.trail(a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e)); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// Evaluations lists the evaluations of a class's semester the actor may
+// see: students only the published ones.
+func (s *CurriculumService) Evaluations(ctx context.Context, a Actor, class, semester, year string) ([]Evaluation, error) {
+	c, err := s.Get(ctx, a, class, semester, year)
+	if err != nil {
+		return nil, err
+	}
+	evals, err := s.repo.Evaluations(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role == RoleStudent {
+		evals = slices.DeleteFunc(evals, func(e Evaluation) bool { return !e.Published })
+	}
+	return evals, nil
+}
+
+// PublishEvaluation shows an evaluation's marks to the students: admins,
+// or a teacher of its subject.
+func (s *CurriculumService) PublishEvaluation(ctx context.Context, a Actor, id string) (*Evaluation, error) {
+	e, c, err := s.evaluation(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role != RoleAdmin && !c.Teaches(a, e.Subject) {
+		return nil, Errorf(EFORBIDDEN, "you do not teach %s in %s", e.Subject, c.Class)
+	}
+	if e.Published {
+		return nil, Errorf(ECONFLICT, "evaluation %s (%s, %s) is already published", e.ID, e.Subject, e.Title)
+	}
+	old := *e
+	e.Published, e.PublishedAt, e.Version = true, s.now().UTC(), old.Version+1
+	if err := s.repo.SaveEvaluation(ctx, e, old.Version, s.trail(a, "evaluation.publish", c.Key()+" "+e.Subject, &old, e)); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// evaluation returns an evaluation and its curriculum, if the actor may
+// read them.
+func (s *CurriculumService) evaluation(ctx context.Context, a Actor, id string) (*Evaluation, *Curriculum, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return nil, nil, Invalid("evaluation", "is required (the id that evaluations add printed)")
+	}
+	e, err := s.repo.Evaluation(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.Get(ctx, a, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, c, nil
+}
