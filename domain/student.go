@@ -27,14 +27,19 @@ type Student struct {
 	BirthDate Date   `json:"birth_date"`
 	// Guardian contact (parent, tutor), optional. The phone is not unique:
 	// siblings share a guardian.
-	GuardianName  string    `json:"guardian_name,omitempty"`
-	GuardianPhone string    `json:"guardian_phone,omitempty"` // E.164
-	GuardianEmail string    `json:"guardian_email,omitempty"`
-	Grades        []Grade   `json:"grades"`
-	Average       *float64  `json:"average"`
-	Version       int64     `json:"version"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	GuardianName  string  `json:"guardian_name,omitempty"`
+	GuardianPhone string  `json:"guardian_phone,omitempty"` // E.164
+	GuardianEmail string  `json:"guardian_email,omitempty"`
+	Grades        []Grade `json:"grades"`
+	// Average is the average of the student's latest semester with one
+	// (Terms), or, for a student graded only before curricula, the
+	// coefficient-weighted mean of those grades.
+	Average *float64 `json:"average"`
+	// Terms are the student's semester averages, kept with every mark.
+	Terms     []TermAverage `json:"terms,omitempty"`
+	Version   int64         `json:"version"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // StudentInput is a student as typed in a form, a CLI or a file row.

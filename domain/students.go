@@ -37,23 +37,26 @@ func retryPause(ctx context.Context, attempt int) bool {
 // StudentDeps are what the student service needs; Views and Feed may be nil.
 // The audit entries and events of a change travel with its write (Trail).
 type StudentDeps struct {
-	Repo   StudentRepo
-	Views  ViewCache
-	Feed   ChangeFeed
-	Phones PhoneParser
-	Now    func() time.Time
-	Log    *slog.Logger
+	Repo  StudentRepo
+	Views ViewCache
+	// Curricula, when set, gives the evaluations marks are recorded in.
+	Curricula CurriculumRepo
+	Feed      ChangeFeed
+	Phones    PhoneParser
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // StudentService is every operation on students and grades, each checked
 // against the acting user's role.
 type StudentService struct {
-	repo   StudentRepo
-	feed   ChangeFeed
-	phones PhoneParser
-	now    func() time.Time
-	log    *slog.Logger
-	views  *viewReader
+	repo      StudentRepo
+	curricula CurriculumRepo
+	feed      ChangeFeed
+	phones    PhoneParser
+	now       func() time.Time
+	log       *slog.Logger
+	views     *viewReader
 }
 
 // NewStudentService wires the service.
@@ -65,7 +68,7 @@ func NewStudentService(d StudentDeps) *StudentService {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &StudentService{
-		repo: d.Repo, feed: d.Feed, phones: d.Phones,
+		repo: d.Repo, curricula: d.Curricula, feed: d.Feed, phones: d.Phones,
 		now: d.Now, log: d.Log,
 		views: &viewReader{views: d.Views, now: d.Now, log: d.Log},
 	}
@@ -211,12 +214,18 @@ func staleError(st *Student) *Error {
 // stored version did not move; the average and version are kept right here,
 // for every kind of change.
 func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, version int64, op Op, change func(*Student) (*Event, error)) (*Student, error) {
+	return s.mutateWith(ctx, a, ref, version, op, func(st *Student) error { return Authorize(a, op, st.Class, st.ID) }, change)
+}
+
+// mutateWith is mutate with its own permission check, made on the student
+// as read (op names the change in the audit log).
+func (s *StudentService) mutateWith(ctx context.Context, a Actor, ref string, version int64, op Op, may func(*Student) error, change func(*Student) (*Event, error)) (*Student, error) {
 	for attempt := 0; ; attempt++ {
 		st, err := s.find(ctx, ref)
 		if err != nil {
 			return nil, err
 		}
-		if err := Authorize(a, op, st.Class, st.ID); err != nil {
+		if err := may(st); err != nil {
 			return nil, err
 		}
 		if version != 0 && st.Version != version {
@@ -227,7 +236,7 @@ func (s *StudentService) mutate(ctx context.Context, a Actor, ref string, versio
 		if err != nil {
 			return nil, err
 		}
-		st.Average = WeightedAverage(st.Grades)
+		st.Average = st.currentAverage()
 		st.Version = old.Version + 1
 		st.UpdatedAt = s.now()
 		ev.Average, ev.PreviousAverage = st.Average, old.Average
@@ -260,6 +269,7 @@ func fellBelow(before, after *float64) bool {
 func (st *Student) clone() *Student {
 	c := *st
 	c.Grades = slices.Clone(st.Grades)
+	c.Terms = slices.Clone(st.Terms)
 	if st.Average != nil {
 		avg := *st.Average
 		c.Average = &avg

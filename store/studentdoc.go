@@ -35,7 +35,9 @@ type studentDoc struct {
 	GradeCount int `bson:"grade_count"`
 	// Average is absent (not null) when there are no grades, as the
 	// architecture asks.
-	Average   *float64  `bson:"average,omitempty"`
+	Average *float64 `bson:"average,omitempty"`
+	// Terms are the semester averages (domain.TermAverage).
+	Terms     []termDoc `bson:"terms,omitempty"`
 	Version   int64     `bson:"version"`
 	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at"`
@@ -44,6 +46,13 @@ type studentDoc struct {
 	// delivered; every read skips tombstones (see trail.go).
 	Write   string `bson:"write,omitempty"`
 	Deleted bool   `bson:"deleted,omitempty"`
+}
+
+// termDoc is one semester average of a student.
+type termDoc struct {
+	Year     string   `bson:"year"`
+	Semester string   `bson:"semester"`
+	Average  *float64 `bson:"average"`
 }
 
 // gradeDoc is one element of a student's `grades` array (and the `grade`
@@ -103,6 +112,9 @@ func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {
 	for _, g := range s.Grades {
 		d.Grades = append(d.Grades, toGradeDoc(g))
 	}
+	for _, t := range s.Terms {
+		d.Terms = append(d.Terms, termDoc{Year: t.Year, Semester: t.Semester, Average: t.Average})
+	}
 	return d
 }
 
@@ -125,6 +137,9 @@ func (d *studentDoc) student() (*domain.Student, error) {
 	s.Grades = make([]domain.Grade, len(d.Grades))
 	for i, g := range d.Grades {
 		s.Grades[i] = g.grade()
+	}
+	for _, t := range d.Terms {
+		s.Terms = append(s.Terms, domain.TermAverage{Year: t.Year, Semester: t.Semester, Average: t.Average})
 	}
 	return s, nil
 }

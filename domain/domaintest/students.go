@@ -27,6 +27,7 @@ func duplicate(field, existing string) error {
 func cloneStudent(s *domain.Student) *domain.Student {
 	c := *s
 	c.Grades = slices.Clone(s.Grades)
+	c.Terms = slices.Clone(s.Terms)
 	if s.Average != nil {
 		v := *s.Average
 		c.Average = &v

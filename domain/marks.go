@@ -1,0 +1,136 @@
+package domain
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// TermAverage is a student's average in one semester of a year.
+type TermAverage struct {
+	Year     string   `json:"year"`
+	Semester string   `json:"semester"`
+	Average  *float64 `json:"average"`
+}
+
+// MarkInput is a mark as typed: a value, or an absence, and a comment.
+type MarkInput struct {
+	Value   string
+	Absent  string // justified / unjustified (ABJ / ABI), or ""
+	Comment string
+}
+
+const maxComment = 500
+
+func (in MarkInput) parse() (value float64, absent Absence, comment string, err error) {
+	var p problems
+	absent, aerr := ParseAbsence(in.Absent)
+	if aerr != nil {
+		p = append(p, aerr.(*Error).Problems...)
+	}
+	switch {
+	case absent != "" && strings.TrimSpace(in.Value) != "":
+		p.add("value", "give a mark or an absence, not both")
+	case absent == "" && aerr == nil:
+		v, verr := ParseGradeValue(in.Value)
+		if verr != nil {
+			p = append(p, verr.(*Error).Problems...)
+		}
+		value = v
+	}
+	comment = cleanName(in.Comment)
+	if err := CheckText("comment", comment, SingleLine); err != nil {
+		p = append(p, err.(*Error).Problems...)
+	} else if utf8.RuneCountInString(comment) > maxComment {
+		p.add("comment", "is longer than 500 characters")
+	}
+	return value, absent, comment, p.err()
+}
+
+// Mark records a student's mark in an evaluation (a new one, or a change
+// of the one given): admins and the teachers of the evaluation's subject,
+// while its semester is open. version as in Update. The student's
+// semester average is recomputed with it.
+func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version int64, evalID string, in MarkInput) (*Student, *Grade, error) {
+	if s.curricula == nil {
+		return nil, nil, Errorf(EUNAVAILABLE, "evaluations are not available here")
+	}
+	value, absent, comment, err := in.parse()
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.curricula.Evaluation(ctx, strings.TrimSpace(evalID))
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	evals, err := s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	may := func(st *Student) error {
+		if st.Class != e.Class {
+			return Invalid("evaluation", "is an evaluation of "+e.Class+"; student "+st.Number+" is in "+st.Class)
+		}
+		return c.MayGrade(a, e.Subject)
+	}
+	var saved Grade
+	st, err := s.mutateWith(ctx, a, ref, version, OpChangeGrade, may, func(st *Student) (*Event, error) {
+		ev := &Event{Type: EventGradeChanged}
+		i := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID })
+		if i < 0 {
+			st.Grades = append(st.Grades, Grade{ID: newGradeID(), Subject: e.Subject, Coefficient: 1, EvaluationID: e.ID})
+			i = len(st.Grades) - 1
+			ev.Type = EventGradeAdded
+		}
+		g := &st.Grades[i]
+		g.Value, g.Absent, g.Comment, g.Teacher, g.Date = value, absent, comment, a.Name, s.now().UTC()
+		st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
+		saved = *g
+		ev.Grade = &saved
+		return ev, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, &saved, nil
+}
+
+// setTerm keeps a semester's average among the student's terms.
+func (st *Student) setTerm(year, semester string, avg *float64) {
+	for i := range st.Terms {
+		if st.Terms[i].Year == year && st.Terms[i].Semester == semester {
+			st.Terms[i].Average = avg
+			return
+		}
+	}
+	st.Terms = append(st.Terms, TermAverage{Year: year, Semester: semester, Average: avg})
+}
+
+// currentAverage is the average of the latest semester that has one, else
+// the mean of the grades typed before curricula (those of no evaluation).
+func (st *Student) currentAverage() *float64 {
+	var latest *TermAverage
+	for i := range st.Terms {
+		t := &st.Terms[i]
+		if t.Average != nil && (latest == nil || t.after(latest)) {
+			latest = t
+		}
+	}
+	if latest != nil {
+		return latest.Average
+	}
+	return WeightedAverage(slices.DeleteFunc(slices.Clone(st.Grades), func(g Grade) bool { return g.EvaluationID != "" }))
+}
+
+// after orders terms by year then semester number.
+func (t *TermAverage) after(o *TermAverage) bool {
+	if t.Year != o.Year {
+		return t.Year > o.Year
+	}
+	return len(t.Semester) > len(o.Semester) || len(t.Semester) == len(o.Semester) && t.Semester > o.Semester
+}

@@ -1,0 +1,122 @@
+package domain_test
+
+import (
+	"slices"
+	"testing"
+
+	"scolarite/domain"
+	"scolarite/domain/domaintest"
+)
+
+// school is a student service and a curriculum service over one
+// curriculum (testCurriculum, for L1-INFO) and its fakes.
+type school struct {
+	*env
+	curricula *domain.CurriculumService
+	repo      *domaintest.CurriculumRepo
+}
+
+func newSchool(t *testing.T) *school {
+	t.Helper()
+	e := newEnv(t, false)
+	cr := domaintest.NewCurriculumRepo()
+	cr.Audit = e.audit
+	e.svc = domain.NewStudentService(domain.StudentDeps{Repo: e.repo, Curricula: cr, Now: e.clock.Now})
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Year: "2026-2027", Now: e.clock.Now})
+	if _, _, err := cs.Import(ctx, admin, []*domain.Curriculum{testCurriculum()}); err != nil {
+		t.Fatal(err)
+	}
+	return &school{env: e, curricula: cs, repo: cr}
+}
+
+func (s *school) eval(t *testing.T, subject, kind, weight string) *domain.Evaluation {
+	t.Helper()
+	e, err := s.curricula.AddEvaluation(ctx, admin, domain.EvaluationInput{Class: "L1-INFO", Semester: "S1", Subject: subject, Kind: kind, Weight: weight})
+	if err != nil {
+		t.Fatalf("AddEvaluation(%s %s): %v", subject, kind, err)
+	}
+	return e
+}
+
+func TestMarkEvaluations(t *testing.T) {
+	s := newSchool(t)
+	st := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	cc, exam := s.eval(t, "maths", "cc", "40"), s.eval(t, "Maths", "examen", "60")
+	diop := domain.Actor{Name: "prof.diop", Role: domain.RoleTeacher, Classes: []string{"L1-INFO"}}
+
+	got, g, err := s.svc.Mark(ctx, diop, st.Number, 0, cc.ID, domain.MarkInput{Value: "10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.EvaluationID != cc.ID || g.Subject != "Maths" || g.Value != 10 {
+		t.Errorf("grade = %+v", g)
+	}
+	wantAvg(t, "after the CC", got.Average, 10)
+	if got, _, err = s.svc.Mark(ctx, diop, st.Number, 0, exam.ID, domain.MarkInput{Value: "15"}); err != nil {
+		t.Fatal(err)
+	}
+	wantAvg(t, "after the exam", got.Average, 13)
+	// Marking the same evaluation again changes the mark, not adds one.
+	if got, _, err = s.svc.Mark(ctx, diop, st.Number, got.Version, exam.ID, domain.MarkInput{Absent: "ABI", Comment: "absent"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Grades) != 2 || got.Grades[1].Absent != domain.AbsentUnjustified || got.Grades[1].Comment != "absent" {
+		t.Errorf("grades = %+v", got.Grades)
+	}
+	wantAvg(t, "an unjustified absence counts 0", got.Average, 4)
+	if len(got.Terms) != 1 || got.Terms[0].Semester != "S1" || got.Terms[0].Year != "2026-2027" {
+		t.Errorf("terms = %+v", got.Terms)
+	}
+	want := []string{domain.EventStudentCreated, domain.EventGradeAdded, domain.EventGradeAdded, domain.EventGradeChanged, domain.EventAverageBelow}
+	if types := eventTypes(s.events.All()); !slices.Equal(types, want) {
+		t.Errorf("events = %v, want %v", types, want)
+	}
+
+	tests := []struct {
+		name  string
+		actor domain.Actor
+		ref   string
+		eval  string
+		in    domain.MarkInput
+		code  domain.Code
+	}{
+		{"above 20", admin, st.Number, cc.ID, domain.MarkInput{Value: "21"}, domain.EINVALID},
+		{"a mark and an absence", admin, st.Number, cc.ID, domain.MarkInput{Value: "12", Absent: "ABJ"}, domain.EINVALID},
+		{"neither", admin, st.Number, cc.ID, domain.MarkInput{}, domain.EINVALID},
+		{"unknown evaluation", admin, st.Number, "000000000000000000000099", domain.MarkInput{Value: "12"}, domain.ENOTFOUND},
+		{"not their subject", domain.Actor{Name: "prof.sy", Role: domain.RoleTeacher, Classes: []string{"L2-INFO"}}, st.Number, cc.ID, domain.MarkInput{Value: "12"}, domain.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := s.svc.Mark(ctx, tt.actor, tt.ref, 0, tt.eval, tt.in)
+			wantCode(t, err, tt.code)
+		})
+	}
+
+	other := s.create(t, studentIn("Fall", "Ibou", "771234568", "L2-INFO"))
+	_, _, err = s.svc.Mark(ctx, admin, other.Number, 0, cc.ID, domain.MarkInput{Value: "12"})
+	wantInvalid(t, err, "evaluation")
+
+	if _, err := s.curricula.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionClose, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.svc.Mark(ctx, admin, st.Number, 0, cc.ID, domain.MarkInput{Value: "12"})
+	wantCode(t, err, domain.ECONFLICT)
+}
+
+func TestCurriculumImportRefusesDroppingGradedSubjects(t *testing.T) {
+	s := newSchool(t)
+	s.eval(t, "Physique", "exam", "100")
+	c := testCurriculum()
+	c.UEs[0].Subjects = c.UEs[0].Subjects[:1] // Physique dropped
+	_, _, err := s.curricula.Import(ctx, admin, []*domain.Curriculum{c})
+	wantCode(t, err, domain.EINVALID)
+	if got, _ := s.curricula.Get(ctx, admin, "L1-INFO", "S1", ""); len(got.UEs[0].Subjects) != 2 {
+		t.Error("the refused import changed the curriculum")
+	}
+	c = testCurriculum()
+	c.UEs[1].Subjects = append(c.UEs[1].Subjects, domain.CourseSubject{Name: "Wolof", Coefficient: 1})
+	if created, replaced, err := s.curricula.Import(ctx, admin, []*domain.Curriculum{c}); err != nil || created != 0 || replaced != 1 {
+		t.Fatalf("adding a subject: %d created, %d replaced, %v", created, replaced, err)
+	}
+}
