@@ -109,10 +109,10 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	})
 	// Trails first: an import's roll-back reads the students that the
 	// settled writes leave.
-	notices := settleTrails(ctx, st.Students(), logger)
+	notices := settleTrails(ctx, st.Trails(), logger)
 	notices = append(notices, recoverImports(ctx, students, st.Imports(), logger)...)
 	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
-		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Students(),
+		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Trails(),
 		Notices: notices,
 		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil
 }

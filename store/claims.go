@@ -29,14 +29,16 @@ const staleClaim = 30 * time.Second
 // exactly one writer gets it; a writer that read the old version then
 // finds the record moved on.
 type claimDoc struct {
-	ID string        `bson:"_id"` // claimID(Student, Version)
+	ID string        `bson:"_id"` // claimID(Coll, Target, Version)
 	At time.Time     `bson:"at"`
 	By writerProcess `bson:"by"`
-	// Student and Version say which write this is: Version is the version
-	// the write stores (for a delete, the version after the removed one).
-	Student bson.ObjectID `bson:"student"`
-	Version int64         `bson:"version"`
-	Delete  bool          `bson:"delete,omitempty"`
+	// Coll and Target say which document the write is of (Coll "" is
+	// students, Target its _id) and Version which write: the version the
+	// write stores (for a delete, the version after the removed one).
+	Coll    string `bson:"coll,omitempty"`
+	Target  any    `bson:"student"`
+	Version int64  `bson:"version"`
+	Delete  bool   `bson:"delete,omitempty"`
 	// Write is unique to this claim and stored in the student document it
 	// writes (studentDoc.Write): the write happened if and only if the
 	// document carries it (see settle).
@@ -45,18 +47,40 @@ type claimDoc struct {
 	Events []eventDoc `bson:"events,omitempty"`
 }
 
-func claimID(oid bson.ObjectID, version int64) string {
-	return oid.Hex() + ":" + strconv.FormatInt(version, 10)
+// claimID names the write of a version of a document: a student's
+// "<id>:<version>", another collection's "<coll>/<id>:<version>".
+func claimID(coll string, target any, version int64) string {
+	id := fmt.Sprint(target)
+	if oid, ok := target.(bson.ObjectID); ok {
+		id = oid.Hex()
+	}
+	if coll != "" {
+		id = coll + "/" + id
+	}
+	return id + ":" + strconv.FormatInt(version, 10)
 }
 
-// newClaim prepares the claim of writing version of the student.
-func (r *StudentRepo) newClaim(oid bson.ObjectID, version int64, del bool, t domain.Trail) (*claimDoc, error) {
-	audits, events, err := trailOf(t, oid)
+// collection is where the document a claim writes lives.
+func (tr *Trails) collection(c *claimDoc) *mongo.Collection {
+	if c.Coll == "" {
+		return tr.db.Collection(studentsColl)
+	}
+	return tr.db.Collection(c.Coll)
+}
+
+// newClaim prepares the claim of writing version of a document of coll
+// ("" students) whose _id is target.
+func (tr *Trails) newClaim(coll string, target any, version int64, del bool, t domain.Trail) (*claimDoc, error) {
+	student := ""
+	if oid, ok := target.(bson.ObjectID); ok && coll == "" {
+		student = oid.Hex()
+	}
+	audits, events, err := trailOf(t, student)
 	if err != nil {
 		return nil, err
 	}
-	return &claimDoc{ID: claimID(oid, version), At: time.Now().UTC(), By: r.self,
-		Student: oid, Version: version, Delete: del, Write: bson.NewObjectID().Hex(), Audit: audits, Events: events}, nil
+	return &claimDoc{ID: claimID(coll, target, version), At: time.Now().UTC(), By: tr.self, Coll: coll,
+		Target: target, Version: version, Delete: del, Write: bson.NewObjectID().Hex(), Audit: audits, Events: events}, nil
 }
 
 // claim takes c. A claim already held by a live writer is a real
@@ -65,26 +89,26 @@ func (r *StudentRepo) newClaim(oid bson.ObjectID, version int64, del bool, t dom
 // and taken over at once, so a person retrying after a killed command is
 // not blocked. An insert failing while nobody holds the claim failed for
 // another reason (the disk, the server), which is not someone else's edit.
-func (r *StudentRepo) claim(ctx context.Context, c *claimDoc, number string) error {
+func (tr *Trails) claim(ctx context.Context, c *claimDoc, number string) error {
 	for attempt := 0; attempt < 2; attempt++ {
-		_, err := r.claims.InsertOne(ctx, c)
+		_, err := tr.claims.InsertOne(ctx, c)
 		if err == nil {
 			return nil
 		}
 		if !mongo.IsDuplicateKeyError(err) && !isServerError(err) {
-			return outOfSpace(fmt.Errorf("claim version %d of student %s: %w", c.Version, number, err))
+			return outOfSpace(fmt.Errorf("claim version %d of %s: %w", c.Version, number, err))
 		}
 		var held claimDoc
-		switch ferr := r.claims.FindOne(ctx, bson.D{{Key: "_id", Value: c.ID}}).Decode(&held); {
+		switch ferr := tr.claims.FindOne(ctx, bson.D{{Key: "_id", Value: c.ID}}).Decode(&held); {
 		case errors.Is(ferr, mongo.ErrNoDocuments) && !mongo.IsDuplicateKeyError(err):
-			return outOfSpace(fmt.Errorf("claim version %d of student %s: %w", c.Version, number, err))
+			return outOfSpace(fmt.Errorf("claim version %d of %s: %w", c.Version, number, err))
 		case ferr != nil:
 			return stale("student", number)
-		case time.Since(held.At) < staleClaim && !held.By.dead(r.self):
+		case time.Since(held.At) < staleClaim && !held.By.dead(tr.self):
 			return stale("student", number)
 		}
-		if _, err := r.settle(ctx, &held); err != nil {
-			return fmt.Errorf("claim version %d of student %s: take over a dead writer's claim: %w", c.Version, number, err)
+		if _, err := tr.settle(ctx, &held); err != nil {
+			return fmt.Errorf("claim version %d of %s: take over a dead writer's claim: %w", c.Version, number, err)
 		}
 	}
 	return stale("student", number)
@@ -94,17 +118,17 @@ func (r *StudentRepo) claim(ctx context.Context, c *claimDoc, number string) err
 // stand whatever happens here: a trail not delivered now (a full disk,
 // the server gone) stays in its claim and is delivered by whoever settles
 // it, so the failure is only logged.
-func (r *StudentRepo) finish(ctx context.Context, claims ...*claimDoc) {
-	if err := r.deliver(context.WithoutCancel(ctx), claims...); err != nil {
-		r.log.Warn("trail of a write not delivered yet; it is delivered when its claim is settled", "claims", len(claims), "err", err)
+func (tr *Trails) finish(ctx context.Context, claims ...*claimDoc) {
+	if err := tr.deliver(context.WithoutCancel(ctx), claims...); err != nil {
+		tr.log.Warn("trail of a write not delivered yet; it is delivered when its claim is settled", "claims", len(claims), "err", err)
 	}
 }
 
 // abandon settles the claim of a write that returned an error: a write
 // refused leaves nothing to deliver, but one whose answer was lost (the
 // connection cut) may have happened, and settle tells.
-func (r *StudentRepo) abandon(ctx context.Context, c *claimDoc) {
-	if _, err := r.settle(context.WithoutCancel(ctx), c); err != nil {
-		r.log.Warn("claim of a failed write not settled; it is settled later", "claim", c.ID, "err", err)
+func (tr *Trails) abandon(ctx context.Context, c *claimDoc) {
+	if _, err := tr.settle(context.WithoutCancel(ctx), c); err != nil {
+		tr.log.Warn("claim of a failed write not settled; it is settled later", "claim", c.ID, "err", err)
 	}
 }

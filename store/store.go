@@ -57,6 +57,7 @@ type Store struct {
 	// there because writes come from people at a keyboard.
 	writes writeLock
 
+	trails   *Trails
 	students *StudentRepo
 	users    *UserRepo
 	audit    *AuditLog
@@ -138,14 +139,15 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 
 func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store {
 	s := &Store{client: client, db: db}
+	s.trails = &Trails{db: db, claims: db.Collection(claimsColl), audit: db.Collection(auditColl),
+		events: db.Collection(eventsColl), self: thisProcess(), log: log}
 	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl),
-		claims: db.Collection(claimsColl), audit: db.Collection(auditColl), events: db.Collection(eventsColl),
-		writes: &s.writes, self: thisProcess(), log: log}
+		trails: s.trails, writes: &s.writes}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
 	s.leases = &Leases{coll: db.Collection(leasesColl), now: time.Now}
-	s.imports = &ImportJournal{coll: db.Collection(importsColl), self: s.students.self}
+	s.imports = &ImportJournal{coll: db.Collection(importsColl), self: s.trails.self}
 	return s
 }
 
@@ -215,6 +217,9 @@ func (s *Store) Close(ctx context.Context) error {
 
 // Students returns the student repository.
 func (s *Store) Students() *StudentRepo { return s.students }
+
+// Trails returns the writer of every write's trail (SettleAbandoned).
+func (s *Store) Trails() *Trails { return s.trails }
 
 // Users returns the account repository.
 func (s *Store) Users() *UserRepo { return s.users }

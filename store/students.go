@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -29,14 +28,9 @@ const readBatch = 5000
 type StudentRepo struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
-	claims   *mongo.Collection
-	audit    *mongo.Collection
-	events   *mongo.Collection
+	trails   *Trails
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
-	// self names this process in its claims.
-	self writerProcess
-	log  *slog.Logger
 }
 
 var _ domain.StudentRepo = (*StudentRepo)(nil)
@@ -64,7 +58,7 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trai
 		if i < len(trails) {
 			t = trails[i]
 		}
-		if claims[i], err = r.newClaim(oid, s.Version, false, t); err != nil {
+		if claims[i], err = r.trails.newClaim("", oid, s.Version, false, t); err != nil {
 			return err
 		}
 		oids[i] = oid
@@ -85,7 +79,7 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trai
 		ss[i].ID = oids[i].Hex()
 	}
 	for start := 0; start < len(claims); start += insertBatch {
-		r.finish(ctx, claims[start:min(start+insertBatch, len(claims))]...)
+		r.trails.finish(ctx, claims[start:min(start+insertBatch, len(claims))]...)
 	}
 	return nil
 }
@@ -101,7 +95,7 @@ func (r *StudentRepo) insertBatch(ctx context.Context, ss []*domain.Student, oid
 		d.Write = claims[i].Write
 		docs[i] = d
 	}
-	if _, err := r.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
+	if _, err := r.trails.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
 		return 0, outOfSpace(fmt.Errorf("claim %d new student(s): %w", len(claims), err))
 	}
 	_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
@@ -147,7 +141,7 @@ func (r *StudentRepo) undoInsert(ctx context.Context, stored []bson.ObjectID, cl
 	for i, c := range claims {
 		ids[i] = c.ID
 	}
-	return r.dropClaims(ctx, ids)
+	return r.trails.dropClaims(ctx, ids)
 }
 
 // undoAfter deletes the students of a failed ordered insert that come
@@ -238,37 +232,12 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t do
 	})
 }
 
-// write runs one conditional write of version prev+1 of a student: claim
-// it with its trail, settle the claim left by the write of prev, write,
-// then deliver (or, when the write fails, settle our own claim).
+// write runs one conditional write of version prev+1 of a student (see
+// Trails.write).
 func (r *StudentRepo) write(ctx context.Context, oid bson.ObjectID, prev int64, del bool, t domain.Trail, key string,
 	do func(*claimDoc) (*mongo.UpdateResult, error)) error {
-	c, err := r.newClaim(oid, prev+1, del, t)
-	if err != nil {
-		return err
-	}
 	defer r.writes.lock()()
-	if err := r.claim(ctx, c, key); err != nil {
-		return err
-	}
-	if err := r.settlePrevious(ctx, oid, prev); err != nil {
-		r.abandon(ctx, c)
-		return outOfSpace(fmt.Errorf("write student %s: %w", key, err))
-	}
-	res, err := do(c)
-	if err != nil {
-		r.abandon(ctx, c)
-		if domain.ErrorCode(err) != domain.EINTERNAL {
-			return err
-		}
-		return outOfSpace(fmt.Errorf("write student %s: %w", key, err))
-	}
-	if res.MatchedCount == 0 {
-		r.abandon(ctx, c)
-		return r.missed(ctx, oid, key)
-	}
-	r.finish(ctx, c)
-	return nil
+	return r.trails.write(ctx, "", oid, prev, del, t, "student "+key, do, func() error { return r.missed(ctx, oid, key) })
 }
 
 // missed explains why a conditional write matched nothing: the student is

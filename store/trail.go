@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,10 +31,20 @@ import (
 // tombstone carrying the token (`deleted`, hidden from every read), and
 // removes it once the trail is delivered.
 
+// Trails writes the trails of the writes of every repository: their claims,
+// their delivery to the audit log and the outbox, and the settling of
+// claims left behind.
+type Trails struct {
+	db                    *mongo.Database
+	claims, audit, events *mongo.Collection
+	self                  writerProcess // names this process in its claims
+	log                   *slog.Logger
+}
+
 // trailOf converts a domain trail into the documents it will be delivered
 // as, assigning their ids (written back to the domain's events) and giving
 // events with no student the written one.
-func trailOf(t domain.Trail, student bson.ObjectID) ([]auditDoc, []eventDoc, error) {
+func trailOf(t domain.Trail, student string) ([]auditDoc, []eventDoc, error) {
 	audits := make([]auditDoc, 0, len(t.Audit))
 	for _, e := range t.Audit {
 		d, err := toAuditDoc(e)
@@ -45,7 +56,7 @@ func trailOf(t domain.Trail, student bson.ObjectID) ([]auditDoc, []eventDoc, err
 	events := make([]eventDoc, 0, len(t.Events))
 	for _, e := range t.Events {
 		if e.StudentID == "" {
-			e.StudentID = student.Hex()
+			e.StudentID = student
 		}
 		e.ID = ""
 		d, err := toEventDoc(e)
@@ -62,7 +73,7 @@ func trailOf(t domain.Trail, student bson.ObjectID) ([]auditDoc, []eventDoc, err
 // skipping entries already there (a delivery cut short, or another process
 // settling the same claim), removes the tombstones of their deletes, then
 // deletes the claims.
-func (r *StudentRepo) deliver(ctx context.Context, claims ...*claimDoc) error {
+func (tr *Trails) deliver(ctx context.Context, claims ...*claimDoc) error {
 	var audits, events []any
 	var tombstones []*claimDoc
 	ids := make(bson.A, 0, len(claims))
@@ -78,22 +89,22 @@ func (r *StudentRepo) deliver(ctx context.Context, claims ...*claimDoc) error {
 		}
 		ids = append(ids, c.ID)
 	}
-	if err := insertOnce(ctx, r.audit, audits); err != nil {
+	if err := insertOnce(ctx, tr.audit, audits); err != nil {
 		return fmt.Errorf("deliver audit entries: %w", err)
 	}
-	if err := insertOnce(ctx, r.events, events); err != nil {
+	if err := insertOnce(ctx, tr.events, events); err != nil {
 		return fmt.Errorf("deliver outbox events: %w", err)
 	}
 	for _, c := range tombstones {
-		if _, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: c.Student}, {Key: "write", Value: c.Write}}); err != nil {
+		if _, err := tr.collection(c).DeleteOne(ctx, bson.D{{Key: "_id", Value: c.Target}, {Key: "write", Value: c.Write}}); err != nil {
 			return outOfSpace(fmt.Errorf("remove a deleted student: %w", err))
 		}
 	}
-	return r.dropClaims(ctx, ids)
+	return tr.dropClaims(ctx, ids)
 }
 
 // dropClaims deletes claims by id, their trails undelivered.
-func (r *StudentRepo) dropClaims(ctx context.Context, ids bson.A) error {
+func (tr *Trails) dropClaims(ctx context.Context, ids bson.A) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -101,7 +112,7 @@ func (r *StudentRepo) dropClaims(ctx context.Context, ids bson.A) error {
 	if len(ids) > 1 {
 		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
 	}
-	if _, err := r.claims.DeleteMany(ctx, filter); err != nil {
+	if _, err := tr.claims.DeleteMany(ctx, filter); err != nil {
 		return outOfSpace(fmt.Errorf("release %d claim(s): %w", len(ids), err))
 	}
 	return nil
@@ -130,33 +141,33 @@ func insertOnce(ctx context.Context, coll *mongo.Collection, docs []any) error {
 // alive), by a write that returned an error, or by the write of the
 // version the caller read: it delivers the trail if the write happened,
 // else drops it, and says which.
-func (r *StudentRepo) settle(ctx context.Context, c *claimDoc) (happened bool, err error) {
+func (tr *Trails) settle(ctx context.Context, c *claimDoc) (happened bool, err error) {
 	var cur struct {
 		Write string `bson:"write"`
 	}
-	err = r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: c.Student}},
+	err = tr.collection(c).FindOne(ctx, bson.D{{Key: "_id", Value: c.Target}},
 		options.FindOne().SetProjection(bson.D{{Key: "write", Value: 1}})).Decode(&cur)
 	if err != nil && !isNoDocuments(err) {
 		return false, fmt.Errorf("settle claim %s: %w", c.ID, err)
 	}
 	if err == nil && c.Write != "" && cur.Write == c.Write {
-		return true, r.deliver(ctx, c)
+		return true, tr.deliver(ctx, c)
 	}
-	return false, r.dropClaims(ctx, bson.A{c.ID})
+	return false, tr.dropClaims(ctx, bson.A{c.ID})
 }
 
-// settlePrevious settles the claim of version v of the student, if its
+// settlePrevious settles the claim of version v of a document, if its
 // writer left one: the caller read version v, so that write happened.
-func (r *StudentRepo) settlePrevious(ctx context.Context, oid bson.ObjectID, v int64) error {
+func (tr *Trails) settlePrevious(ctx context.Context, coll string, target any, v int64) error {
 	var c claimDoc
-	err := r.claims.FindOne(ctx, bson.D{{Key: "_id", Value: claimID(oid, v)}}).Decode(&c)
+	err := tr.claims.FindOne(ctx, bson.D{{Key: "_id", Value: claimID(coll, target, v)}}).Decode(&c)
 	if isNoDocuments(err) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("look for the claim of version %d: %w", v, err)
 	}
-	_, err = r.settle(ctx, &c)
+	_, err = tr.settle(ctx, &c)
 	return err
 }
 
@@ -164,8 +175,8 @@ func (r *StudentRepo) settlePrevious(ctx context.Context, oid bson.ObjectID, v i
 // than any live write (a write whose delivery failed: a full disk), and
 // returns how many trails it delivered and dropped. Every start runs it,
 // and the background work of the application and of serve every minute.
-func (r *StudentRepo) SettleAbandoned(ctx context.Context) (delivered, dropped int, err error) {
-	cur, err := r.claims.Find(ctx, bson.D{})
+func (tr *Trails) SettleAbandoned(ctx context.Context) (delivered, dropped int, err error) {
+	cur, err := tr.claims.Find(ctx, bson.D{})
 	if err != nil {
 		return 0, 0, fmt.Errorf("read claims: %w", err)
 	}
@@ -176,10 +187,10 @@ func (r *StudentRepo) SettleAbandoned(ctx context.Context) (delivered, dropped i
 	var errs []error
 	for i := range claims {
 		c := &claims[i]
-		if !c.By.dead(r.self) && time.Since(c.At) < staleClaim {
+		if !c.By.dead(tr.self) && time.Since(c.At) < staleClaim {
 			continue
 		}
-		happened, err := r.settle(ctx, c)
+		happened, err := tr.settle(ctx, c)
 		switch {
 		case err != nil:
 			errs = append(errs, err)
@@ -190,4 +201,38 @@ func (r *StudentRepo) SettleAbandoned(ctx context.Context) (delivered, dropped i
 		}
 	}
 	return delivered, dropped, errors.Join(errs...)
+}
+
+// write runs one conditional write of version prev+1 of a document: claim
+// it with its trail, settle the claim left by the write of prev, write
+// (do), then deliver; when the write fails, settle our own claim. missed
+// explains a write that matched nothing. name names the document in
+// errors ("student 2026-00001").
+func (tr *Trails) write(ctx context.Context, coll string, target any, prev int64, del bool, t domain.Trail, name string,
+	do func(*claimDoc) (*mongo.UpdateResult, error), missed func() error) error {
+	c, err := tr.newClaim(coll, target, prev+1, del, t)
+	if err != nil {
+		return err
+	}
+	if err := tr.claim(ctx, c, name); err != nil {
+		return err
+	}
+	if err := tr.settlePrevious(ctx, coll, target, prev); err != nil {
+		tr.abandon(ctx, c)
+		return outOfSpace(fmt.Errorf("write %s: %w", name, err))
+	}
+	res, err := do(c)
+	if err != nil {
+		tr.abandon(ctx, c)
+		if domain.ErrorCode(err) != domain.EINTERNAL {
+			return err
+		}
+		return outOfSpace(fmt.Errorf("write %s: %w", name, err))
+	}
+	if res.MatchedCount == 0 {
+		tr.abandon(ctx, c)
+		return missed()
+	}
+	tr.finish(ctx, c)
+	return nil
 }

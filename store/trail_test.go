@@ -123,7 +123,7 @@ func TestSettleAbandoned(t *testing.T) {
 				{Key: "student", Value: oid}, {Key: "version", Value: int64(2)}, {Key: "delete", Value: tt.del}, {Key: "write", Value: "token"},
 				{Key: "audit", Value: bson.A{audit}}, {Key: "events", Value: bson.A{bson.D{{Key: "_id", Value: eventID}, {Key: "type", Value: "grade.added"}}}}})
 
-			delivered, dropped, err := s.Students().SettleAbandoned(ctx(t))
+			delivered, dropped, err := s.Trails().SettleAbandoned(ctx(t))
 			if err != nil || delivered != tt.delivered || dropped != tt.dropped {
 				t.Fatalf("SettleAbandoned = %d delivered, %d dropped, %v; want %d, %d", delivered, dropped, err, tt.delivered, tt.dropped)
 			}
@@ -141,7 +141,7 @@ func TestSettleAbandoned(t *testing.T) {
 				t.Errorf("%d claims left", claims)
 			}
 			// A second settle finds nothing more to do.
-			if d, _, _ := s.Students().SettleAbandoned(ctx(t)); d != 0 {
+			if d, _, _ := s.Trails().SettleAbandoned(ctx(t)); d != 0 {
 				t.Errorf("a second settle delivered %d", d)
 			}
 		})
