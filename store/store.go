@@ -57,13 +57,14 @@ type Store struct {
 	// there because writes come from people at a keyboard.
 	writes writeLock
 
-	trails   *Trails
-	students *StudentRepo
-	users    *UserRepo
-	audit    *AuditLog
-	events   *EventLog
-	leases   *Leases
-	imports  *ImportJournal
+	trails    *Trails
+	students  *StudentRepo
+	curricula *CurriculumRepo
+	users     *UserRepo
+	audit     *AuditLog
+	events    *EventLog
+	leases    *Leases
+	imports   *ImportJournal
 }
 
 // writeLock is a mutex whose lock method returns its unlock, so a write
@@ -143,6 +144,8 @@ func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store
 		events: db.Collection(eventsColl), self: thisProcess(), log: log}
 	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl),
 		trails: s.trails, writes: &s.writes}
+	s.curricula = &CurriculumRepo{curricula: db.Collection(curriculaColl), evals: db.Collection(evaluationsColl),
+		trails: s.trails, writes: &s.writes}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
@@ -220,6 +223,9 @@ func (s *Store) Students() *StudentRepo { return s.students }
 
 // Trails returns the writer of every write's trail (SettleAbandoned).
 func (s *Store) Trails() *Trails { return s.trails }
+
+// Curricula returns the curricula and evaluations.
+func (s *Store) Curricula() *CurriculumRepo { return s.curricula }
 
 // Users returns the account repository.
 func (s *Store) Users() *UserRepo { return s.users }

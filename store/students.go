@@ -206,13 +206,13 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 		return notFound("student", s.Number)
 	}
 	doc := toStudentDoc(s, oid)
-	return r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (*mongo.UpdateResult, error) {
+	return r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (bool, error) {
 		doc.Write = c.Write
 		res, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}}, doc)
 		if err != nil && (mongo.IsDuplicateKeyError(err) || isServerError(err)) && domain.ErrorCode(outOfSpace(err)) != domain.EUNAVAILABLE {
-			return nil, r.duplicate(ctx, s, oid, err)
+			return false, r.duplicate(ctx, s, oid, err)
 		}
-		return res, err
+		return err == nil && res.MatchedCount > 0, err
 	})
 }
 
@@ -224,18 +224,19 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t do
 	if !ok {
 		return notFound("student", id)
 	}
-	return r.write(ctx, oid, version, true, t, id, func(c *claimDoc) (*mongo.UpdateResult, error) {
-		return r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
+	return r.write(ctx, oid, version, true, t, id, func(c *claimDoc) (bool, error) {
+		res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
 			bson.D{{Key: "$set", Value: bson.D{
 				{Key: "deleted", Value: true}, {Key: "write", Value: c.Write}, {Key: "version", Value: version + 1},
 			}}})
+		return err == nil && res.MatchedCount > 0, err
 	})
 }
 
 // write runs one conditional write of version prev+1 of a student (see
 // Trails.write).
 func (r *StudentRepo) write(ctx context.Context, oid bson.ObjectID, prev int64, del bool, t domain.Trail, key string,
-	do func(*claimDoc) (*mongo.UpdateResult, error)) error {
+	do func(*claimDoc) (bool, error)) error {
 	defer r.writes.lock()()
 	return r.trails.write(ctx, "", oid, prev, del, t, "student "+key, do, func() error { return r.missed(ctx, oid, key) })
 }

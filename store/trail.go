@@ -209,7 +209,7 @@ func (tr *Trails) SettleAbandoned(ctx context.Context) (delivered, dropped int, 
 // explains a write that matched nothing. name names the document in
 // errors ("student 2026-00001").
 func (tr *Trails) write(ctx context.Context, coll string, target any, prev int64, del bool, t domain.Trail, name string,
-	do func(*claimDoc) (*mongo.UpdateResult, error), missed func() error) error {
+	do func(*claimDoc) (matched bool, err error), missed func() error) error {
 	c, err := tr.newClaim(coll, target, prev+1, del, t)
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func (tr *Trails) write(ctx context.Context, coll string, target any, prev int64
 		tr.abandon(ctx, c)
 		return outOfSpace(fmt.Errorf("write %s: %w", name, err))
 	}
-	res, err := do(c)
+	matched, err := do(c)
 	if err != nil {
 		tr.abandon(ctx, c)
 		if domain.ErrorCode(err) != domain.EINTERNAL {
@@ -229,7 +229,7 @@ func (tr *Trails) write(ctx context.Context, coll string, target any, prev int64
 		}
 		return outOfSpace(fmt.Errorf("write %s: %w", name, err))
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		tr.abandon(ctx, c)
 		return missed()
 	}

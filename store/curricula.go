@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"scolarite/domain"
+)
+
+const (
+	curriculaColl   = "curricula"
+	evaluationsColl = "evaluations"
+)
+
+// CurriculumRepo implements domain.CurriculumRepo on the `curricula`
+// collection (one document per class, semester and year, whose _id is
+// "<class>/<semester>/<year>": a read of one is a primary-key lookup) and
+// the `evaluations` collection. Writes go through Trails like students'.
+type CurriculumRepo struct {
+	curricula, evals *mongo.Collection
+	trails           *Trails
+	writes           *writeLock
+}
+
+var _ domain.CurriculumRepo = (*CurriculumRepo)(nil)
+
+type curriculumDoc struct {
+	ID       string  `bson:"_id"`
+	Class    string  `bson:"class"`
+	Semester string  `bson:"semester"`
+	Year     string  `bson:"year"`
+	UEs      []ueDoc `bson:"ues"`
+	Status   string  `bson:"status"`
+	Reason   string  `bson:"reason,omitempty"`
+	Version  int64   `bson:"version"`
+	Write    string  `bson:"write,omitempty"` // see trail.go
+}
+
+type ueDoc struct {
+	Code     string         `bson:"code"`
+	Title    string         `bson:"title"`
+	Credits  int            `bson:"credits"`
+	Subjects []ueSubjectDoc `bson:"subjects"`
+}
+
+type ueSubjectDoc struct {
+	Name        string   `bson:"subject"`
+	Coefficient float64  `bson:"coefficient"`
+	Teachers    []string `bson:"teachers,omitempty"`
+}
+
+func curriculumID(class, semester, year string) string { return class + "/" + semester + "/" + year }
+
+func toCurriculumDoc(c *domain.Curriculum) curriculumDoc {
+	d := curriculumDoc{ID: curriculumID(c.Class, c.Semester, c.Year), Class: c.Class, Semester: c.Semester, Year: c.Year,
+		Status: string(c.Status), Reason: c.Reason, Version: c.Version, UEs: make([]ueDoc, 0, len(c.UEs))}
+	for _, ue := range c.UEs {
+		u := ueDoc{Code: ue.Code, Title: ue.Title, Credits: ue.Credits, Subjects: make([]ueSubjectDoc, 0, len(ue.Subjects))}
+		for _, s := range ue.Subjects {
+			u.Subjects = append(u.Subjects, ueSubjectDoc{Name: s.Name, Coefficient: s.Coefficient, Teachers: s.Teachers})
+		}
+		d.UEs = append(d.UEs, u)
+	}
+	return d
+}
+
+func (d *curriculumDoc) curriculum() *domain.Curriculum {
+	c := &domain.Curriculum{ID: d.ID, Class: d.Class, Semester: d.Semester, Year: d.Year,
+		Status: domain.SemesterStatus(d.Status), Reason: d.Reason, Version: d.Version, UEs: make([]domain.UE, 0, len(d.UEs))}
+	for _, u := range d.UEs {
+		ue := domain.UE{Code: u.Code, Title: u.Title, Credits: u.Credits, Subjects: make([]domain.CourseSubject, 0, len(u.Subjects))}
+		for _, s := range u.Subjects {
+			ue.Subjects = append(ue.Subjects, domain.CourseSubject{Name: s.Name, Coefficient: s.Coefficient, Teachers: s.Teachers})
+		}
+		c.UEs = append(c.UEs, ue)
+	}
+	return c
+}
+
+// Curriculum returns one class's curriculum of a semester and year.
+func (r *CurriculumRepo) Curriculum(ctx context.Context, class, semester, year string) (*domain.Curriculum, error) {
+	var d curriculumDoc
+	err := r.curricula.FindOne(ctx, bson.D{{Key: "_id", Value: curriculumID(class, semester, year)}}).Decode(&d)
+	if isNoDocuments(err) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no curriculum for %s %s %s (curriculum import sets one)", class, semester, year)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the curriculum of %s %s %s: %w", class, semester, year, err)
+	}
+	return d.curriculum(), nil
+}
+
+// Curricula lists a year's curricula (one class's, or all), by class then
+// semester number.
+func (r *CurriculumRepo) Curricula(ctx context.Context, year, class string) ([]*domain.Curriculum, error) {
+	filter := bson.D{{Key: "year", Value: year}}
+	if class != "" {
+		filter = append(filter, bson.E{Key: "class", Value: class})
+	}
+	cur, err := r.curricula.Find(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("read the curricula of %s: %w", year, err)
+	}
+	var docs []curriculumDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read the curricula of %s: %w", year, err)
+	}
+	out := make([]*domain.Curriculum, len(docs))
+	for i := range docs {
+		out[i] = docs[i].curriculum()
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Class != out[j].Class {
+			return out[i].Class < out[j].Class
+		}
+		return semesterNumber(out[i].Semester) < semesterNumber(out[j].Semester)
+	})
+	return out, nil
+}
+
+func semesterNumber(s string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(s, "S"))
+	return n
+}
+
+// SaveCurriculum inserts (prevVersion 0) or replaces a curriculum if it is
+// still at prevVersion.
+func (r *CurriculumRepo) SaveCurriculum(ctx context.Context, c *domain.Curriculum, prevVersion int64, t domain.Trail) error {
+	d := toCurriculumDoc(c)
+	defer r.writes.lock()()
+	err := r.trails.write(ctx, curriculaColl, d.ID, prevVersion, false, t, "the curriculum of "+c.Key(), func(cl *claimDoc) (bool, error) {
+		d.Write = cl.Write
+		if prevVersion == 0 {
+			_, err := r.curricula.InsertOne(ctx, d)
+			if mongo.IsDuplicateKeyError(err) {
+				return false, nil
+			}
+			return err == nil, err
+		}
+		res, err := r.curricula.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: prevVersion}}, d)
+		return err == nil && res.MatchedCount > 0, err
+	}, func() error { return stale("curriculum", c.Key()) })
+	if err != nil {
+		return err
+	}
+	c.ID = d.ID
+	return nil
+}
+
+type evaluationDoc struct {
+	ID          bson.ObjectID `bson:"_id"`
+	Class       string        `bson:"class"`
+	Semester    string        `bson:"semester"`
+	Year        string        `bson:"year"`
+	Subject     string        `bson:"subject"`
+	Kind        string        `bson:"kind"`
+	Title       string        `bson:"title"`
+	Date        string        `bson:"date"` // YYYY-MM-DD
+	Weight      float64       `bson:"weight"`
+	Session     int           `bson:"session"`
+	Published   bool          `bson:"published"`
+	PublishedAt *time.Time    `bson:"published_at,omitempty"`
+	Version     int64         `bson:"version"`
+	Write       string        `bson:"write,omitempty"`
+}
+
+func toEvaluationDoc(e *domain.Evaluation, oid bson.ObjectID) evaluationDoc {
+	d := evaluationDoc{ID: oid, Class: e.Class, Semester: e.Semester, Year: e.Year, Subject: e.Subject, Kind: string(e.Kind),
+		Title: e.Title, Weight: e.Weight, Session: e.Session, Published: e.Published, Version: e.Version}
+	if !e.Date.IsZero() {
+		d.Date = e.Date.String()
+	}
+	if !e.PublishedAt.IsZero() {
+		at := e.PublishedAt.UTC()
+		d.PublishedAt = &at
+	}
+	return d
+}
+
+func (d *evaluationDoc) evaluation() domain.Evaluation {
+	e := domain.Evaluation{ID: d.ID.Hex(), Class: d.Class, Semester: d.Semester, Year: d.Year, Subject: d.Subject,
+		Kind: domain.EvalKind(d.Kind), Title: d.Title, Weight: d.Weight, Session: d.Session, Published: d.Published, Version: d.Version}
+	if day, err := domain.ParseDate(d.Date); err == nil {
+		e.Date = day
+	}
+	if d.PublishedAt != nil {
+		e.PublishedAt = *d.PublishedAt
+	}
+	return e
+}
+
+// Evaluations lists a class's semester's evaluations, oldest first.
+func (r *CurriculumRepo) Evaluations(ctx context.Context, class, semester, year string) ([]domain.Evaluation, error) {
+	cur, err := r.evals.Find(ctx, bson.D{{Key: "class", Value: class}, {Key: "semester", Value: semester}, {Key: "year", Value: year}})
+	if err != nil {
+		return nil, fmt.Errorf("read the evaluations of %s %s %s: %w", class, semester, year, err)
+	}
+	var docs []evaluationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read the evaluations of %s %s %s: %w", class, semester, year, err)
+	}
+	out := make([]domain.Evaluation, len(docs))
+	for i := range docs {
+		out[i] = docs[i].evaluation()
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID }) // ObjectIDs grow with time
+	return out, nil
+}
+
+// Evaluation returns one evaluation.
+func (r *CurriculumRepo) Evaluation(ctx context.Context, id string) (*domain.Evaluation, error) {
+	oid, ok := parseID(id)
+	if !ok {
+		return nil, notFound("evaluation", id)
+	}
+	var d evaluationDoc
+	err := r.evals.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d)
+	if isNoDocuments(err) {
+		return nil, notFound("evaluation", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read evaluation %s: %w", id, err)
+	}
+	e := d.evaluation()
+	return &e, nil
+}
+
+// SaveEvaluation inserts e (no ID yet) or replaces it if still at
+// prevVersion.
+func (r *CurriculumRepo) SaveEvaluation(ctx context.Context, e *domain.Evaluation, prevVersion int64, t domain.Trail) error {
+	oid, err := newOrParseID("id", e.ID)
+	if err != nil {
+		return err
+	}
+	d := toEvaluationDoc(e, oid)
+	defer r.writes.lock()()
+	err = r.trails.write(ctx, evaluationsColl, oid, prevVersion, false, t, "evaluation "+oid.Hex(), func(cl *claimDoc) (bool, error) {
+		d.Write = cl.Write
+		if e.ID == "" {
+			_, err := r.evals.InsertOne(ctx, d)
+			return err == nil, err
+		}
+		res, err := r.evals.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}}, d)
+		return err == nil && res.MatchedCount > 0, err
+	}, func() error { return stale("evaluation", oid.Hex()) })
+	if err != nil {
+		return err
+	}
+	e.ID = oid.Hex()
+	return nil
+}

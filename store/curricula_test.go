@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"scolarite/domain"
+	"scolarite/store/storetest"
+)
+
+func curriculum() *domain.Curriculum {
+	return &domain.Curriculum{Class: "L1-INFO", Semester: "S1", Year: "2026-2027", Status: domain.SemesterOpen, Version: 1,
+		UEs: []domain.UE{{Code: "UE11", Title: "Mathématiques", Credits: 6, Subjects: []domain.CourseSubject{
+			{Name: "Analyse", Coefficient: 2, Teachers: []string{"prof.diop"}}, {Name: "Algèbre", Coefficient: 1}}}}}
+}
+
+func TestCurricula(t *testing.T) {
+	s := storetest.Open(t)
+	repo := s.Curricula()
+	audit := domain.Trail{Audit: []domain.AuditEntry{{Action: "curriculum.create", Entity: "curriculum", EntityID: "L1-INFO S1"}}}
+	c := curriculum()
+	if err := repo.SaveCurriculum(ctx(t), c, 0, audit); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, repo.SaveCurriculum(ctx(t), curriculum(), 0, domain.Trail{}), domain.ECONFLICT)
+	got, err := repo.Curriculum(ctx(t), "L1-INFO", "S1", "2026-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != c.ID || len(got.UEs) != 1 || got.UEs[0].Subjects[0].Teachers[0] != "prof.diop" || got.UEs[0].Subjects[1].Name != "Algèbre" {
+		t.Errorf("read back %+v", got)
+	}
+	got.Status, got.Version = domain.SemesterClosed, 2
+	if err := repo.SaveCurriculum(ctx(t), got, 1, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, repo.SaveCurriculum(ctx(t), got, 1, domain.Trail{}), domain.ECONFLICT)
+	_, err = repo.Curriculum(ctx(t), "L1-INFO", "S2", "2026-2027")
+	wantCode(t, err, domain.ENOTFOUND)
+	s2 := curriculum()
+	s2.Semester, s2.Class = "S10", "M2-INFO"
+	s3 := curriculum()
+	s3.Semester, s3.Class = "S2", "M2-INFO"
+	for _, x := range []*domain.Curriculum{s2, s3} {
+		if err := repo.SaveCurriculum(ctx(t), x, 0, domain.Trail{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := repo.Curricula(ctx(t), "2026-2027", "")
+	if err != nil || len(all) != 3 || all[0].Class != "L1-INFO" || all[1].Semester != "S2" || all[2].Semester != "S10" {
+		t.Fatalf("Curricula = %v, %v", all, err)
+	}
+
+	e := &domain.Evaluation{Class: "L1-INFO", Semester: "S1", Year: "2026-2027", Subject: "Analyse", Kind: domain.KindExam,
+		Title: "Examen", Weight: 60, Session: 1, Version: 1}
+	if e.Date, err = domain.ParseDate("2027-01-15"); err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.SaveEvaluation(ctx(t), e, 0, audit); err != nil {
+		t.Fatal(err)
+	}
+	e.Published, e.Version = true, 2
+	if err := repo.SaveEvaluation(ctx(t), e, 1, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, repo.SaveEvaluation(ctx(t), e, 1, domain.Trail{}), domain.ECONFLICT)
+	evals, err := repo.Evaluations(ctx(t), "L1-INFO", "S1", "2026-2027")
+	if err != nil || len(evals) != 1 || !evals[0].Published || evals[0].Date.String() != "2027-01-15" || evals[0].Weight != 60 {
+		t.Fatalf("Evaluations = %+v, %v", evals, err)
+	}
+	if n, _ := s.Database().Collection("audit").CountDocuments(ctx(t), bson.D{}); n != 2 {
+		t.Errorf("%d audit entries delivered, want 2", n)
+	}
+	if n, _ := s.Database().Collection("claims").CountDocuments(ctx(t), bson.D{}); n != 0 {
+		t.Errorf("%d claims left", n)
+	}
+}
