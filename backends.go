@@ -98,9 +98,17 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		logger.Warn("redis unreachable at start; running with the cache offline", "err", err)
 	}
 
+	if cfg.Year == "" {
+		cfg.Year = cli.DefaultYear(time.Now())
+	}
+	year, err := domain.ParseYear(cfg.Year)
+	if err != nil {
+		return nil, fmt.Errorf("--year: %w", err)
+	}
+	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Year: year, Log: logger})
 	phones := domain.PhoneParser{Region: cfg.Region}
 	students := domain.NewStudentService(domain.StudentDeps{
-		Repo:  st.Students(),
+		Repo: st.Students(), Curricula: st.Curricula(),
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	auth := domain.NewAuthService(domain.AuthDeps{
@@ -111,7 +119,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	// settled writes leave.
 	notices := settleTrails(ctx, st.Trails(), logger)
 	notices = append(notices, recoverImports(ctx, students, st.Imports(), logger)...)
-	return &cli.App{Students: students, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
+	return &cli.App{Students: students, Curricula: curricula, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
 		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Trails(),
 		Notices: notices,
 		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil

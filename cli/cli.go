@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -34,16 +35,19 @@ type Config struct {
 	LogFile  string
 	Lang     string
 	Demo     bool
+	// Year is the current academic year (2026-2027).
+	Year string
 }
 
 // App is the set of services a command works with.
 type App struct {
-	Students *domain.StudentService
-	Auth     *domain.AuthService
-	Feed     domain.ChangeFeed
-	Log      *slog.Logger
-	Notifier Notifier // nil: notifications not available
-	Backups  Backups  // nil: backups not available
+	Students  *domain.StudentService
+	Curricula *domain.CurriculumService
+	Auth      *domain.AuthService
+	Feed      domain.ChangeFeed
+	Log       *slog.Logger
+	Notifier  Notifier // nil: notifications not available
+	Backups   Backups  // nil: backups not available
 	// Outbox and Leases feed the Kafka relay (nil: not available).
 	Outbox domain.Outbox
 	Leases domain.Leases
@@ -161,6 +165,7 @@ func newRoot(env Env) *cobra.Command {
 	f.StringVar(&cfg.RedisURL, "redis-url", env.Getenv("REDIS_URL"), "Redis server to use instead of the embedded one (env REDIS_URL)")
 	f.StringVar(&cfg.Database, "database", envOr(env, "SCOLARITE_DATABASE", "scolarite"), "MongoDB database name (env SCOLARITE_DATABASE)")
 	f.StringVar(&cfg.Region, "region", envOr(env, "SCOLARITE_PHONE_REGION", domain.DefaultRegion), "region of phone numbers written without a country code (env SCOLARITE_PHONE_REGION)")
+	f.StringVar(&cfg.Year, "year", envOr(env, "SCOLARITE_YEAR", DefaultYear(time.Now())), "current academic year, e.g. 2026-2027 (env SCOLARITE_YEAR)")
 	f.StringVar(&cfg.LogFile, "log-file", env.Getenv("SCOLARITE_LOG_FILE"), "log file (default <data-dir>/scolarite.log; env SCOLARITE_LOG_FILE)")
 	root.Flags().StringVar(&cfg.Lang, "lang", envOr(env, "SCOLARITE_LANG", ""), "language of the application: fr or en (env SCOLARITE_LANG, else LANG; default fr)")
 	root.Flags().BoolVar(&cfg.Demo, "demo", false, "fill an empty store with demo data first")
@@ -170,6 +175,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(publishCmd(env, cfg), analyticsCmd(env, cfg), relayCmd(env, cfg))
 	root.AddCommand(serveCmd(env, cfg))
 	root.AddCommand(backupCmds(env, cfg)...)
+	root.AddCommand(curriculumCmd(env, cfg), evaluationsCmd(env, cfg), semesterCmd(env, cfg))
 	return root
 }
 

@@ -11,12 +11,26 @@ import (
 func gradesCmd(env Env, cfg *Config) *cobra.Command {
 	cmd := &cobra.Command{Use: "grades", Short: "Add, change and remove grades"}
 	var in domain.GradeInput
+	var evaluation string
+	var mark domain.MarkInput
 	add := &cobra.Command{
-		Use:   "add ID --subject S --value V [--coefficient C]",
-		Short: "Add a grade to a student (ID: matricule or phone); prints the grade id and new average",
+		Use:   "add ID (--evaluation EVAL_ID (--value V | --absent justified|unjustified) [--comment TEXT] | --subject S --value V [--coefficient C])",
+		Short: "Add a grade to a student (ID: matricule or phone): a mark in an evaluation, or a free grade; prints the grade id and new average",
 		Args:  exactArgs(1, "ID (matricule or phone)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withApp(cmd, env, cfg, func(app *App) error {
+				if evaluation != "" {
+					if in.Subject != "" {
+						return domain.Invalid("subject", "an evaluation's subject is its own: give --evaluation or --subject, not both")
+					}
+					mark.Value = in.Value
+					st, g, err := app.Students.Mark(cmd.Context(), cliActor(), args[0], 0, evaluation, mark)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(env.Stdout, "%s	average %s\n", g.ID, formatAverage(st.Average))
+					return nil
+				}
 				st, g, err := app.Students.AddGrade(cmd.Context(), cliActor(), args[0], 0, in)
 				if err != nil {
 					return err
@@ -29,6 +43,9 @@ func gradesCmd(env Env, cfg *Config) *cobra.Command {
 	add.Flags().StringVar(&in.Subject, "subject", "", "subject, e.g. Mathématiques")
 	add.Flags().StringVar(&in.Value, "value", "", "value out of 20 (12.5 or 12,5)")
 	add.Flags().StringVar(&in.Coefficient, "coefficient", "1", "coefficient, greater than 0")
+	add.Flags().StringVar(&evaluation, "evaluation", "", "the evaluation marked (its id, from evaluations add or list)")
+	add.Flags().StringVar(&mark.Absent, "absent", "", "instead of a value: justified (ABJ) or unjustified (ABI)")
+	add.Flags().StringVar(&mark.Comment, "comment", "", "a comment on the mark")
 
 	var value string
 	set := &cobra.Command{

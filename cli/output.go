@@ -58,11 +58,22 @@ func writeStudent(w io.Writer, s *domain.Student) error {
 	if len(s.Grades) > 0 {
 		fmt.Fprintln(tw, "GRADE ID\tSUBJECT\tVALUE\tCOEF.\tDATE\tTEACHER")
 		for _, g := range s.Grades {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", g.ID, g.Subject, formatNumber(g.Value),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", g.ID, g.Subject, gradeValue(g),
 				formatNumber(g.Coefficient), g.Date.Format(domain.DateLayout), g.Teacher)
 		}
 	}
 	return tw.Flush()
+}
+
+// gradeValue is a grade's value, or ABJ / ABI for an absence.
+func gradeValue(g domain.Grade) string {
+	switch g.Absent {
+	case domain.AbsentJustified:
+		return "ABJ"
+	case domain.AbsentUnjustified:
+		return "ABI"
+	}
+	return formatNumber(g.Value)
 }
 
 func writeStats(w io.Writer, st *domain.Stats) error {

@@ -130,10 +130,17 @@ func studentsShowCmd(env Env, cfg *Config) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(env.Stdout, export.ToJSON(st))
+				semesters, err := app.Curricula.Semesters(cmd.Context(), cliActor(), st)
+				if err != nil {
+					return err
 				}
-				return writeStudent(env.Stdout, st)
+				if asJSON {
+					return writeJSON(env.Stdout, export.DetailJSON(st, semesters))
+				}
+				if err := writeStudent(env.Stdout, st); err != nil {
+					return err
+				}
+				return writeSemesters(env.Stdout, semesters)
 			})
 		},
 	}

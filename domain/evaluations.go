@@ -82,3 +82,35 @@ func (s *CurriculumService) evaluation(ctx context.Context, a Actor, id string) 
 	}
 	return e, c, nil
 }
+
+// Semesters computes a student's semesters of the current year, for
+// whoever may read the student (the caller checked): every UE, subject
+// and evaluation with the averages of each level. A student sees only
+// the published evaluations, and the UE and semester averages of a
+// semester only once its results are published.
+func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student) ([]SemesterResult, error) {
+	list, err := s.repo.Curricula(ctx, s.year, st.Class)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SemesterResult, 0, len(list))
+	for _, c := range list {
+		evals, err := s.repo.Evaluations(ctx, c.Class, c.Semester, c.Year)
+		if err != nil {
+			return nil, err
+		}
+		var shown func(Evaluation) bool
+		if a.Role == RoleStudent {
+			shown = func(e Evaluation) bool { return e.Published }
+		}
+		r := SemesterAverages(c, evals, st.Grades, shown)
+		if a.Role == RoleStudent && c.Status != SemesterPublished {
+			r.Average = nil
+			for i := range r.UEs {
+				r.UEs[i].Average = nil
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -210,7 +210,12 @@ func (r *CurriculumRepo) Evaluations(ctx context.Context, class, semester, year 
 	for i := range docs {
 		out[i] = docs[i].evaluation()
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID }) // ObjectIDs grow with time
+	sort.SliceStable(out, func(i, j int) bool { // by date, then creation
+		if a, b := out[i].Date.String(), out[j].Date.String(); a != b {
+			return a < b
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 
