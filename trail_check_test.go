@@ -22,16 +22,25 @@ type (
 		Average *float64      `bson:"average"`
 		Deleted bool          `bson:"deleted"`
 		Grades  []struct {
-			ID          string  `bson:"id"`
-			Value       float64 `bson:"value"`
-			Coefficient float64 `bson:"coefficient"`
+			ID           string  `bson:"id"`
+			Value        float64 `bson:"value"`
+			Coefficient  float64 `bson:"coefficient"`
+			EvaluationID string  `bson:"evaluation_id"`
 		} `bson:"grades"`
 	}
 	checkedAudit struct {
 		Action   string `bson:"action"`
+		Entity   string `bson:"entity"`
 		EntityID string `bson:"entity_id"`
 		New      bson.M `bson:"new"`
 		Old      bson.M `bson:"old"`
+	}
+	checkedEvaluation struct {
+		Published bool `bson:"published"`
+	}
+	checkedCurriculum struct {
+		Class, Semester, Year string
+		Version               int64
 	}
 	checkedEvent struct {
 		Type      string        `bson:"type"`
@@ -115,6 +124,9 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 	created := map[string]int{}
 	deleted := map[string]int{}
 	for _, e := range audits {
+		if e.Entity != "student" {
+			continue
+		}
 		switch e.Action {
 		case "student.create":
 			created[e.EntityID]++
@@ -148,7 +160,7 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 		if len(want) > 0 {
 			t.Errorf("%s (version %d): %d write(s) without an audit entry", s.Number, s.Version, len(want))
 		}
-		if got := domain.WeightedAverage(gradesOf(&s)); !sameAverage(got, s.Average) {
+		if got := recomputedAverage(t, app, &s); !sameAverage(got, s.Average) {
 			t.Errorf("%s: stored average %v, recomputed %v", s.Number, deref(s.Average), deref(got))
 		}
 	}
@@ -157,6 +169,8 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 			t.Errorf("%s: %d delete entries, still stored: %v", number, n, byNumber[number] != nil)
 		}
 	}
+
+	checkCurriculumTrails(t, db, audits)
 
 	// One event per write: a student.created each, a grade.added per grade,
 	// one student.updated or grade.changed per other change, none about a
@@ -222,12 +236,33 @@ func hasGrade(s *checkedStudent, id string) bool {
 	return false
 }
 
-func gradesOf(s *checkedStudent) []domain.Grade {
-	out := make([]domain.Grade, len(s.Grades))
-	for i, g := range s.Grades {
-		out[i] = domain.Grade{ID: g.ID, Value: g.Value, Coefficient: g.Coefficient}
+// recomputedAverage is a student's average computed again from its
+// grades: its semester's, from the curriculum and evaluations, once it has
+// marks in evaluations; else the mean of its grades.
+func recomputedAverage(t *testing.T, app *cli.App, s *checkedStudent) *float64 {
+	t.Helper()
+	var free []domain.Grade
+	marked := false
+	for _, g := range s.Grades {
+		if g.EvaluationID != "" {
+			marked = true
+		} else {
+			free = append(free, domain.Grade{ID: g.ID, Value: g.Value, Coefficient: g.Coefficient})
+		}
 	}
-	return out
+	if !marked {
+		return domain.WeightedAverage(free)
+	}
+	admin := domain.SystemActor("check")
+	st, err := app.Students.Get(context.Background(), admin, s.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	semesters, err := app.Curricula.Semesters(context.Background(), admin, st)
+	if err != nil || len(semesters) != 1 {
+		t.Fatalf("semesters of %s: %v, %v", s.Number, semesters, err)
+	}
+	return semesters[0].Average
 }
 
 func sameAverage(a, b *float64) bool {
@@ -272,4 +307,37 @@ func asInt(v any) int64 {
 		return n
 	}
 	return 0
+}
+
+// checkCurriculumTrails: one audit entry per write of a curriculum (its
+// version counts them) and per evaluation added or published.
+func checkCurriculumTrails(t *testing.T, db *mongo.Database, audits []checkedAudit) {
+	t.Helper()
+	actions := map[string]int{}
+	perCurriculum := map[string]int64{}
+	for _, e := range audits {
+		if e.Entity != "curriculum" {
+			continue
+		}
+		actions[e.Action]++
+		if !strings.HasPrefix(e.Action, "evaluation.") {
+			perCurriculum[e.EntityID]++
+		}
+	}
+	for _, c := range readAll[checkedCurriculum](t, db, "curricula") {
+		key := c.Class + " " + c.Semester + " " + c.Year
+		if perCurriculum[key] != c.Version {
+			t.Errorf("curriculum %s at version %d has %d audit entries", key, c.Version, perCurriculum[key])
+		}
+	}
+	evals := readAll[checkedEvaluation](t, db, "evaluations")
+	published := 0
+	for _, e := range evals {
+		if e.Published {
+			published++
+		}
+	}
+	if actions["evaluation.add"] != len(evals) || actions["evaluation.publish"] != published {
+		t.Errorf("%d evaluations (%d published), %d and %d audit entries", len(evals), published, actions["evaluation.add"], actions["evaluation.publish"])
+	}
 }

@@ -115,6 +115,11 @@ func trailChild(dir string) int {
 			}
 		}
 	}
+	evals, err := trailCurriculum(ctx, app, a)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child: curriculum:", err)
+		return 1
+	}
 	all, err := svc.Students(ctx, a, domain.RosterQuery{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child: list:", err)
@@ -128,7 +133,39 @@ func trailChild(dir string) int {
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(time.Now().UnixNano())))
 	for {
 		number := numbers[rng.IntN(len(numbers))]
-		switch op := rng.IntN(20); {
+		switch op := rng.IntN(25); {
+		case op >= 20 && op < 23:
+			e := evals[rng.IntN(len(evals))]
+			in := domain.MarkInput{Value: strconv.Itoa(rng.IntN(21))}
+			if rng.IntN(4) == 0 {
+				in = domain.MarkInput{Absent: []string{"ABJ", "ABI"}[rng.IntN(2)]}
+			}
+			before, err := svc.Get(ctx, a, number)
+			if err != nil {
+				continue
+			}
+			st, g, err := svc.Mark(ctx, a, number, before.Version, e.ID, in)
+			if err != nil {
+				continue
+			}
+			if len(st.Grades) > len(before.Grades) {
+				fmt.Printf("grade %s %s\n", number, g.ID)
+			} else {
+				fmt.Printf("edit %s %d\n", number, st.Version)
+			}
+		case op == 23:
+			in := domain.EvaluationInput{Class: "L1-INFO", Semester: "S1", Subject: []string{"Analyse", "Anglais"}[rng.IntN(2)], Kind: "cc", Weight: "20"}
+			if e, err := app.Curricula.AddEvaluation(ctx, a, in); err == nil {
+				evals = append(evals, *e)
+			}
+		case op == 24:
+			e := evals[rng.IntN(len(evals))]
+			_, _ = app.Curricula.PublishEvaluation(ctx, a, e.ID)
+			if rng.IntN(3) == 0 {
+				if _, err := app.Curricula.ChangeStatus(ctx, a, "L1-INFO", "S1", "", domain.ActionClose, ""); err == nil {
+					_, _ = app.Curricula.ChangeStatus(ctx, a, "L1-INFO", "S1", "", domain.ActionReopen, "test")
+				}
+			}
 		case op < 11:
 			in := domain.GradeInput{Subject: []string{"Maths", "Physique", "Anglais"}[rng.IntN(3)],
 				Value: strconv.FormatFloat(float64(rng.IntN(2001))/100, 'f', 2, 64), Coefficient: strconv.Itoa(1 + rng.IntN(3))}
@@ -171,6 +208,38 @@ func trailChild(dir string) int {
 			}
 		}
 	}
+}
+
+// trailCurriculum gives the children's class a curriculum and two
+// evaluations (once), reopens its semester if a kill left it closed, and
+// returns its evaluations.
+func trailCurriculum(ctx context.Context, app *cli.App, a domain.Actor) ([]domain.Evaluation, error) {
+	cs := app.Curricula
+	c, err := cs.Get(ctx, a, "L1-INFO", "S1", "")
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		c = &domain.Curriculum{Class: "L1-INFO", Semester: "S1", UEs: []domain.UE{
+			{Code: "UE11", Title: "Mathématiques", Credits: 6, Subjects: []domain.CourseSubject{{Name: "Analyse", Coefficient: 2}}},
+			{Code: "UE12", Title: "Langues", Credits: 4, Subjects: []domain.CourseSubject{{Name: "Anglais", Coefficient: 1}}}}}
+		if _, _, err := cs.Import(ctx, a, []*domain.Curriculum{c}); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if c.Status == domain.SemesterClosed {
+		if _, err := cs.ChangeStatus(ctx, a, "L1-INFO", "S1", "", domain.ActionReopen, "killed while closed"); err != nil {
+			return nil, err
+		}
+	}
+	evals, err := cs.Evaluations(ctx, a, "L1-INFO", "S1", "")
+	for _, subject := range []string{"Analyse", "Anglais"}[min(len(evals), 2):] {
+		e, err := cs.AddEvaluation(ctx, a, domain.EvaluationInput{Class: "L1-INFO", Semester: "S1", Subject: subject, Kind: "exam", Weight: "60"})
+		if err != nil {
+			return nil, err
+		}
+		evals = append(evals, *e)
+	}
+	return evals, err
 }
 
 // ackLog is what the children acknowledged.
