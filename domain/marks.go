@@ -60,15 +60,7 @@ func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version 
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := s.curricula.Evaluation(ctx, strings.TrimSpace(evalID))
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
-	if err != nil {
-		return nil, nil, err
-	}
-	evals, err := s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+	e, c, evals, err := s.semesterOf(ctx, strings.TrimSpace(evalID))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,6 +90,45 @@ func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version 
 		return nil, nil, err
 	}
 	return st, &saved, nil
+}
+
+// semesterOf returns an evaluation, its curriculum and the evaluations
+// of its semester.
+func (s *StudentService) semesterOf(ctx context.Context, evalID string) (*Evaluation, *Curriculum, []Evaluation, error) {
+	if s.curricula == nil {
+		return nil, nil, nil, Errorf(EUNAVAILABLE, "evaluations are not available here")
+	}
+	e, err := s.curricula.Evaluation(ctx, evalID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	evals, err := s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return e, c, evals, nil
+}
+
+// reterm is what changing or removing a mark of an evaluation (evalID;
+// nothing for a free grade) needs besides: the evaluation's rules (its
+// teachers, an open semester) and the student's semester average again.
+func (s *StudentService) reterm(ctx context.Context, a Actor, st *Student, evalID string) error {
+	if evalID == "" {
+		return nil
+	}
+	e, c, evals, err := s.semesterOf(ctx, evalID)
+	if err != nil {
+		return err
+	}
+	if err := c.MayGrade(a, e.Subject); err != nil {
+		return err
+	}
+	st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
+	return nil
 }
 
 // setTerm keeps a semester's average among the student's terms.

@@ -120,3 +120,30 @@ func TestCurriculumImportRefusesDroppingGradedSubjects(t *testing.T) {
 		t.Fatalf("adding a subject: %d created, %d replaced, %v", created, replaced, err)
 	}
 }
+
+// Changing or removing a mark by its grade id follows the evaluation's
+// rules and keeps the semester average right.
+func TestSetAndRemoveAMark(t *testing.T) {
+	s := newSchool(t)
+	st := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	cc, exam := s.eval(t, "Maths", "cc", "40"), s.eval(t, "Maths", "exam", "60")
+	s.svc.Mark(ctx, admin, st.Number, 0, cc.ID, domain.MarkInput{Value: "10"})
+	got, g, err := s.svc.Mark(ctx, admin, st.Number, 0, exam.ID, domain.MarkInput{Absent: "ABI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAvg(t, "CC 10, exam ABI", got.Average, 4)
+	if got, err = s.svc.SetGrade(ctx, admin, st.Number, 0, g.ID, "20"); err != nil {
+		t.Fatal(err)
+	}
+	wantAvg(t, "exam set to 20", got.Average, 16)
+	if got, err = s.svc.RemoveGrade(ctx, admin, st.Number, 0, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantAvg(t, "exam mark removed", got.Average, 10)
+	if _, err := s.curricula.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionClose, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.svc.SetGrade(ctx, admin, st.Number, 0, got.Grades[0].ID, "12")
+	wantCode(t, err, domain.ECONFLICT)
+}
