@@ -54,6 +54,15 @@ func curriculumCmd(env Env, cfg *Config) *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "curricula: %d created, %d replaced\n", created, replaced)
+				for _, c := range items {
+					n, err := app.Students.RecomputeTerms(cmd.Context(), cliActor(), c)
+					if err != nil {
+						return fmt.Errorf("recompute the averages of %s: %w", c.Key(), err)
+					}
+					if n > 0 {
+						fmt.Fprintf(env.Stdout, "%s: %d student average(s) recomputed\n", c.Key(), n)
+					}
+				}
 				return nil
 			})
 		},

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -164,4 +165,51 @@ func (t *TermAverage) after(o *TermAverage) bool {
 		return t.Year > o.Year
 	}
 	return len(t.Semester) > len(o.Semester) || len(t.Semester) == len(o.Semester) && t.Semester > o.Semester
+}
+
+// RecomputeTerms computes again the semester average of every student of
+// the curriculum's class who has marks in that semester, after its
+// coefficients or credits changed (a curriculum import), and returns how
+// many changed. Each student is one write, with its trail.
+func (s *StudentService) RecomputeTerms(ctx context.Context, a Actor, c *Curriculum) (int, error) {
+	if a.Role != RoleAdmin {
+		return 0, forbidden(a, OpManageCurricula)
+	}
+	evals, err := s.curricula.Evaluations(ctx, c.Class, c.Semester, c.Year)
+	if err != nil || len(evals) == 0 {
+		return 0, err
+	}
+	ids := make(map[string]bool, len(evals))
+	for _, e := range evals {
+		ids[e.ID] = true
+	}
+	students, err := s.Students(ctx, a, RosterQuery{Class: c.Class})
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, st := range students {
+		avg := SemesterAverages(c, evals, st.Grades, nil).Average
+		if !slices.ContainsFunc(st.Grades, func(g Grade) bool { return ids[g.EvaluationID] }) || sameTerm(st, c, avg) {
+			continue
+		}
+		_, err := s.mutate(ctx, a, st.ID, 0, OpChangeGrade, func(cur *Student) (*Event, error) {
+			cur.setTerm(c.Year, c.Semester, SemesterAverages(c, evals, cur.Grades, nil).Average)
+			return &Event{Type: EventStudentUpdated}, nil
+		})
+		if err != nil {
+			return changed, fmt.Errorf("student %s: %w", st.Number, err)
+		}
+		changed++
+	}
+	return changed, nil
+}
+
+func sameTerm(st *Student, c *Curriculum, avg *float64) bool {
+	for _, t := range st.Terms {
+		if t.Year == c.Year && t.Semester == c.Semester {
+			return t.Average == nil && avg == nil || t.Average != nil && avg != nil && *t.Average == *avg
+		}
+	}
+	return avg == nil
 }

@@ -147,3 +147,25 @@ func TestSetAndRemoveAMark(t *testing.T) {
 	_, err = s.svc.SetGrade(ctx, admin, st.Number, 0, got.Grades[0].ID, "12")
 	wantCode(t, err, domain.ECONFLICT)
 }
+
+func TestRecomputeTermsAfterANewCurriculum(t *testing.T) {
+	s := newSchool(t)
+	st := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	maths, eng := s.eval(t, "Maths", "exam", "100"), s.eval(t, "Anglais", "exam", "100")
+	s.svc.Mark(ctx, admin, st.Number, 0, maths.ID, domain.MarkInput{Value: "10"})
+	got, _, _ := s.svc.Mark(ctx, admin, st.Number, 0, eng.ID, domain.MarkInput{Value: "20"})
+	wantAvg(t, "UE1 10 (6 credits), UE2 20 (4 credits)", got.Average, 14)
+	c := testCurriculum()
+	c.UEs[1].Credits = 6
+	if _, _, err := s.curricula.Import(ctx, admin, []*domain.Curriculum{c}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.svc.RecomputeTerms(ctx, admin, c)
+	if err != nil || n != 1 {
+		t.Fatalf("RecomputeTerms = %d, %v", n, err)
+	}
+	wantAvg(t, "6 and 6 credits", s.stored(t, st.ID).Average, 15)
+	if n, _ := s.svc.RecomputeTerms(ctx, admin, c); n != 0 {
+		t.Errorf("a second recompute changed %d", n)
+	}
+}
