@@ -93,6 +93,31 @@ func seed(cmd *cobra.Command, app *App, n int, password func(username string) st
 		}
 		fmt.Fprintf(out, "  %-9s %-8s password %s%s\n", in.Role, in.Username, in.Password, detail)
 	}
+	return seedCurricula(cmd, app)
+}
+
+// seedCurricula gives the demo its curricula (L1 to L3 of every major, S1
+// to S6) and, in the current semester of the classes that have students
+// (S3 for L2, S5 for L3), a CC and an exam in every subject.
+func seedCurricula(cmd *cobra.Command, app *App) error {
+	ctx, actor := cmd.Context(), cliActor()
+	list := demo.Curricula(app.Curricula.CurrentYear())
+	if _, _, err := app.Curricula.Import(ctx, actor, list); err != nil {
+		return fmt.Errorf("demo curricula: %w", err)
+	}
+	evals := 0
+	for _, c := range list {
+		if c.Semester != "S3" && c.Semester != "S5" {
+			continue
+		}
+		for _, in := range demo.Evaluations(c) {
+			if _, err := app.Curricula.AddEvaluation(ctx, actor, in); err != nil {
+				return fmt.Errorf("demo evaluations: %w", err)
+			}
+			evals++
+		}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%d curricula (L1 to L3, S1 to S6) and %d evaluations added.\n", len(list), evals)
 	return nil
 }
 
