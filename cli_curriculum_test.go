@@ -93,6 +93,24 @@ func TestCLICurriculumEvaluationsAndMarks(t *testing.T) {
 		t.Errorf("Anglais evaluation = %+v", ev)
 	}
 
+	// A whole class in one file: refused whole when a row is bad.
+	ibou := addStudent(t, dir, "Fall", "Ibou", "77 100 00 02", "L1-INFO")
+	marks := writeFile(t, "notes.csv", "Matricule;Note;Commentaire\n"+awa+";14;\n"+ibou+";ABI;absent\n2026-09999;12;\n")
+	if r := try("grades", "import", marks, "--evaluation", eng); r.code != 1 || !strings.Contains(r.stderr, "line 4: student: no student") {
+		t.Fatalf("marks with an unknown student: exit %d, stderr %q", r.code, r.stderr)
+	}
+	marks = writeFile(t, "notes.csv", "Matricule;Note;Commentaire\n"+awa+";14;\n"+ibou+";ABI;absent\n")
+	if out := run("grades", "import", marks, "--evaluation", eng); !strings.Contains(out, "2 mark(s) recorded") {
+		t.Fatalf("marks import: %q", out)
+	}
+	if err := json.Unmarshal([]byte(run("students", "show", awa, "--json")), &show); err != nil {
+		t.Fatal(err)
+	}
+	// UE12 = Anglais 14; S1 = (13.3×6 + 14×4)/10 = 13.58.
+	if s1 := show.Semesters[0]; s1.UEs[1].Average == nil || *s1.UEs[1].Average != 14 || *s1.Average != 13.58 {
+		t.Errorf("after the marks file: UE12 %v, S1 %v", s1.UEs[1].Average, s1.Average)
+	}
+
 	// Lifecycle: closed locks marks; reopen needs a reason.
 	run("semester", "close", "--class", "L1-INFO", "--semester", "S1")
 	if r := try("grades", "add", awa, "--evaluation", cc, "--value", "12"); r.code != 1 || !strings.Contains(r.stderr, "is closed") {

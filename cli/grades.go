@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"scolarite/domain"
+	"scolarite/export"
 )
 
 func gradesCmd(env Env, cfg *Config) *cobra.Command {
@@ -80,7 +82,39 @@ func gradesCmd(env Env, cfg *Config) *cobra.Command {
 			})
 		},
 	}
-	cmd.AddCommand(add, set, remove)
+	var importEval string
+	imp := &cobra.Command{
+		Use:   "import FILE --evaluation EVAL_ID",
+		Short: "Mark a whole class in one evaluation from a .csv or .xlsx file: a column of matricules (or phones), one of marks (ABJ / ABI for absences)",
+		Args:  exactArgs(1, "FILE (.csv or .xlsx)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, env, cfg, func(app *App) error {
+				lines, err := export.ReadMarks(args[0])
+				if err != nil {
+					return err
+				}
+				rows := make([]domain.MarkRow, len(lines))
+				for i, l := range lines {
+					rows[i] = l.Row
+				}
+				n, err := app.Students.MarkMany(cmd.Context(), cliActor(), importEval, rows)
+				var be *domain.BatchError
+				if errors.As(err, &be) {
+					for _, p := range be.Problems[:min(len(be.Problems), maxPrinted)] {
+						fmt.Fprintf(env.Stderr, "line %d: %s: %s\n", lines[p.Index].Line, p.Field, p.Reason)
+					}
+					return domain.Errorf(domain.EINVALID, "%d problem(s) in %s; nothing was written", len(be.Problems), args[0])
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "%d mark(s) recorded\n", n)
+				return nil
+			})
+		},
+	}
+	imp.Flags().StringVar(&importEval, "evaluation", "", "the evaluation marked (its id)")
+	cmd.AddCommand(add, set, remove, imp)
 	return cmd
 }
 

@@ -213,3 +213,97 @@ func sameTerm(st *Student, c *Curriculum, avg *float64) bool {
 	}
 	return avg == nil
 }
+
+// MarkRow is one student's mark in a batch (a file's row).
+type MarkRow struct {
+	Student string // matricule or phone
+	Mark    MarkInput
+}
+
+// MarkMany records the marks of many students in one evaluation, all or
+// none: every row is checked first (the student exists, is in the
+// evaluation's class, appears once; the mark parses), and problems are
+// reported by row; then the marks are written one student at a time, and
+// if one fails the ones written are put back as they were.
+func (s *StudentService) MarkMany(ctx context.Context, a Actor, evalID string, rows []MarkRow) (int, error) {
+	e, c, _, err := s.semesterOf(ctx, strings.TrimSpace(evalID))
+	if err != nil {
+		return 0, err
+	}
+	if err := c.MayGrade(a, e.Subject); err != nil {
+		return 0, err
+	}
+	var bad []RowProblem
+	seen := map[string]int{}
+	students := make([]*Student, len(rows))
+	for i, r := range rows {
+		if _, _, _, err := r.Mark.parse(); err != nil {
+			for _, p := range err.(*Error).Problems {
+				bad = append(bad, RowProblem{i, p})
+			}
+		}
+		st, err := s.find(ctx, r.Student)
+		switch {
+		case ErrorCode(err) == ENOTFOUND || ErrorCode(err) == EINVALID:
+			bad = append(bad, RowProblem{i, Problem{"student", "no student " + Quote(cleanName(r.Student), 40)}})
+			continue
+		case err != nil:
+			return 0, err
+		case st.Class != e.Class:
+			bad = append(bad, RowProblem{i, Problem{"student", st.Number + " is in " + st.Class + ", not " + e.Class}})
+			continue
+		}
+		if j, dup := seen[st.ID]; dup {
+			bad = append(bad, RowProblem{i, Problem{"student", st.Number + " is also on item " + itoa(j+1)}})
+			continue
+		}
+		seen[st.ID], students[i] = i, st
+	}
+	if len(bad) > 0 {
+		return 0, &BatchError{Problems: bad}
+	}
+	var written []markDone
+	for i, r := range rows {
+		st := students[i]
+		var before *Grade
+		if k := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID }); k >= 0 {
+			g := st.Grades[k]
+			before = &g
+		}
+		_, g, err := s.Mark(ctx, a, st.ID, 0, e.ID, r.Mark)
+		if err != nil {
+			s.unmark(ctx, a, e.ID, written)
+			return 0, fmt.Errorf("item %d (%s): %w; nothing was kept", i+1, st.Number, err)
+		}
+		written = append(written, markDone{st.ID, before, g.ID})
+	}
+	return len(written), nil
+}
+
+// markDone is a mark MarkMany wrote, and what it replaced.
+type markDone struct {
+	student string
+	before  *Grade // nil: there was no mark
+	gradeID string
+}
+
+// unmark puts back the marks a failed MarkMany wrote, newest first.
+func (s *StudentService) unmark(ctx context.Context, a Actor, evalID string, written []markDone) {
+	ctx = context.WithoutCancel(ctx)
+	for i := len(written) - 1; i >= 0; i-- {
+		w := written[i]
+		var err error
+		if w.before == nil {
+			_, err = s.RemoveGrade(ctx, a, w.student, 0, w.gradeID)
+		} else {
+			in := MarkInput{Absent: string(w.before.Absent), Comment: w.before.Comment}
+			if w.before.Absent == "" {
+				in.Value = FormatDecimal(w.before.Value, -1, false)
+			}
+			_, _, err = s.Mark(ctx, a, w.student, 0, evalID, in)
+		}
+		if err != nil {
+			s.log.Error("a mark of a failed batch not put back", "student", w.student, "evaluation", evalID, "err", err)
+		}
+	}
+}

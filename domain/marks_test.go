@@ -1,7 +1,9 @@
 package domain_test
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"scolarite/domain"
@@ -167,5 +169,45 @@ func TestRecomputeTermsAfterANewCurriculum(t *testing.T) {
 	wantAvg(t, "6 and 6 credits", s.stored(t, st.ID).Average, 15)
 	if n, _ := s.svc.RecomputeTerms(ctx, admin, c); n != 0 {
 		t.Errorf("a second recompute changed %d", n)
+	}
+}
+
+func TestMarkMany(t *testing.T) {
+	s := newSchool(t)
+	awa := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	ibou := s.create(t, studentIn("Fall", "Ibou", "771234568", "L1-INFO"))
+	other := s.create(t, studentIn("Sow", "Aby", "771234569", "L2-INFO"))
+	exam := s.eval(t, "Maths", "exam", "100")
+	s.svc.Mark(ctx, admin, ibou.Number, 0, exam.ID, domain.MarkInput{Value: "9"})
+
+	_, err := s.svc.MarkMany(ctx, admin, exam.ID, []domain.MarkRow{
+		{Student: awa.Number, Mark: domain.MarkInput{Value: "12"}},
+		{Student: "77 123 45 67", Mark: domain.MarkInput{Value: "13"}}, // Awa again, by phone
+		{Student: other.Number, Mark: domain.MarkInput{Value: "14"}},
+		{Student: "2026-99999", Mark: domain.MarkInput{Value: "15"}},
+		{Student: ibou.Number, Mark: domain.MarkInput{Value: "25"}},
+	})
+	var be *domain.BatchError
+	if !errors.As(err, &be) || len(be.Problems) != 4 {
+		t.Fatalf("err = %v, want 4 problems", err)
+	}
+	for i, want := range []string{"also on item 1", "not L1-INFO", "no student", "between 0 and 20"} {
+		if p := be.Problems[i]; !strings.Contains(p.Reason, want) {
+			t.Errorf("problem %d = %+v, want …%s…", i, p, want)
+		}
+	}
+	if len(s.stored(t, awa.ID).Grades) != 0 {
+		t.Error("a refused batch wrote a mark")
+	}
+	n, err := s.svc.MarkMany(ctx, admin, exam.ID, []domain.MarkRow{
+		{Student: awa.Number, Mark: domain.MarkInput{Value: "12"}},
+		{Student: ibou.Number, Mark: domain.MarkInput{Absent: "ABJ"}},
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("MarkMany = %d, %v", n, err)
+	}
+	wantAvg(t, "Awa", s.stored(t, awa.ID).Average, 12)
+	if g := s.stored(t, ibou.ID).Grades; len(g) != 1 || g[0].Absent != domain.AbsentJustified {
+		t.Errorf("Ibou's marks = %+v (the 9 replaced by ABJ)", g)
 	}
 }
