@@ -75,20 +75,29 @@ func (l *writeLock) lock() func() {
 }
 
 // Option changes how Open connects.
-type Option func(*options.ClientOptions)
+type Option func(*openConfig)
+
+// openConfig is what the options set: the driver's options and, for the
+// embedded FerretDB, where its SQLite files are.
+type openConfig struct {
+	client *options.ClientOptions
+	// sqliteDir is the embedded FerretDB's SQLite directory ("" for any
+	// other server); see WithEmbeddedDir.
+	sqliteDir string
+}
 
 // WithDialer makes the driver open its connections through d, e.g. to
 // follow embedded servers that move to another address (main's route).
 func WithDialer(d options.ContextDialer) Option {
-	return func(o *options.ClientOptions) { o.SetDialer(d) }
+	return func(o *openConfig) { o.client.SetDialer(d) }
 }
 
 // WithLogger sends the driver's own log (off unless the MONGODB_LOG_*
 // variables ask for it) to log instead of standard error, which belongs
 // to the screen.
 func WithLogger(log *slog.Logger) Option {
-	return func(o *options.ClientOptions) {
-		o.SetLoggerOptions(options.Logger().SetSink(logSink{log: log}))
+	return func(o *openConfig) {
+		o.client.SetLoggerOptions(options.Logger().SetSink(logSink{log: log}))
 	}
 }
 
@@ -99,20 +108,28 @@ func WithLogger(log *slog.Logger) Option {
 // the connections to the stopped server quickly, so that operations wait
 // for the new one instead of failing on a dead connection.
 func WithServerWatch(heartbeat, selection time.Duration) Option {
-	return func(o *options.ClientOptions) {
-		o.SetHeartbeatInterval(heartbeat).SetServerSelectionTimeout(selection)
+	return func(o *openConfig) {
+		o.client.SetHeartbeatInterval(heartbeat).SetServerSelectionTimeout(selection)
 	}
+}
+
+// WithEmbeddedDir says that the server is the embedded FerretDB started
+// on data dir dir (StartEmbedded), in this process or another: Open then
+// adds the SQLite index FerretDB 1.24 lacks for lookups by _id (see
+// idIndexes). Without it the store works the same, scanning.
+func WithEmbeddedDir(dir string) Option {
+	return func(o *openConfig) { o.sqliteDir = sqliteDirOf(dir) }
 }
 
 // Open connects to the server at uri, checks it answers, makes sure the
 // indexes exist and returns the store for database dbName. ctx bounds the
 // whole start-up, including server selection.
 func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, error) {
-	clientOpts := options.Client().ApplyURI(uri).SetAppName("scolarite")
+	cfg := openConfig{client: options.Client().ApplyURI(uri).SetAppName("scolarite")}
 	for _, o := range opts {
-		o(clientOpts)
+		o(&cfg)
 	}
-	client, err := mongo.Connect(clientOpts)
+	client, err := mongo.Connect(cfg.client)
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
@@ -126,12 +143,17 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 	}
+	if cfg.sqliteDir != "" {
+		if err := idIndexes(ctx, cfg.sqliteDir, dbName); err != nil {
+			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+		}
+	}
 	return s, nil
 }
 
 func newStore(client *mongo.Client, db *mongo.Database) *Store {
 	s := &Store{client: client, db: db}
-	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), writes: &s.writes, self: thisProcess()}
+	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl), claims: db.Collection(claimsColl), keys: db.Collection(studentKeysColl), writes: &s.writes, self: thisProcess()}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}

@@ -28,6 +28,7 @@ type StudentRepo struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
 	claims   *mongo.Collection // see claim
+	keys     *mongo.Collection // lookup hints, see byKey
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
 	// self names this process in its claims.
@@ -42,7 +43,8 @@ func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
 	if err != nil {
 		return err
 	}
-	if _, err := r.coll.InsertOne(ctx, toStudentDoc(s, oid)); err != nil {
+	d := toStudentDoc(s, oid)
+	if _, err := r.coll.InsertOne(ctx, d); err != nil {
 		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
 			return err
 		}
@@ -52,6 +54,7 @@ func (r *StudentRepo) Insert(ctx context.Context, s *domain.Student) error {
 		return fmt.Errorf("insert student %s: %w", s.Number, err)
 	}
 	s.ID = oid.Hex()
+	r.noteKeys(ctx, &d)
 	return nil
 }
 
@@ -84,6 +87,7 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student) erro
 		for i := start; i < failed; i++ {
 			ss[i].ID = oids[i].Hex()
 		}
+		r.noteNewKeys(ctx, docs[:failed-start])
 		if err == nil {
 			continue
 		}
@@ -137,12 +141,12 @@ func (r *StudentRepo) ByID(ctx context.Context, id string) (*domain.Student, err
 
 // ByNumber returns the student with that matricule.
 func (r *StudentRepo) ByNumber(ctx context.Context, number string) (*domain.Student, error) {
-	return r.findOne(ctx, bson.D{{Key: "number", Value: number}}, number)
+	return r.byKey(ctx, "number", number, number)
 }
 
 // ByPhone returns the student with that E.164 phone.
 func (r *StudentRepo) ByPhone(ctx context.Context, e164 string) (*domain.Student, error) {
-	return r.findOne(ctx, bson.D{{Key: "phone", Value: e164}}, "with phone "+e164)
+	return r.byKey(ctx, "phone", e164, "with phone "+e164)
 }
 
 func (r *StudentRepo) findOne(ctx context.Context, filter bson.D, key string) (*domain.Student, error) {
@@ -168,9 +172,12 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 		return err
 	}
 	defer release()
-	res, err := r.coll.ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}},
-		toStudentDoc(s, oid))
+	oldPhone, err := r.storedVersion(ctx, oid, prevVersion, s.Number)
+	if err != nil {
+		return err
+	}
+	d := toStudentDoc(s, oid)
+	res, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}}, d)
 	if err != nil {
 		if err := outOfSpace(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
 			return err
@@ -182,6 +189,9 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 	}
 	if res.MatchedCount == 0 {
 		return r.missed(ctx, oid, s.Number)
+	}
+	if oldPhone != s.Phone {
+		r.noteKeys(ctx, &d)
 	}
 	return nil
 }
@@ -198,7 +208,10 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64) erro
 		return err
 	}
 	defer release()
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}})
+	if _, err := r.storedVersion(ctx, oid, version, id); err != nil {
+		return err
+	}
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}})
 	if err != nil {
 		return outOfSpace(fmt.Errorf("delete student %s: %w", id, err))
 	}
