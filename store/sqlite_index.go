@@ -19,14 +19,16 @@ import (
 // one is created only by idIndexes.
 const idIndexSuffix = "_scolarite_id_expr"
 
-// idIndexed are the collections whose reads and writes go by _id on hot
-// paths: one student (show, grades add, the detail screen), its lookup
-// hints, its claims, the counters, the leases. The trails (audit,
-// events, notifications) are written by insert and read by other
-// filters; an index there would cost every insert and serve nothing.
+// idIndexed are the collections read or written by _id on hot paths:
+// one student (show, grades add, the detail screen), its lookup hints,
+// its claims, the counters, the leases, and the outbox events and
+// notification records, which are marked one by one by _id (every such
+// write scanned the table). The audit trail is only ever inserted and
+// read by other filters: an index there would cost every insert and
+// serve nothing.
 var idIndexed = []string{
 	studentsColl, studentKeysColl, claimsColl, countersColl, leasesColl, usersColl,
-	notificationLeaseColl, importsColl,
+	notificationsColl, notificationLeaseColl, eventsColl, importsColl,
 }
 
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB
