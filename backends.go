@@ -68,7 +68,8 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		closers = append(closers, emb.Close)
 		if mongoURI == "" {
 			mongoURI = emb.MongoURI
-			mongoOpts = append(mongoOpts, store.WithDialer(emb.route), store.WithServerWatch(embeddedHeartbeat, embeddedSelection))
+			mongoOpts = append(mongoOpts, store.WithDialer(emb.route), store.WithServerWatch(embeddedHeartbeat, embeddedSelection),
+				store.WithEmbeddedDir(cfg.DataDir))
 		}
 		if redisURL == "" {
 			redisURL = emb.RedisURL

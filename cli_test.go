@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 		panic("build scolarite: " + err.Error() + "\n" + string(out))
 	}
 	code := storetest.Run(m)
+	for _, f := range scaleCleanup {
+		f()
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -14,6 +14,7 @@ import (
 
 	"scolarite/domain"
 	"scolarite/notify"
+	"scolarite/store"
 	"scolarite/store/storetest"
 )
 
@@ -184,6 +185,35 @@ func BenchmarkWorkerThroughput(b *testing.B) {
 		}
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "msgs/s")
 	})
+	// Issue 11 §6: the same 200 events on a store that already holds
+	// 1,000 and 100,000 finished records (and their notified events),
+	// in one run. Goal: at least 300 messages a second at 100,000.
+	for _, stored := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("ferretdb/email+sms/200-events/stored=%d", stored), func(b *testing.B) {
+			srv := newMailServer(b).start()
+			api := newSMSAPI(b)
+			s := storetest.Open(b)
+			storeFinished(b, s, stored)
+			total := 0
+			var elapsed time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				appendGrades(b, s, 200, 4, nil)
+				w := worker(b, s, map[notify.Channel]notify.Sender{
+					notify.Email: mailer(b, smtpConfig(b, srv, "smtp://ADDR", nil)),
+					notify.SMS:   notify.SMSSender{Provider: twilio(api)},
+				}, notify.Config{}, notify.Options{})
+				b.StartTimer()
+				start := time.Now()
+				if err := w.Drain(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				total += 400
+			}
+			b.ReportMetric(float64(total)/elapsed.Seconds(), "msgs/s")
+		})
+	}
 	b.Run("smtp-only/100-per-connection", func(b *testing.B) {
 		srv := newMailServer(b).start()
 		send := mailer(b, smtpConfig(b, srv, "smtp://ADDR", nil))
@@ -202,4 +232,46 @@ func BenchmarkWorkerThroughput(b *testing.B) {
 		}
 		b.ReportMetric(float64(total)/time.Since(start).Seconds(), "msgs/s")
 	})
+}
+
+// storeFinished fills s with n sent records and their n/2 notified and
+// published events, as a store that has been notifying for a while:
+// straight through the repositories, in batches.
+func storeFinished(b *testing.B, s *store.Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	const batch = 1000
+	at := time.Now().Add(-time.Hour)
+	var all []string
+	for start := 0; start < n; start += batch {
+		events := make([]*domain.Event, 0, batch/2)
+		for i := start; i < min(n, start+batch); i += 2 {
+			events = append(events, &domain.Event{Type: domain.EventGradeAdded, At: at, Actor: "prof", StudentID: bson.NewObjectID().Hex(),
+				Student: student(i + 1), Grade: &domain.Grade{ID: "g1", Subject: "Mathématiques", Value: 12.5, Coefficient: 2}, Average: ptr(12.5)})
+		}
+		if err := s.Events().AppendMany(ctx, events); err != nil {
+			b.Fatal(err)
+		}
+		ns := make([]*notify.Notification, 0, batch)
+		ids := make([]string, 0, len(events))
+		for _, e := range events {
+			ids = append(ids, e.ID)
+			for _, ch := range []notify.Channel{notify.Email, notify.SMS} {
+				ns = append(ns, &notify.Notification{EventID: e.ID, Kind: notify.KindGrade, Channel: ch, Recipient: e.Student.Phone + string(ch),
+					Audience: notify.ToStudent, StudentID: e.StudentID, Student: e.Student.Number, Lang: "fr", Subject: "Nouvelle note", Body: "12,5",
+					Status: notify.Sent, Attempts: 1, NextAt: at, CreatedAt: at, UpdatedAt: at, SentAt: at})
+			}
+		}
+		if _, err := s.Notifications().Create(ctx, ns); err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, ids...)
+	}
+	// Once for all: MarkDone's $in decodes every event (FerretDB hands
+	// SQLite no filter but one _id), so marking batch by batch is O(n²).
+	for _, c := range []domain.Consumer{domain.ConsumerNotifier, domain.ConsumerRelay} {
+		if err := s.Events().MarkDone(ctx, c, all, at); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -252,7 +252,7 @@ func TestWorkersAtOnceNeverSendTwice(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 4 {
 		// Each worker has its own connection, as separate processes do.
-		other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name())
+		other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name(), storetest.Options()...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func StartEmbedded(ctx context.Context, dir string) (*Embedded, error) {
 	if strings.ContainsAny(abs, "?#") {
 		return nil, fmt.Errorf("embedded FerretDB: data directory %q may not contain '?' or '#'", abs)
 	}
-	sqliteDir := filepath.Join(abs, "sqlite")
+	sqliteDir := sqliteDirOf(abs)
 	if err := os.MkdirAll(sqliteDir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded FerretDB: create data directory: %w", err)
 	}
@@ -128,6 +128,10 @@ func (e *Embedded) waitListening(ctx context.Context, addr string) error {
 		}
 	}
 }
+
+// sqliteDir is where the embedded FerretDB of data dir dir keeps its
+// SQLite files, one per database.
+func sqliteDirOf(dir string) string { return filepath.Join(dir, "sqlite") }
 
 // URI is the MongoDB connection string of the server, e.g.
 // "mongodb://127.0.0.1:40123/".

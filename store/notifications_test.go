@@ -93,7 +93,7 @@ func TestNotificationsClaimIsExclusive(t *testing.T) {
 	seen := map[string]string{}
 	var wg sync.WaitGroup
 	for w := range 4 {
-		other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name())
+		other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name(), storetest.Options()...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -79,9 +79,14 @@ func (l *writeLock) lock() func() {
 // Option changes how Open connects.
 type Option func(*openConfig)
 
+// openConfig is what the options set: the driver's options, the log and,
+// for the embedded FerretDB, where its SQLite files are.
 type openConfig struct {
 	client *options.ClientOptions
 	log    *slog.Logger
+	// sqliteDir is the embedded FerretDB's SQLite directory ("" for any
+	// other server); see WithEmbeddedDir.
+	sqliteDir string
 }
 
 // WithDialer makes the driver open its connections through d, e.g. to
@@ -112,6 +117,14 @@ func WithServerWatch(heartbeat, selection time.Duration) Option {
 	}
 }
 
+// WithEmbeddedDir says that the server is the embedded FerretDB started
+// on data dir dir (StartEmbedded), in this process or another: Open then
+// adds the SQLite index FerretDB 1.24 lacks for lookups by _id (see
+// idIndexes). Without it the store works the same, scanning.
+func WithEmbeddedDir(dir string) Option {
+	return func(o *openConfig) { o.sqliteDir = sqliteDirOf(dir) }
+}
+
 // Open connects to the server at uri, checks it answers, makes sure the
 // indexes exist and returns the store for database dbName. ctx bounds the
 // whole start-up, including server selection.
@@ -135,6 +148,11 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 	}
+	if cfg.sqliteDir != "" {
+		if err := idIndexes(ctx, cfg.sqliteDir, dbName); err != nil {
+			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+		}
+	}
 	return s, nil
 }
 
@@ -143,7 +161,7 @@ func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store
 	s.trails = &Trails{db: db, claims: db.Collection(claimsColl), audit: db.Collection(auditColl),
 		events: db.Collection(eventsColl), self: thisProcess(), log: log}
 	s.students = &StudentRepo{coll: db.Collection(studentsColl), counters: db.Collection(countersColl),
-		trails: s.trails, writes: &s.writes}
+		keys: db.Collection(studentKeysColl), trails: s.trails, writes: &s.writes}
 	s.curricula = &CurriculumRepo{curricula: db.Collection(curriculaColl), evals: db.Collection(evaluationsColl),
 		trails: s.trails, writes: &s.writes}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}

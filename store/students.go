@@ -28,6 +28,7 @@ const readBatch = 5000
 type StudentRepo struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
+	keys     *mongo.Collection // lookup hints, see byKey
 	trails   *Trails
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
@@ -89,17 +90,19 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trai
 func (r *StudentRepo) insertBatch(ctx context.Context, ss []*domain.Student, oids []bson.ObjectID, claims []*claimDoc) (int, error) {
 	cdocs := make([]any, len(claims))
 	docs := make([]any, len(ss))
+	typed := make([]studentDoc, len(ss))
 	for i, s := range ss {
 		cdocs[i] = claims[i]
-		d := toStudentDoc(s, oids[i])
-		d.Write = claims[i].Write
-		docs[i] = d
+		typed[i] = toStudentDoc(s, oids[i])
+		typed[i].Write = claims[i].Write
+		docs[i] = typed[i]
 	}
 	if _, err := r.trails.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
 		return 0, outOfSpace(fmt.Errorf("claim %d new student(s): %w", len(claims), err))
 	}
 	_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 	if err == nil {
+		r.noteNewKeys(ctx, typed)
 		return len(ss), nil
 	}
 	failed := len(ss) // index of the first student not stored
@@ -177,12 +180,12 @@ func (r *StudentRepo) ByID(ctx context.Context, id string) (*domain.Student, err
 
 // ByNumber returns the student with that matricule.
 func (r *StudentRepo) ByNumber(ctx context.Context, number string) (*domain.Student, error) {
-	return r.findOne(ctx, bson.D{{Key: "number", Value: number}}, number)
+	return r.byKey(ctx, "number", number, number)
 }
 
 // ByPhone returns the student with that E.164 phone.
 func (r *StudentRepo) ByPhone(ctx context.Context, e164 string) (*domain.Student, error) {
-	return r.findOne(ctx, bson.D{{Key: "phone", Value: e164}}, "with phone "+e164)
+	return r.byKey(ctx, "phone", e164, "with phone "+e164)
 }
 
 func (r *StudentRepo) findOne(ctx context.Context, filter bson.D, key string) (*domain.Student, error) {
@@ -206,14 +209,23 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 		return notFound("student", s.Number)
 	}
 	doc := toStudentDoc(s, oid)
-	return r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (bool, error) {
+	var oldPhone string
+	err := r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (bool, error) {
+		var err error
+		if oldPhone, err = r.storedVersion(ctx, oid, prevVersion, s.Number); err != nil {
+			return false, err
+		}
 		doc.Write = c.Write
-		res, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}}, doc)
+		res, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}}, doc)
 		if err != nil && (mongo.IsDuplicateKeyError(err) || isServerError(err)) && domain.ErrorCode(outOfSpace(err)) != domain.EUNAVAILABLE {
 			return false, r.duplicate(ctx, s, oid, err)
 		}
 		return err == nil && res.MatchedCount > 0, err
 	})
+	if err == nil && oldPhone != s.Phone {
+		r.noteKeys(ctx, &doc)
+	}
+	return err
 }
 
 // Delete removes the student if it is still at version: it becomes a
@@ -225,7 +237,10 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t do
 		return notFound("student", id)
 	}
 	return r.write(ctx, oid, version, true, t, id, func(c *claimDoc) (bool, error) {
-		res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
+		if _, err := r.storedVersion(ctx, oid, version, id); err != nil {
+			return false, err
+		}
+		res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}},
 			bson.D{{Key: "$set", Value: bson.D{
 				{Key: "deleted", Value: true}, {Key: "write", Value: c.Write}, {Key: "version", Value: version + 1},
 			}}})

@@ -205,7 +205,7 @@ func TestReplaceConcurrent(t *testing.T) {
 			for i := range repos {
 				repos[i] = s.Students()
 				if separate {
-					other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name())
+					other, err := store.Open(ctx(t), storetest.URI(t), s.Database().Name(), storetest.Options()...)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -69,6 +69,16 @@ func URI(t testing.TB) string {
 	return shared.uri
 }
 
+// Options are the store.Open options for the test server: on the embedded
+// FerretDB, its data dir, so that tests run with the _id index the
+// application's embedded store has.
+func Options() []store.Option {
+	if shared.embedded != nil {
+		return []store.Option{store.WithEmbeddedDir(shared.dir)}
+	}
+	return nil
+}
+
 // Open returns a Store on a new database with a unique name; the database
 // is dropped and the store closed when the test ends. Tests that use
 // different databases may run in parallel.
@@ -78,7 +88,7 @@ func Open(t testing.TB) *store.Store {
 	name := DatabaseName(t)
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	s, err := store.Open(ctx, uri, name)
+	s, err := store.Open(ctx, uri, name, Options()...)
 	if err != nil {
 		t.Fatalf("storetest: open database %s: %v", name, err)
 	}
