@@ -123,7 +123,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	return &cli.App{Students: students, Curricula: curricula, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
 		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Trails(),
 		Notices: notices,
-		Backups: &backups{db: st.Database(), views: c.Views(), feed: c.Feed(), log: logger}}, nil
+		Backups: &backups{db: st.Database(), rebuild: st.RebuildRoster, views: c.Views(), feed: c.Feed(), log: logger}}, nil
 }
 
 // settleTrails completes, at every start, the writes that a killed process

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 
@@ -17,10 +18,13 @@ import (
 // backups implements cli.Backups on the store's database, and starts the
 // daily backups of `serve`.
 type backups struct {
-	db    *mongo.Database
-	views interface{ Bump(context.Context) error }
-	feed  domain.ChangeFeed
-	log   *slog.Logger
+	db *mongo.Database
+	// rebuild writes the roster rows again from the restored students
+	// (store.RebuildRoster): a backup reads them at different moments.
+	rebuild func(context.Context) error
+	views   interface{ Bump(context.Context) error }
+	feed    domain.ChangeFeed
+	log     *slog.Logger
 }
 
 var _ cli.Backups = (*backups)(nil)
@@ -40,6 +44,9 @@ func (b *backups) Restore(ctx context.Context, path string) (cli.BackupReport, e
 		return cli.BackupReport{}, b.explain("restore", path, err)
 	}
 	b.log.Info("backup restored", "file", path, "database", b.db.Name(), "made", h.FinishedAt)
+	if err := b.rebuild(ctx); err != nil {
+		return cli.BackupReport{}, fmt.Errorf("restore: write the table rows of the restored students: %w", err)
+	}
 	// Views cached while the store was empty must not be served: with a
 	// Redis server of its own (REDIS_URL) they outlive this process.
 	if err := b.views.Bump(ctx); err != nil {

@@ -171,6 +171,7 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 	}
 
 	checkCurriculumTrails(t, db, audits)
+	checkRoster(t, db, byID)
 
 	// One event per write: a student.created each, a grade.added per grade,
 	// one student.updated or grade.changed per other change, none about a
@@ -342,5 +343,35 @@ func checkCurriculumTrails(t *testing.T, db *mongo.Database, audits []checkedAud
 	}
 	if actions["evaluation.add"] != len(evals) || actions["evaluation.publish"] != published {
 		t.Errorf("%d evaluations (%d published), %d and %d audit entries", len(evals), published, actions["evaluation.add"], actions["evaluation.publish"])
+	}
+}
+
+// checkRoster: the table rows are exactly the students', at their version.
+func checkRoster(t *testing.T, db *mongo.Database, byID map[bson.ObjectID]*checkedStudent) {
+	t.Helper()
+	type row struct {
+		ID         bson.ObjectID `bson:"_id"`
+		Number     string        `bson:"number"`
+		Version    int64         `bson:"version"`
+		Average    *float64      `bson:"average"`
+		GradeCount int           `bson:"grade_count"`
+	}
+	rows := readAll[row](t, db, "roster")
+	seen := map[bson.ObjectID]bool{}
+	for _, r := range rows {
+		s := byID[r.ID]
+		switch {
+		case s == nil:
+			t.Errorf("a table row of no student: %s %s", r.ID.Hex(), r.Number)
+		case seen[r.ID]:
+			t.Errorf("%s has two table rows", s.Number)
+		case r.Version != s.Version || r.GradeCount != len(s.Grades) || !sameAverage(r.Average, s.Average):
+			t.Errorf("%s: table row at version %d (%d grades, average %v), student at %d (%d, %v)",
+				s.Number, r.Version, r.GradeCount, deref(r.Average), s.Version, len(s.Grades), deref(s.Average))
+		}
+		seen[r.ID] = true
+	}
+	if len(seen) != len(byID) {
+		t.Errorf("%d table rows for %d students", len(seen), len(byID))
 	}
 }

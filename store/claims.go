@@ -45,6 +45,8 @@ type claimDoc struct {
 	Write  string     `bson:"write"`
 	Audit  []auditDoc `bson:"audit,omitempty"`
 	Events []eventDoc `bson:"events,omitempty"`
+	// Row is a student's table row after the write (roster.go).
+	Row *rosterDoc `bson:"row,omitempty"`
 }
 
 // claimID names the write of a version of a document: a student's

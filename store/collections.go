@@ -17,7 +17,7 @@ import (
 // that step to a start, where it fails whole and is retried at the next.
 var allCollections = []string{
 	studentsColl, countersColl, claimsColl, leasesColl, usersColl, auditColl, eventsColl,
-	notificationsColl, notificationLeaseColl, importsColl, curriculaColl, evaluationsColl, studentKeysColl,
+	notificationsColl, notificationLeaseColl, importsColl, curriculaColl, evaluationsColl, studentKeysColl, rosterColl,
 }
 
 func (s *Store) ensureCollections(ctx context.Context) error {

@@ -135,7 +135,7 @@ func semesterNumber(s string) int {
 func (r *CurriculumRepo) SaveCurriculum(ctx context.Context, c *domain.Curriculum, prevVersion int64, t domain.Trail) error {
 	d := toCurriculumDoc(c)
 	defer r.writes.lock()()
-	err := r.trails.write(ctx, curriculaColl, d.ID, prevVersion, false, t, "the curriculum of "+c.Key(), func(cl *claimDoc) (bool, error) {
+	err := r.trails.write(ctx, curriculaColl, d.ID, prevVersion, false, t, "the curriculum of "+c.Key(), nil, func(cl *claimDoc) (bool, error) {
 		d.Write = cl.Write
 		if prevVersion == 0 {
 			_, err := r.curricula.InsertOne(ctx, d)
@@ -246,7 +246,7 @@ func (r *CurriculumRepo) SaveEvaluation(ctx context.Context, e *domain.Evaluatio
 	}
 	d := toEvaluationDoc(e, oid)
 	defer r.writes.lock()()
-	err = r.trails.write(ctx, evaluationsColl, oid, prevVersion, false, t, "evaluation "+oid.Hex(), func(cl *claimDoc) (bool, error) {
+	err = r.trails.write(ctx, evaluationsColl, oid, prevVersion, false, t, "evaluation "+oid.Hex(), nil, func(cl *claimDoc) (bool, error) {
 		d.Write = cl.Write
 		if e.ID == "" {
 			_, err := r.evals.InsertOne(ctx, d)

@@ -148,6 +148,9 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 	}
+	if err := s.ensureRoster(ctx); err != nil {
+		return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+	}
 	if cfg.sqliteDir != "" {
 		if err := idIndexes(ctx, cfg.sqliteDir, dbName); err != nil {
 			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))

@@ -71,33 +71,6 @@ type gradeDoc struct {
 	Comment      string `bson:"comment,omitempty"`
 }
 
-// rosterDoc is the projection Roster reads: the RosterRow fields only.
-// Reading costs about 60 µs a document on FerretDB, most of it decoding,
-// so leaving the grades on the server is what keeps the roster fast.
-type rosterDoc struct {
-	ID         bson.ObjectID `bson:"_id"`
-	Number     string        `bson:"number"`
-	LastName   string        `bson:"last_name"`
-	FirstName  string        `bson:"first_name"`
-	Phone      string        `bson:"phone"`
-	Class      string        `bson:"class"`
-	Major      string        `bson:"major"`
-	Average    *float64      `bson:"average"`
-	GradeCount int           `bson:"grade_count"`
-	Deleted    bool          `bson:"deleted"`
-}
-
-// rosterProjection names exactly the fields of rosterDoc. A function, not
-// a variable, so that no caller can change it for everyone.
-func rosterProjection() bson.D {
-	return bson.D{
-		{Key: "_id", Value: 1}, {Key: "number", Value: 1}, {Key: "last_name", Value: 1},
-		{Key: "first_name", Value: 1}, {Key: "phone", Value: 1}, {Key: "class", Value: 1},
-		{Key: "major", Value: 1}, {Key: "average", Value: 1}, {Key: "grade_count", Value: 1},
-		{Key: "deleted", Value: 1},
-	}
-}
-
 func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {
 	d := studentDoc{
 		ID: id, Number: s.Number, LastName: s.LastName, FirstName: s.FirstName,
@@ -142,13 +115,6 @@ func (d *studentDoc) student() (*domain.Student, error) {
 		s.Terms = append(s.Terms, domain.TermAverage{Year: t.Year, Semester: t.Semester, Average: t.Average})
 	}
 	return s, nil
-}
-
-func (d *rosterDoc) row() domain.RosterRow {
-	return domain.RosterRow{
-		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
-		Phone: d.Phone, Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount,
-	}
 }
 
 func toGradeDoc(g domain.Grade) gradeDoc {

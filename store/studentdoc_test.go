@@ -1,30 +1,33 @@
 package store
 
 import (
-	"reflect"
-	"strings"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"scolarite/domain"
 )
 
-// TestRosterProjectionMatchesRow: the projection Roster sends names exactly
-// the fields rosterDoc decodes, so adding a column to one without the
-// other fails here rather than showing an empty column.
-func TestRosterProjectionMatchesRow(t *testing.T) {
-	var tags []string
-	rt := reflect.TypeOf(rosterDoc{})
-	for i := range rt.NumField() {
-		tags = append(tags, strings.Split(rt.Field(i).Tag.Get("bson"), ",")[0])
+// A student's stored table row is the row the domain makes of the student
+// (domain.Student.Row), so a column added to one and not the other fails
+// here rather than showing an empty column.
+func TestRowOfIsTheDomainsRow(t *testing.T) {
+	avg := 12.5
+	s := &domain.Student{Number: "2026-00001", LastName: "Diop", FirstName: "Awa", Phone: "+221771234567",
+		Class: "L1-INFO", Major: "Informatique", Average: &avg, Version: 3,
+		Grades: []domain.Grade{{ID: "a", Subject: "Maths", Value: 12.5, Coefficient: 1}}}
+	oid := bson.NewObjectID()
+	s.ID = oid.Hex()
+	d := toStudentDoc(s, oid)
+	got, want := rowOf(&d).row(), s.Row()
+	if got.Average == nil || *got.Average != *want.Average {
+		t.Fatalf("average %v, want %v", got.Average, want.Average)
 	}
-	var keys []string
-	for _, e := range rosterProjection() {
-		keys = append(keys, e.Key)
+	got.Average, want.Average = nil, nil
+	if got != want {
+		t.Errorf("row %+v, want %+v", got, want)
 	}
-	if !reflect.DeepEqual(keys, tags) {
-		t.Errorf("projection %v, rosterDoc fields %v", keys, tags)
-	}
-	for _, k := range keys {
-		if k == "grades" {
-			t.Error("the roster projection reads the grades array")
-		}
+	if rowOf(&d).Version != 3 {
+		t.Error("the row does not keep the student's version")
 	}
 }

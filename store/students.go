@@ -95,6 +95,7 @@ func (r *StudentRepo) insertBatch(ctx context.Context, ss []*domain.Student, oid
 		cdocs[i] = claims[i]
 		typed[i] = toStudentDoc(s, oids[i])
 		typed[i].Write = claims[i].Write
+		claims[i].Row = rowOf(&typed[i])
 		docs[i] = typed[i]
 	}
 	if _, err := r.trails.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
@@ -210,7 +211,7 @@ func (r *StudentRepo) Replace(ctx context.Context, s *domain.Student, prevVersio
 	}
 	doc := toStudentDoc(s, oid)
 	var oldPhone string
-	err := r.write(ctx, oid, prevVersion, false, t, s.Number, func(c *claimDoc) (bool, error) {
+	err := r.write(ctx, oid, prevVersion, false, t, s.Number, rowOf(&doc), func(c *claimDoc) (bool, error) {
 		var err error
 		if oldPhone, err = r.storedVersion(ctx, oid, prevVersion, s.Number); err != nil {
 			return false, err
@@ -236,7 +237,7 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t do
 	if !ok {
 		return notFound("student", id)
 	}
-	return r.write(ctx, oid, version, true, t, id, func(c *claimDoc) (bool, error) {
+	return r.write(ctx, oid, version, true, t, id, nil, func(c *claimDoc) (bool, error) {
 		if _, err := r.storedVersion(ctx, oid, version, id); err != nil {
 			return false, err
 		}
@@ -251,9 +252,9 @@ func (r *StudentRepo) Delete(ctx context.Context, id string, version int64, t do
 // write runs one conditional write of version prev+1 of a student (see
 // Trails.write).
 func (r *StudentRepo) write(ctx context.Context, oid bson.ObjectID, prev int64, del bool, t domain.Trail, key string,
-	do func(*claimDoc) (bool, error)) error {
+	row *rosterDoc, do func(*claimDoc) (bool, error)) error {
 	defer r.writes.lock()()
-	return r.trails.write(ctx, "", oid, prev, del, t, "student "+key, do, func() error { return r.missed(ctx, oid, key) })
+	return r.trails.write(ctx, "", oid, prev, del, t, "student "+key, row, do, func() error { return r.missed(ctx, oid, key) })
 }
 
 // missed explains why a conditional write matched nothing: the student is
@@ -329,31 +330,6 @@ func (r *StudentRepo) holder(ctx context.Context, field, value string, self bson
 		return nil, err
 	}
 	return &h, nil
-}
-
-// Roster returns every student as a table row. Only the row's fields are
-// read (see rosterDoc); the order is left to the domain, which sorts.
-func (r *StudentRepo) Roster(ctx context.Context) ([]domain.RosterRow, error) {
-	cur, err := r.coll.Find(ctx, bson.D{},
-		options.Find().SetProjection(rosterProjection()).SetBatchSize(readBatch))
-	if err != nil {
-		return nil, fmt.Errorf("read roster: %w", err)
-	}
-	defer cur.Close(ctx)
-	var rows []domain.RosterRow
-	for cur.Next(ctx) {
-		var d rosterDoc
-		if err := cur.Decode(&d); err != nil {
-			return nil, fmt.Errorf("read roster: decode a row: %w", err)
-		}
-		if !d.Deleted {
-			rows = append(rows, d.row())
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return nil, fmt.Errorf("read roster: %w", err)
-	}
-	return rows, nil
 }
 
 // All returns every student in full, by matricule so that exports are

@@ -95,6 +95,9 @@ func (tr *Trails) deliver(ctx context.Context, claims ...*claimDoc) error {
 	if err := insertOnce(ctx, tr.events, events); err != nil {
 		return fmt.Errorf("deliver outbox events: %w", err)
 	}
+	if err := tr.deliverRows(ctx, claims); err != nil {
+		return err
+	}
 	for _, c := range tombstones {
 		if err := tr.removeTombstone(ctx, c); err != nil {
 			return err
@@ -226,16 +229,17 @@ func (tr *Trails) SettleAbandoned(ctx context.Context) (delivered, dropped int, 
 }
 
 // write runs one conditional write of version prev+1 of a document: claim
-// it with its trail, settle the claim left by the write of prev, write
+// it with its trail (and, for a student, its new table row), settle the claim left by the write of prev, write
 // (do), then deliver; when the write fails, settle our own claim. missed
 // explains a write that matched nothing. name names the document in
 // errors ("student 2026-00001").
 func (tr *Trails) write(ctx context.Context, coll string, target any, prev int64, del bool, t domain.Trail, name string,
-	do func(*claimDoc) (matched bool, err error), missed func() error) error {
+	row *rosterDoc, do func(*claimDoc) (matched bool, err error), missed func() error) error {
 	c, err := tr.newClaim(coll, target, prev+1, del, t)
 	if err != nil {
 		return err
 	}
+	c.Row = row
 	if err := tr.claim(ctx, c, name); err != nil {
 		return err
 	}
