@@ -53,8 +53,16 @@ func (d *rosterDoc) row() domain.RosterRow {
 }
 
 // Roster returns every student as a table row, from the roster
-// collection; the order is left to the domain, which sorts.
+// collection (on the embedded store, from its SQLite file: see
+// rosterFile); the order is left to the domain, which sorts.
 func (r *StudentRepo) Roster(ctx context.Context) ([]domain.RosterRow, error) {
+	if r.file != nil {
+		rows, err := r.file.rows(ctx)
+		if err == nil {
+			return rows, nil
+		}
+		r.trails.log.Warn("roster: reading the SQLite file failed; reading through FerretDB", "err", err)
+	}
 	cur, err := r.trails.db.Collection(rosterColl).Find(ctx, bson.D{}, options.Find().SetBatchSize(readBatch))
 	if err != nil {
 		return nil, fmt.Errorf("read roster: %w", err)

@@ -155,6 +155,11 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 		if err := idIndexes(ctx, cfg.sqliteDir, dbName); err != nil {
 			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 		}
+		f, err := openRosterFile(cfg.sqliteDir, dbName)
+		if err != nil {
+			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
+		}
+		s.students.file = f
 	}
 	return s, nil
 }
@@ -233,6 +238,9 @@ func keyIndex() mongo.IndexModel {
 // Close disconnects from the server, waiting for in-flight operations
 // until ctx ends.
 func (s *Store) Close(ctx context.Context) error {
+	if s.students.file != nil {
+		_ = s.students.file.Close()
+	}
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("disconnect from MongoDB: %w", err)
 	}

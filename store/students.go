@@ -30,6 +30,7 @@ type StudentRepo struct {
 	counters *mongo.Collection
 	keys     *mongo.Collection // lookup hints, see byKey
 	trails   *Trails
+	file     *rosterFile // nil but on the embedded store
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
 }
