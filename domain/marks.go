@@ -188,8 +188,9 @@ func (s *StudentService) RecomputeTerms(ctx context.Context, a Actor, c *Curricu
 		return 0, err
 	}
 	changed := 0
+	plan := NewAveragePlan(c, evals, nil)
 	for _, st := range students {
-		avg := SemesterAverages(c, evals, st.Grades, nil).Average
+		avg := plan.Compute(st.Grades).Average
 		if !slices.ContainsFunc(st.Grades, func(g Grade) bool { return ids[g.EvaluationID] }) || sameTerm(st, c, avg) {
 			continue
 		}

@@ -51,24 +51,55 @@ type SemesterResult struct {
 // reader may see (a student: the published ones); hidden ones are left out
 // of the marks and of every average.
 func SemesterAverages(c *Curriculum, evals []Evaluation, grades []Grade, shown func(Evaluation) bool) SemesterResult {
-	byEval := make(map[string]Grade, len(grades))
-	for _, g := range grades {
-		if g.EvaluationID != "" {
-			byEval[g.EvaluationID] = g
+	return NewAveragePlan(c, evals, shown).Compute(grades)
+}
+
+// AveragePlan is a semester's structure with each subject's evaluations
+// found once, to compute the averages of many students (a class).
+type AveragePlan struct {
+	c        *Curriculum
+	subjects [][][]Evaluation // [UE][subject] -> its evaluations shown
+}
+
+// NewAveragePlan prepares the averages of a semester (see
+// SemesterAverages for shown).
+func NewAveragePlan(c *Curriculum, evals []Evaluation, shown func(Evaluation) bool) *AveragePlan {
+	bySubject := map[string][]Evaluation{}
+	for _, e := range evals {
+		if shown == nil || shown(e) {
+			k := FoldLabel(e.Subject)
+			bySubject[k] = append(bySubject[k], e)
+		}
+	}
+	p := &AveragePlan{c: c, subjects: make([][][]Evaluation, len(c.UEs))}
+	for i, ue := range c.UEs {
+		p.subjects[i] = make([][]Evaluation, len(ue.Subjects))
+		for j, sub := range ue.Subjects {
+			p.subjects[i][j] = bySubject[FoldLabel(sub.Name)]
+		}
+	}
+	return p
+}
+
+// Compute is one student's semester.
+func (p *AveragePlan) Compute(grades []Grade) SemesterResult {
+	c := p.c
+	byEval := make(map[string]*Grade, len(grades))
+	for i := range grades {
+		if grades[i].EvaluationID != "" {
+			byEval[grades[i].EvaluationID] = &grades[i]
 		}
 	}
 	res := SemesterResult{Semester: c.Semester, Year: c.Year, Status: c.Status, UEs: make([]UEResult, 0, len(c.UEs))}
 	var semester weighted
-	for _, ue := range c.UEs {
+	for i, ue := range c.UEs {
 		ur := UEResult{Code: ue.Code, Title: ue.Title, Credits: ue.Credits, Subjects: make([]SubjectResult, 0, len(ue.Subjects))}
 		var ueAvg weighted
-		for _, s := range ue.Subjects {
-			sr := SubjectResult{Subject: s.Name, Coefficient: s.Coefficient}
+		for j, s := range ue.Subjects {
+			evals := p.subjects[i][j]
+			sr := SubjectResult{Subject: s.Name, Coefficient: s.Coefficient, Marks: make([]EvaluationMark, 0, len(evals))}
 			var subj weighted
 			for _, e := range evals {
-				if FoldLabel(e.Subject) != FoldLabel(s.Name) || (shown != nil && !shown(e)) {
-					continue
-				}
 				m := EvaluationMark{Evaluation: e}
 				if g, ok := byEval[e.ID]; ok {
 					m.GradeID, m.Absent, m.Comment = g.ID, g.Absent, g.Comment
@@ -77,7 +108,7 @@ func SemesterAverages(c *Curriculum, evals []Evaluation, grades []Grade, shown f
 						m.Value = &v
 					}
 					if e.Session == 1 {
-						subj.addMark(g, e.Weight)
+						subj.addMark(*g, e.Weight)
 					}
 				}
 				sr.Marks = append(sr.Marks, m)
