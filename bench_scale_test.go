@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"scolarite/cli"
+	"scolarite/demo"
 	"scolarite/domain"
 	"scolarite/store"
 )
@@ -153,10 +155,13 @@ func scaleNumber(n, k int) string {
 // `grades add` at 1,000 and 20,000 students. Goal: under 300 ms, and at
 // 20,000 at most 1.5× the same command at 1,000.
 func BenchmarkScaleCLI(b *testing.B) {
-	for _, cmd := range []string{"show", "grades-add"} {
+	for _, cmd := range []string{"show", "grades-add", "semester-status"} {
 		for _, n := range scaleSizes {
 			b.Run(fmt.Sprintf("%s/%d", cmd, n), func(b *testing.B) {
 				dir := scaleDataDir(b, n)
+				if cmd == "semester-status" {
+					scaleCurriculum(b, dir)
+				}
 				k := 0
 				for b.Loop() {
 					num := scaleNumber(n, k)
@@ -167,12 +172,40 @@ func BenchmarkScaleCLI(b *testing.B) {
 						args = []string{"students", "show", num}
 					case "grades-add":
 						args = []string{"grades", "add", num, "--subject", "Anglais", "--value", "12.5"}
+					case "semester-status":
+						args = []string{"semester", "status", "--class", "L2-INFO", "--year", "2026-2027"}
 					}
 					mustRun(b, dir, "", args...)
 				}
 			})
 		}
 	}
+}
+
+// scaleCurriculum gives the large school's L2-INFO the demo's curriculum
+// (a store built before curricula has none).
+func scaleCurriculum(b *testing.B, dir string) {
+	b.Helper()
+	if scolarite(b, dir, "", "semester", "status", "--class", "L2-INFO", "--year", "2026-2027").code == 0 {
+		return
+	}
+	var sb strings.Builder
+	sb.WriteString("class;semester;ue_code;ue_title;credits;subject;coefficient\n")
+	for _, c := range demo.Curricula("2026-2027") {
+		if c.Class != "L2-INFO" {
+			continue
+		}
+		for _, ue := range c.UEs {
+			for _, sub := range ue.Subjects {
+				fmt.Fprintf(&sb, "%s;%s;%s;%s;%d;%s;%g\n", c.Class, c.Semester, ue.Code, ue.Title, ue.Credits, sub.Name, sub.Coefficient)
+			}
+		}
+	}
+	path := filepath.Join(b.TempDir(), "ue.csv")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	mustRun(b, dir, "", "curriculum", "import", path, "--year", "2026-2027")
 }
 
 // scaleApp opens the application's services on the data dir of a school

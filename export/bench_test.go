@@ -16,9 +16,9 @@ import (
 	"scolarite/store/storetest"
 )
 
-const benchRows = 10_000
+const benchRows = 20_000
 
-// benchCSV is a 10,000-row CSV as the office would import it (French
+// benchCSV is a 20,000-row CSV as the office would import it (French
 // headers, semicolons, JJ/MM/AAAA, five grades a row), and the same
 // students already built as documents.
 func benchCSV(b *testing.B) (string, []*domain.Student) {
@@ -64,12 +64,12 @@ func benchCSV(b *testing.B) (string, []*domain.Student) {
 	return writeTemp(b, "inscrits.csv", []byte(sb.String())), built
 }
 
-// BenchmarkImport10k compares, on the same embedded FerretDB, importing a
-// 10,000-row CSV (read, check every row, insert in batches of 1,000 with
+// BenchmarkImport20k compares, on the same embedded FerretDB, importing a
+// 20,000-row CSV (read, check every row, insert in batches of 1,000 with
 // their audit entries and outbox events) with inserting the same students,
 // already built, straight through the repository. Goal: the import runs at
 // least half as fast as the direct insert.
-func BenchmarkImport10k(b *testing.B) {
+func BenchmarkImport20k(b *testing.B) {
 	ctx := context.Background()
 	path, built := benchCSV(b)
 	var importTime, insertTime time.Duration
