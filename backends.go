@@ -106,7 +106,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("--year: %w", err)
 	}
-	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Year: year, Log: logger})
+	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Students: st.Students(), Year: year, Log: logger})
 	phones := domain.PhoneParser{Region: cfg.Region}
 	students := domain.NewStudentService(domain.StudentDeps{
 		Repo: st.Students(), Curricula: st.Curricula(),

@@ -45,6 +45,7 @@ func runServe(ctx context.Context, cfg cli.Config, opts cli.ServeOptions, app *c
 func serveDeps(cfg cli.Config, app *cli.App, notifications ui.Notifications, demoLogins []string) serve.Deps {
 	return serve.Deps{
 		Students:      app.Students,
+		Curricula:     app.Curricula,
 		Auth:          app.Auth,
 		Feed:          app.Feed,
 		Notifications: notifications,

@@ -27,17 +27,18 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	defer cancelJobs()
 	common := &ui.Common{
-		Ctx:      jobsCtx,
-		Students: app.Students,
-		Auth:     app.Auth,
-		Feed:     app.Feed,
-		Tokens:   cli.TokenFile{Path: tokenPath(cfg)},
-		Log:      app.Log,
-		Styles:   ui.NewStyles(renderer),
-		T:        ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
-		Ages:     analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
-		Recheck:  localRecheck,
-		Imports:  app.Imports,
+		Ctx:       jobsCtx,
+		Students:  app.Students,
+		Curricula: app.Curricula,
+		Auth:      app.Auth,
+		Feed:      app.Feed,
+		Tokens:    cli.TokenFile{Path: tokenPath(cfg)},
+		Log:       app.Log,
+		Styles:    ui.NewStyles(renderer),
+		T:         ui.NewTranslator(ui.ParseLang(cfg.Lang, os.Getenv("LANG"))),
+		Ages:      analytics.Reader{Path: filepath.Join(cfg.DataDir, analytics.DBFile)},
+		Recheck:   localRecheck,
+		Imports:   app.Imports,
 	}
 	if cfg.Demo {
 		for _, u := range cli.DemoLogins {

@@ -13,6 +13,9 @@ import (
 // CurriculumDeps are what the curriculum service needs.
 type CurriculumDeps struct {
 	Repo CurriculumRepo
+	// Students, when set, are read to tell each student of an evaluation
+	// just published (one grade.published event each).
+	Students StudentRepo
 	// Year is the current academic year (a setting, e.g. 2026-2027).
 	Year string
 	Now  func() time.Time
@@ -22,7 +25,8 @@ type CurriculumDeps struct {
 // CurriculumService is every operation on curricula, evaluations and the
 // semesters' lifecycle, each checked against the acting user.
 type CurriculumService struct {
-	repo CurriculumRepo
+	repo     CurriculumRepo
+	students StudentRepo
 	year string
 	now  func() time.Time
 	log  *slog.Logger
@@ -36,7 +40,7 @@ func NewCurriculumService(d CurriculumDeps) *CurriculumService {
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &CurriculumService{repo: d.Repo, year: d.Year, now: d.Now, log: d.Log}
+	return &CurriculumService{repo: d.Repo, students: d.Students, year: d.Year, now: d.Now, log: d.Log}
 }
 
 // CurrentYear is the academic year the school works in.

@@ -59,10 +59,51 @@ func (s *CurriculumService) PublishEvaluation(ctx context.Context, a Actor, id s
 	}
 	old := *e
 	e.Published, e.PublishedAt, e.Version = true, s.now().UTC(), old.Version+1
-	if err := s.repo.SaveEvaluation(ctx, e, old.Version, s.trail(a, "evaluation.publish", c.Key()+" "+e.Subject, &old, e)); err != nil {
+	t := s.trail(a, "evaluation.publish", c.Key()+" "+e.Subject, &old, e)
+	if t.Events, err = s.publishedMarks(ctx, a, e); err != nil {
+		return nil, err
+	}
+	if err := s.repo.SaveEvaluation(ctx, e, old.Version, t); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// publishedMarks is one grade.published event per student of the class
+// with a mark in the evaluation: what the notifier tells them, once, now
+// that they can see it.
+func (s *CurriculumService) publishedMarks(ctx context.Context, a Actor, e *Evaluation) ([]*Event, error) {
+	if s.students == nil {
+		return nil, nil
+	}
+	rows, err := s.students.Roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := s.now()
+	var out []*Event
+	for _, r := range rows {
+		if r.Class != e.Class {
+			continue
+		}
+		st, err := s.students.ByID(ctx, r.ID)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range st.Grades {
+			if g.EvaluationID == e.ID {
+				ev := &Event{Type: EventGradePublished, Grade: &g, Average: st.Average}
+				var t Trail
+				t.add(at, a.Name, st, ev)
+				out = append(out, ev)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // evaluation returns an evaluation and its curriculum, if the actor may

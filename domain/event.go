@@ -11,6 +11,9 @@ const (
 	EventGradeChanged   = "grade.changed"
 	EventGradeRemoved   = "grade.removed"
 	EventAverageBelow   = "average.below_threshold"
+	// EventGradePublished is a student's mark in an evaluation just
+	// published: until then its marks were hidden from the student.
+	EventGradePublished = "grade.published"
 )
 
 // Event is one outbox entry. It carries a snapshot of what consumers need
@@ -25,6 +28,9 @@ type Event struct {
 	Grade           *Grade    `json:"grade,omitempty"`
 	Average         *float64  `json:"average,omitempty"`
 	PreviousAverage *float64  `json:"previous_average,omitempty"`
+	// Hidden: the student does not see this change yet (a mark of an
+	// evaluation not published); nobody is notified of it.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // Snapshot is the part of a student an event carries.

@@ -73,7 +73,7 @@ func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version 
 	}
 	var saved Grade
 	st, err := s.mutateWith(ctx, a, ref, version, OpChangeGrade, may, func(st *Student) (*Event, error) {
-		ev := &Event{Type: EventGradeChanged}
+		ev := &Event{Type: EventGradeChanged, Hidden: !e.Published}
 		i := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID })
 		if i < 0 {
 			st.Grades = append(st.Grades, Grade{ID: newGradeID(), Subject: e.Subject, Coefficient: 1, EvaluationID: e.ID})

@@ -22,9 +22,9 @@ func newSchool(t *testing.T) *school {
 	t.Helper()
 	e := newEnv(t, false)
 	cr := domaintest.NewCurriculumRepo()
-	cr.Audit = e.audit
+	cr.Audit, cr.Events = e.audit, e.events
 	e.svc = domain.NewStudentService(domain.StudentDeps{Repo: e.repo, Curricula: cr, Now: e.clock.Now})
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Year: "2026-2027", Now: e.clock.Now})
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: e.repo, Year: "2026-2027", Now: e.clock.Now})
 	if _, _, err := cs.Import(ctx, admin, []*domain.Curriculum{testCurriculum()}); err != nil {
 		t.Fatal(err)
 	}
@@ -209,5 +209,36 @@ func TestMarkMany(t *testing.T) {
 	wantAvg(t, "Awa", s.stored(t, awa.ID).Average, 12)
 	if g := s.stored(t, ibou.ID).Grades; len(g) != 1 || g[0].Absent != domain.AbsentJustified {
 		t.Errorf("Ibou's marks = %+v (the 9 replaced by ABJ)", g)
+	}
+}
+
+// Marks of an evaluation not published are hidden events (nobody is
+// notified); publishing it tells each marked student once.
+func TestPublishingTellsTheMarkedStudents(t *testing.T) {
+	s := newSchool(t)
+	awa := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	s.create(t, studentIn("Fall", "Ibou", "771234568", "L1-INFO")) // not marked
+	exam := s.eval(t, "Maths", "exam", "100")
+	before := s.events.Len()
+	if _, _, err := s.svc.Mark(ctx, admin, awa.Number, 0, exam.ID, domain.MarkInput{Value: "8"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range s.events.Since(before) {
+		if !ev.Hidden {
+			t.Errorf("event %s of an unpublished mark is not hidden", ev.Type)
+		}
+	}
+	before = s.events.Len()
+	if _, err := s.curricula.PublishEvaluation(ctx, admin, exam.ID); err != nil {
+		t.Fatal(err)
+	}
+	evs := s.events.Since(before)
+	if len(evs) != 1 || evs[0].Type != domain.EventGradePublished || evs[0].StudentID != awa.ID || evs[0].Hidden || evs[0].Grade.Value != 8 {
+		t.Fatalf("events of the publication = %+v", evs)
+	}
+	before = s.events.Len()
+	s.svc.Mark(ctx, admin, awa.Number, 0, exam.ID, domain.MarkInput{Value: "9"})
+	if evs := s.events.Since(before); len(evs) != 1 || evs[0].Hidden || evs[0].Type != domain.EventGradeChanged {
+		t.Errorf("a correction after publication = %+v", evs)
 	}
 }

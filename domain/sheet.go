@@ -18,6 +18,7 @@ type Sheet struct {
 	// ReadOnly says why nothing can be marked ("" when it can): a closed
 	// or published semester.
 	ReadOnly string
+	plan     *AveragePlan // the subject alone, for each line's average
 }
 
 // SheetLine is one student's line.
@@ -65,11 +66,27 @@ func (s *StudentService) Sheet(ctx context.Context, a Actor, class, semester, ye
 	}
 	one := &Curriculum{Class: c.Class, Semester: c.Semester, Year: c.Year, Status: c.Status,
 		UEs: []UE{{Code: "-", Credits: 1, Subjects: []CourseSubject{{Name: sub.Name, Coefficient: 1}}}}}
-	plan := NewAveragePlan(one, sh.Evaluations, nil)
+	sh.plan = NewAveragePlan(one, sh.Evaluations, nil)
 	for _, st := range students {
-		r := plan.Compute(st.Grades).UEs[0].Subjects[0]
-		sh.Lines = append(sh.Lines, SheetLine{StudentID: st.ID, Number: st.Number, Name: st.FullName(), Version: st.Version,
-			Marks: r.Marks, Average: r.Average})
+		sh.Lines = append(sh.Lines, sh.Line(st))
 	}
 	return sh, nil
+}
+
+// Line is a student's line of the sheet, as the student is now (after a
+// mark was saved, or read again after someone else's).
+func (sh *Sheet) Line(st *Student) SheetLine {
+	r := sh.plan.Compute(st.Grades).UEs[0].Subjects[0]
+	return SheetLine{StudentID: st.ID, Number: st.Number, Name: st.FullName(), Version: st.Version, Marks: r.Marks, Average: r.Average}
+}
+
+// WithEvaluation is the sheet with one more evaluation (just added): a
+// column with no marks.
+func (sh *Sheet) WithEvaluation(e Evaluation) {
+	sh.Evaluations = append(sh.Evaluations, e)
+	one := sh.plan.c
+	sh.plan = NewAveragePlan(one, sh.Evaluations, nil)
+	for i := range sh.Lines {
+		sh.Lines[i].Marks = append(sh.Lines[i].Marks, EvaluationMark{Evaluation: e})
+	}
 }

@@ -242,7 +242,7 @@ func (s *StudentService) mutateWith(ctx context.Context, a Actor, ref string, ve
 		ev.Average, ev.PreviousAverage = st.Average, old.Average
 		trail := s.trail(a, string(op), old, st, ev)
 		if fellBelow(old.Average, st.Average) {
-			trail.add(trail.Audit[0].At, a.Name, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average})
+			trail.add(trail.Audit[0].At, a.Name, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average, Hidden: ev.Hidden})
 		}
 		err = s.repo.Replace(ctx, st, old.Version, trail)
 		var derr *Error

@@ -35,9 +35,12 @@ type planner struct {
 }
 
 func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, error) {
+	if e.Hidden {
+		return nil, nil // a mark the student does not see yet
+	}
 	var kind Kind
 	switch e.Type {
-	case domain.EventGradeAdded:
+	case domain.EventGradeAdded, domain.EventGradePublished:
 		if e.Grade == nil {
 			return nil, nil
 		}

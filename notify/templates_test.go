@@ -120,4 +120,14 @@ func TestPlannerRecords(t *testing.T) {
 	if recs, _ := p.records(e, now); len(recs) != 0 {
 		t.Errorf("grade.changed makes %d records", len(recs))
 	}
+	// A mark of an evaluation not published yet is told nobody; its
+	// publication is told as a new grade.
+	e.Type, e.Hidden = domain.EventGradeAdded, true
+	if recs, _ := p.records(e, now); len(recs) != 0 {
+		t.Errorf("a hidden grade.added makes %d records", len(recs))
+	}
+	e.Type, e.Hidden = domain.EventGradePublished, false
+	if recs, _ := p.records(e, now); len(recs) != 2 || recs[1].Kind != KindGrade {
+		t.Errorf("grade.published makes %d records: %+v", len(recs), recs)
+	}
 }

@@ -86,6 +86,7 @@ type Auth interface {
 // Deps are the services every connection's screens call.
 type Deps struct {
 	Students      ui.Students
+	Curricula     ui.Curricula
 	Auth          Auth
 	Feed          Subscriber       // nil: no live updates
 	Notifications ui.Notifications // nil: no notification screens

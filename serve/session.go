@@ -95,6 +95,7 @@ func (s *Server) common(ctx context.Context, sess ssh.Session, term, key string,
 	c := &ui.Common{
 		Ctx:           ctx,
 		Students:      s.deps.Students,
+		Curricula:     s.deps.Curricula,
 		Auth:          originAuth{Auth: s.deps.Auth, origin: remoteHost(sess.RemoteAddr())},
 		Tokens:        keyLogin{ctx: ctx, auth: s.deps.Auth, fingerprint: key},
 		Log:           log,

@@ -33,6 +33,7 @@ type eventDoc struct {
 	Grade           *gradeDoc     `bson:"grade,omitempty"`
 	Average         *float64      `bson:"average,omitempty"`
 	PreviousAverage *float64      `bson:"previous_average,omitempty"`
+	Hidden          bool          `bson:"hidden,omitempty"`
 	// PublishedAt (Kafka relay) and NotifiedAt (notifier) are stored as
 	// null, not left out, so that each consumer can find its pending work
 	// with an equality on null and mark it done with one $set.
@@ -117,7 +118,7 @@ func toEventDoc(e *domain.Event) (eventDoc, error) {
 	}
 	d := eventDoc{
 		ID: oid, Type: e.Type, At: e.At, Actor: e.Actor, StudentID: sid,
-		Student: toSnapshotDoc(e.Student), Average: e.Average, PreviousAverage: e.PreviousAverage,
+		Student: toSnapshotDoc(e.Student), Average: e.Average, PreviousAverage: e.PreviousAverage, Hidden: e.Hidden,
 	}
 	if e.Grade != nil {
 		g := toGradeDoc(*e.Grade)

@@ -23,19 +23,20 @@ const (
 	tabUsers
 	tabMyGrades
 	tabNotifications
+	tabGradeSheet
 )
 
 func (t tab) title(tr *Translator) string {
-	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications"}[t])
+	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications", "tab.gradesheet"}[t])
 }
 
 // tabsFor lists the top-level screens of a role, in tab order.
 func tabsFor(r domain.Role) []tab {
 	switch r {
 	case domain.RoleAdmin:
-		return []tab{tabStudents, tabStats, tabUsers, tabNotifications}
+		return []tab{tabStudents, tabGradeSheet, tabStats, tabUsers, tabNotifications}
 	case domain.RoleTeacher:
-		return []tab{tabStudents, tabStats}
+		return []tab{tabStudents, tabGradeSheet, tabStats}
 	case domain.RoleStudent:
 		return []tab{tabMyGrades}
 	}
@@ -274,6 +275,9 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	if m.c.Notifications == nil {
 		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabNotifications })
 	}
+	if m.c.Curricula == nil {
+		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabGradeSheet })
+	}
 	m.active, m.stack = 0, nil
 	text := m.c.T.T("login.welcome", msg.login.User.Username)
 	if msg.resumed {
@@ -300,6 +304,8 @@ func (m *Model) newTab(t tab) screen {
 		return newMyGrades(m.c)
 	case tabNotifications:
 		return newNotifications(m.c)
+	case tabGradeSheet:
+		return newGradeSheet(m.c)
 	}
 	return newStudents(m.c)
 }

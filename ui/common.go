@@ -26,8 +26,18 @@ type Students interface {
 	SetGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID, value string) (*domain.Student, error)
 	RemoveGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID string) (*domain.Student, error)
 	Stats(ctx context.Context, a domain.Actor, class string) (*domain.Stats, error)
+	Sheet(ctx context.Context, a domain.Actor, class, semester, year, subject string) (*domain.Sheet, error)
+	Mark(ctx context.Context, a domain.Actor, ref string, version int64, evalID string, in domain.MarkInput) (*domain.Student, *domain.Grade, error)
 	Standing(ctx context.Context, a domain.Actor, st *domain.Student) (domain.Standing, error)
 	Phones() domain.PhoneParser
+}
+
+// Curricula is what the screens ask of the curriculum service.
+type Curricula interface {
+	CurrentYear() string
+	List(ctx context.Context, a domain.Actor, year, class string) ([]*domain.Curriculum, error)
+	AddEvaluation(ctx context.Context, a domain.Actor, in domain.EvaluationInput) (*domain.Evaluation, error)
+	PublishEvaluation(ctx context.Context, a domain.Actor, id string) (*domain.Evaluation, error)
 }
 
 // Auth is what the screens ask of the auth service.
@@ -72,12 +82,15 @@ type TokenStore interface {
 type Common struct {
 	Ctx      context.Context
 	Students Students
-	Auth     Auth
-	Feed     Feed // nil: no live updates
-	Tokens   TokenStore
-	Log      *slog.Logger
-	Styles   Styles
-	T        *Translator
+	// Curricula is nil where evaluations are not available: no grade
+	// sheet tab.
+	Curricula Curricula
+	Auth      Auth
+	Feed      Feed // nil: no live updates
+	Tokens    TokenStore
+	Log       *slog.Logger
+	Styles    Styles
+	T         *Translator
 	// LangChosen: the terminal chose T's language; otherwise the user's
 	// saved preference replaces it at log-in.
 	LangChosen bool

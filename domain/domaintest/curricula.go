@@ -12,12 +12,14 @@ import (
 )
 
 // CurriculumRepo is a map-backed domain.CurriculumRepo with
-// version-checked writes; Audit, when set, receives the trails' entries.
+// version-checked writes; Audit and Events, when set, receive the
+// trails.
 type CurriculumRepo struct {
 	mu        sync.Mutex
 	curricula map[string]*domain.Curriculum // by Key
 	evals     []*domain.Evaluation
 	Audit     domain.AuditLog
+	Events    domain.EventLog
 }
 
 // NewCurriculumRepo is an empty repository.
@@ -38,6 +40,13 @@ func (r *CurriculumRepo) record(ctx context.Context, t domain.Trail) error {
 	for _, e := range t.Audit {
 		if r.Audit != nil {
 			if err := r.Audit.Record(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range t.Events {
+		if r.Events != nil {
+			if err := r.Events.Append(ctx, e); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"scolarite/domain"
+)
+
+var gradeSheetText = map[string]text{
+	"tab.gradesheet":      {"Saisie des notes", "Grade sheet"},
+	"sheet.pick":          {"Choisir une classe, un semestre et une matière", "Pick a class, a semester and a subject"},
+	"sheet.none":          {"Aucune matière à noter cette année (curriculum import).", "No subject to grade this year (curriculum import)."},
+	"sheet.open":          {"ouvrir", "open"},
+	"sheet.back":          {"retour aux matières", "back to subjects"},
+	"sheet.next.row":      {"enregistrer, étudiant suivant", "save, next student"},
+	"sheet.next.col":      {"enregistrer, évaluation suivante", "save, next evaluation"},
+	"sheet.absent":        {"absent : puis j (justifié) ou i (injustifié)", "absent: then j (justified) or i (unjustified)"},
+	"sheet.clear":         {"effacer", "clear"},
+	"sheet.undo":          {"annuler la dernière saisie", "undo the last saved cell"},
+	"sheet.new":           {"nouvelle évaluation (ex. « cc 40 »)", "new evaluation (e.g. “cc 40”)"},
+	"sheet.publish":       {"publier l'évaluation", "publish the evaluation"},
+	"sheet.average":       {"Moy.", "Avg."},
+	"sheet.student":       {"Étudiant", "Student"},
+	"sheet.readonly":      {"Lecture seule : %s", "Read-only: %s"},
+	"sheet.conflict":      {"modifié par quelqu'un d'autre : rechargé", "changed by someone else: reloaded"},
+	"sheet.saved":         {"%s : %s enregistré.", "%s: %s saved."},
+	"sheet.published":     {"Évaluation « %s » publiée : les étudiants voient leurs notes.", "Evaluation “%s” published: the students see their marks."},
+	"sheet.publish.ask":   {"Publier « %s » (%s) ? Les étudiants verront leurs notes. (o/n)", "Publish “%s” (%s)? The students will see their marks. (y/n)"},
+	"sheet.new.ask":       {"Nouvelle évaluation (type et poids, ex. « cc 40 », « exam 60 ») : %s", "New evaluation (kind and weight, e.g. “cc 40”, “exam 60”): %s"},
+	"sheet.pasted":        {"%d note(s) collée(s).", "%d mark(s) pasted."},
+	"sheet.paste.bad":     {"Collage refusé, ligne %d : %s", "Paste refused, line %d: %s"},
+	"sheet.paste.long":    {"Collage refusé : %d valeurs pour %d étudiants à partir du curseur", "Paste refused: %d values for %d students from the cursor"},
+	"sheet.undone":        {"Saisie annulée.", "Last cell undone."},
+	"sheet.noevaluations": {"Aucune évaluation : n pour en ajouter une.", "No evaluation: n to add one."},
+	"sheet.published.tag": {"publiée", "published"},
+	"sheet.hidden.tag":    {"non publiée", "not published"},
+}
+
+type gradeSheetKeys struct {
+	list                              listKeys
+	Open, Back, NextRow, NextCol      key.Binding
+	PrevCol, Absent, Clear, Undo, New key.Binding
+	Publish, Confirm                  key.Binding
+}
+
+func newGradeSheetKeys(t *Translator) gradeSheetKeys {
+	return gradeSheetKeys{
+		list:    newListKeys(t),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("entrée", t.T("sheet.open"))),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", t.T("sheet.back"))),
+		NextRow: key.NewBinding(key.WithKeys("enter", "down"), key.WithHelp("entrée/↓", t.T("sheet.next.row"))),
+		NextCol: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", t.T("sheet.next.col"))),
+		PrevCol: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", "←")),
+		Absent:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a j/i", t.T("sheet.absent"))),
+		Clear:   key.NewBinding(key.WithKeys("backspace", "delete"), key.WithHelp("⌫", t.T("sheet.clear"))),
+		Undo:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", t.T("sheet.undo"))),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.T("sheet.new"))),
+		Publish: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.T("sheet.publish"))),
+		Confirm: newYesKey(t),
+	}
+}
+
+// sheetChoice is one subject the actor may grade.
+type sheetChoice struct{ class, semester, subject string }
+
+// gradeSheet is "Saisie des notes": pick a subject of a class's semester,
+// then mark the whole class, one cell per student and evaluation. Each
+// cell is saved when left, pinned to the student's version the sheet
+// holds, so another person's edit is shown, never overwritten.
+type gradeSheet struct {
+	c       *Common
+	keys    gradeSheetKeys
+	choices []sheetChoice
+	pick    int
+	sheet   *domain.Sheet
+	row     int
+	col     int
+	top     int
+	buf     string // what is being typed in the cell
+	editing bool
+	absent  bool   // 'a' was pressed: j or i follows
+	asking  string // "publish" or "new": a question on the last line
+	answer  string // the typed answer to "new"
+	errs    map[[2]int]string
+	undo    []sheetUndo
+	seq     int
+	err     string
+	width   int
+	height  int
+}
+
+// sheetUndo is a saved cell and what it held before.
+type sheetUndo struct {
+	row, col int
+	before   domain.EvaluationMark
+}
+
+func newGradeSheet(c *Common) screen {
+	return &gradeSheet{c: c, keys: newGradeSheetKeys(c.T), errs: map[[2]int]string{}}
+}
+
+func (m *gradeSheet) Init() tea.Cmd { return m.loadChoices() }
+
+type (
+	sheetChoicesMsg struct {
+		from    *gradeSheet
+		choices []sheetChoice
+		err     error
+	}
+	sheetLoadedMsg struct {
+		from  *gradeSheet
+		seq   int
+		sheet *domain.Sheet
+		err   error
+	}
+	sheetSavedMsg struct {
+		from     *gradeSheet
+		row, col int
+		student  *domain.Student
+		before   domain.EvaluationMark
+		undoing  bool
+		err      error
+	}
+	sheetEvalMsg struct {
+		from      *gradeSheet
+		eval      *domain.Evaluation
+		published bool
+		err       error
+	}
+)
+
+func (m *gradeSheet) loadChoices() tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		if c.Curricula == nil {
+			return sheetChoicesMsg{from: m}
+		}
+		list, err := c.Curricula.List(c.Ctx, c.Actor, "", "")
+		var out []sheetChoice
+		for _, cur := range list {
+			for _, ue := range cur.UEs {
+				for _, s := range ue.Subjects {
+					if c.Actor.Role == domain.RoleAdmin || cur.Teaches(c.Actor, s.Name) {
+						out = append(out, sheetChoice{cur.Class, cur.Semester, s.Name})
+					}
+				}
+			}
+		}
+		return sheetChoicesMsg{from: m, choices: out, err: err}
+	}
+}
+
+func (m *gradeSheet) load(ch sheetChoice) tea.Cmd {
+	m.seq++
+	c, seq := m.c, m.seq
+	return func() tea.Msg {
+		sh, err := c.Students.Sheet(c.Ctx, c.Actor, ch.class, ch.semester, c.Curricula.CurrentYear(), ch.subject)
+		return sheetLoadedMsg{from: m, seq: seq, sheet: sh, err: err}
+	}
+}
+
+// save writes the mark of a cell (empty input: removes it). The check is
+// the cell's, not the student's: the student is read again and the mark
+// written only if the cell still holds what the sheet showed (before),
+// so two teachers of one class, or two cells of one student saved in a
+// row, never refuse each other, while a cell someone else changed
+// meanwhile is reloaded and shown, not overwritten.
+func (m *gradeSheet) save(row, col int, in domain.MarkInput, undoing bool) tea.Cmd {
+	c, line, before := m.c, m.sheet.Lines[row], m.sheet.Lines[row].Marks[col]
+	eval := before.Evaluation
+	return func() tea.Msg {
+		done := func(st *domain.Student, err error) tea.Msg {
+			return sheetSavedMsg{from: m, row: row, col: col, student: st, before: before, undoing: undoing, err: err}
+		}
+		st, err := c.Students.Get(c.Ctx, c.Actor, line.StudentID)
+		if err != nil {
+			return done(nil, err)
+		}
+		cur := currentMark(st, eval.ID)
+		if !sameMark(cur, before) {
+			return done(st, domain.Errorf(domain.ECONFLICT, "the mark of %s was changed by someone else meanwhile", st.Number))
+		}
+		switch {
+		case in.Value == "" && in.Absent == "" && cur == nil:
+			return nil
+		case in.Value == "" && in.Absent == "":
+			st, err = c.Students.RemoveGrade(c.Ctx, c.Actor, st.ID, st.Version, cur.ID)
+		default:
+			st, _, err = c.Students.Mark(c.Ctx, c.Actor, st.ID, st.Version, eval.ID, in)
+		}
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			if fresh, gerr := c.Students.Get(c.Ctx, c.Actor, line.StudentID); gerr == nil {
+				st = fresh
+			}
+		}
+		return done(st, err)
+	}
+}
+
+// currentMark is the student's grade in an evaluation, if any.
+func currentMark(st *domain.Student, evalID string) *domain.Grade {
+	for i := range st.Grades {
+		if st.Grades[i].EvaluationID == evalID {
+			return &st.Grades[i]
+		}
+	}
+	return nil
+}
+
+// sameMark reports whether a stored grade is the mark the sheet showed.
+func sameMark(g *domain.Grade, shown domain.EvaluationMark) bool {
+	if g == nil || shown.GradeID == "" {
+		return g == nil && shown.GradeID == ""
+	}
+	if g.ID != shown.GradeID || g.Absent != shown.Absent {
+		return false
+	}
+	return g.Absent != "" || shown.Value != nil && *shown.Value == g.Value
+}
+
+// markInput is what the buffer of a cell means.
+func (m *gradeSheet) markInput() domain.MarkInput {
+	return domain.MarkInput{Value: strings.TrimSpace(m.buf)}
+}
+
+// commit saves the cell being typed, if any, and leaves edit mode; ok is
+// false when the value is refused: the cursor then stays on the cell,
+// which shows the reason and keeps what was typed.
+func (m *gradeSheet) commit() (cmd tea.Cmd, ok bool) {
+	if !m.editing {
+		return nil, true
+	}
+	in := m.markInput()
+	if _, err := domain.ParseGradeValue(in.Value); in.Value != "" && err != nil {
+		m.errs[[2]int{m.row, m.col}] = ErrorText(m.c.T, err)
+		return nil, false
+	}
+	m.editing, m.buf = false, ""
+	return m.save(m.row, m.col, in, false), true
+}
+
+// leave commits the cell and, if it was accepted, moves by (dr, dc).
+func (m *gradeSheet) leave(dr, dc int) tea.Cmd {
+	cmd, ok := m.commit()
+	if ok {
+		m.move(dr, dc)
+	}
+	return cmd
+}
+
+func (m *gradeSheet) move(dr, dc int) {
+	if m.sheet == nil {
+		return
+	}
+	m.row = min(max(m.row+dr, 0), max(len(m.sheet.Lines)-1, 0))
+	m.col = min(max(m.col+dc, 0), max(len(m.sheet.Evaluations)-1, 0))
+}
+
+// Capturing: an open sheet takes every key (tab moves between its
+// evaluations); esc goes back to the subjects, where tab changes screens.
+func (m *gradeSheet) Capturing() bool { return m.sheet != nil }
+func (m *gradeSheet) Dirty() bool     { return m.editing }
+
+func (m *gradeSheet) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m *gradeSheet) ShortHelp() []key.Binding {
+	if m.sheet == nil {
+		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
+	}
+	return []key.Binding{m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Back}
+}
+
+func (m *gradeSheet) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Back},
+		{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear}, {m.keys.Undo, m.keys.New, m.keys.Publish}}
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"strings"
+
+	"scolarite/domain"
+)
+
+const (
+	sheetNameWidth = 34
+	sheetCellWidth = 9
+)
+
+func (m *gradeSheet) View() string {
+	s, t := m.c.Styles, m.c.T
+	if m.err != "" {
+		return s.Error.Render(m.err)
+	}
+	if m.sheet == nil {
+		return m.pickView()
+	}
+	sh := m.sheet
+	lines := []string{s.Title.Render(fit(t.T("tab.gradesheet")+" · "+sh.Curriculum.Class+" · "+sh.Curriculum.Semester+" "+sh.Curriculum.Year+" · "+sh.Subject, m.width, false))}
+	if sh.ReadOnly != "" {
+		lines = append(lines, s.Warning.Render(fit(t.T("sheet.readonly", sh.ReadOnly), m.width, false)))
+	}
+	if len(sh.Evaluations) == 0 {
+		lines = append(lines, s.Muted.Render(t.T("sheet.noevaluations")))
+	}
+	head := fit(t.T("sheet.student"), sheetNameWidth, false)
+	for i, e := range sh.Evaluations {
+		title := string(e.Kind) + " " + t.Number(e.Weight, -1) + "%"
+		if !e.Published {
+			title += "*"
+		}
+		cell := fit(title, sheetCellWidth, true)
+		if i == m.col {
+			cell = s.Bold.Render(cell)
+		}
+		head += " " + cell
+	}
+	head += " " + fit(t.T("sheet.average"), sheetCellWidth, true)
+	lines = append(lines, s.Header.Render(head))
+	body := max(m.height-len(lines)-2, 3)
+	if m.row < m.top {
+		m.top = m.row
+	}
+	if m.row >= m.top+body {
+		m.top = m.row - body + 1
+	}
+	for r := m.top; r < min(len(sh.Lines), m.top+body); r++ {
+		lines = append(lines, m.lineView(r))
+	}
+	footer := s.Muted.Render("* " + t.T("sheet.hidden.tag"))
+	if msg := m.errs[[2]int{m.row, m.col}]; msg != "" {
+		footer = s.Error.Render(fit(msg, m.width, false))
+	}
+	switch m.asking {
+	case "publish":
+		e := sh.Evaluations[m.col]
+		footer = s.Warning.Render(t.T("sheet.publish.ask", e.Title, t.Date(e.Date.Time())))
+	case "new":
+		footer = s.Info.Render(t.T("sheet.new.ask", m.answer+"▏"))
+	}
+	return strings.Join(append(lines, footer), "\n")
+}
+
+func (m *gradeSheet) lineView(r int) string {
+	s, t, line := m.c.Styles, m.c.T, m.sheet.Lines[r]
+	out := fit(line.Name+" ("+line.Number+")", sheetNameWidth, false)
+	for c, mk := range line.Marks {
+		text := markText(t, mk)
+		if r == m.row && c == m.col && m.editing {
+			text = m.buf + "▏"
+		}
+		cell := fit(text, sheetCellWidth, true)
+		switch {
+		case r == m.row && c == m.col:
+			cell = s.Selected.Render(cell)
+		case m.errs[[2]int{r, c}] != "":
+			cell = s.Error.Render(cell)
+		}
+		out += " " + cell
+	}
+	avg := fit(t.Average(line.Average), sheetCellWidth, true)
+	if line.Average != nil && *line.Average < domain.PassMark {
+		avg = s.Warning.Render(avg)
+	}
+	return out + " " + avg
+}
+
+// markText is a mark as the sheet shows it: the value, ABJ, ABI, or a dot.
+func markText(t *Translator, mk domain.EvaluationMark) string {
+	switch {
+	case mk.Absent == domain.AbsentJustified:
+		return "ABJ"
+	case mk.Absent == domain.AbsentUnjustified:
+		return "ABI"
+	case mk.Value != nil:
+		return t.Number(*mk.Value, -1)
+	}
+	return "·"
+}
+
+func (m *gradeSheet) pickView() string {
+	s, t := m.c.Styles, m.c.T
+	lines := []string{s.Title.Render(t.T("sheet.pick"))}
+	if len(m.choices) == 0 {
+		return strings.Join(append(lines, s.Muted.Render(t.T("sheet.none"))), "\n")
+	}
+	body := max(m.height-2, 3)
+	top := max(0, m.pick-body+1)
+	for i := top; i < min(len(m.choices), top+body); i++ {
+		ch := m.choices[i]
+		line := fit(ch.class+"  "+ch.semester+"  "+ch.subject, m.width, false)
+		if i == m.pick {
+			line = s.Selected.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
