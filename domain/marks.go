@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,24 +74,107 @@ func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version 
 	}
 	var saved Grade
 	st, err := s.mutateWith(ctx, a, ref, version, OpChangeGrade, may, func(st *Student) (*Event, error) {
-		ev := &Event{Type: EventGradeChanged, Hidden: !e.Published}
-		i := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID })
-		if i < 0 {
-			st.Grades = append(st.Grades, Grade{ID: newGradeID(), Subject: e.Subject, Coefficient: 1, EvaluationID: e.ID})
-			i = len(st.Grades) - 1
-			ev.Type = EventGradeAdded
-		}
-		g := &st.Grades[i]
-		g.Value, g.Absent, g.Comment, g.Teacher, g.Date = value, absent, comment, a.Name, s.now().UTC()
+		ev := s.putMark(a, st, e, value, absent, comment)
 		st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
-		saved = *g
-		ev.Grade = &saved
+		saved = *ev.Grade
 		return ev, nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, &saved, nil
+}
+
+// putMark sets the student's mark in evaluation e (adding it when there
+// is none) and returns the event that says so.
+func (s *StudentService) putMark(a Actor, st *Student, e *Evaluation, value float64, absent Absence, comment string) *Event {
+	ev := &Event{Type: EventGradeChanged, Hidden: !e.Published}
+	i := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID })
+	if i < 0 {
+		st.Grades = append(st.Grades, Grade{ID: newGradeID(), Subject: e.Subject, Coefficient: 1, EvaluationID: e.ID})
+		i = len(st.Grades) - 1
+		ev.Type = EventGradeAdded
+	}
+	g := &st.Grades[i]
+	g.Value, g.Absent, g.Comment, g.Teacher, g.Date = value, absent, comment, a.Name, s.now().UTC()
+	saved := *g
+	ev.Grade = &saved
+	return ev
+}
+
+// MarkCell writes one cell of the grade sheet: the student's mark in an
+// evaluation (an empty input removes it), only if the cell still holds
+// what the sheet showed (shown): the check is the cell's, not the whole
+// record's, so the other cells of the student may change meanwhile. When
+// the cell changed, it returns ECONFLICT and the student as stored, for
+// the sheet to show the other person's mark.
+func (s *StudentService) MarkCell(ctx context.Context, a Actor, studentID, evalID string, shown EvaluationMark, in MarkInput) (*Student, error) {
+	clear := strings.TrimSpace(in.Value) == "" && strings.TrimSpace(in.Absent) == ""
+	var value float64
+	var absent Absence
+	var comment string
+	if !clear {
+		var err error
+		if value, absent, comment, err = in.parse(); err != nil {
+			return nil, err
+		}
+	}
+	e, c, evals, err := s.semesterOf(ctx, evalID)
+	if err != nil {
+		return nil, err
+	}
+	may := func(st *Student) error {
+		if st.Class != e.Class {
+			return Invalid("evaluation", "is an evaluation of "+e.Class+"; student "+st.Number+" is in "+st.Class)
+		}
+		return c.MayGrade(a, e.Subject)
+	}
+	var seen *Student
+	st, err := s.mutateWith(ctx, a, studentID, 0, OpChangeGrade, may, func(st *Student) (*Event, error) {
+		seen = st.clone()
+		i := slices.IndexFunc(st.Grades, func(g Grade) bool { return g.EvaluationID == e.ID })
+		var cur *Grade
+		if i >= 0 {
+			cur = &st.Grades[i]
+		}
+		if !sameMark(cur, shown) {
+			return nil, Errorf(ECONFLICT, "the mark of %s in %s was changed by someone else meanwhile", st.Number, e.Title)
+		}
+		var ev *Event
+		switch {
+		case clear && cur == nil:
+			return nil, errNothingToDo
+		case clear:
+			g := *cur
+			st.Grades = append(st.Grades[:i:i], st.Grades[i+1:]...)
+			ev = &Event{Type: EventGradeRemoved, Grade: &g, Hidden: !e.Published}
+		default:
+			ev = s.putMark(a, st, e, value, absent, comment)
+		}
+		st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
+		return ev, nil
+	})
+	switch {
+	case errors.Is(err, errNothingToDo):
+		return seen, nil
+	case ErrorCode(err) == ECONFLICT && seen != nil:
+		return seen, err
+	}
+	return st, err
+}
+
+// errNothingToDo ends a change that would not change anything.
+var errNothingToDo = errors.New("nothing to do")
+
+// sameMark reports whether a stored grade is the mark a sheet showed.
+func sameMark(g *Grade, shown EvaluationMark) bool {
+	if g == nil || shown.GradeID == "" {
+		return g == nil && shown.GradeID == ""
+	}
+	if g.ID != shown.GradeID || g.Absent != shown.Absent {
+		return false
+	}
+	return g.Absent != "" || shown.Value != nil && *shown.Value == g.Value
 }
 
 // semesterOf returns an evaluation, its curriculum and the evaluations

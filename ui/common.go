@@ -27,7 +27,7 @@ type Students interface {
 	RemoveGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID string) (*domain.Student, error)
 	Stats(ctx context.Context, a domain.Actor, class string) (*domain.Stats, error)
 	Sheet(ctx context.Context, a domain.Actor, class, semester, year, subject string) (*domain.Sheet, error)
-	Mark(ctx context.Context, a domain.Actor, ref string, version int64, evalID string, in domain.MarkInput) (*domain.Student, *domain.Grade, error)
+	MarkCell(ctx context.Context, a domain.Actor, studentID, evalID string, shown domain.EvaluationMark, in domain.MarkInput) (*domain.Student, error)
 	Standing(ctx context.Context, a domain.Actor, st *domain.Student) (domain.Standing, error)
 	Phones() domain.PhoneParser
 }

@@ -162,63 +162,17 @@ func (m *gradeSheet) load(ch sheetChoice) tea.Cmd {
 	}
 }
 
-// save writes the mark of a cell (empty input: removes it). The check is
-// the cell's, not the student's: the student is read again and the mark
-// written only if the cell still holds what the sheet showed (before),
-// so two teachers of one class, or two cells of one student saved in a
-// row, never refuse each other, while a cell someone else changed
-// meanwhile is reloaded and shown, not overwritten.
+// save writes the mark of a cell (empty input: removes it), only if the
+// cell still holds what the sheet showed (domain MarkCell): two teachers
+// of one class, or two cells of one student saved in a row, never refuse
+// each other, while a cell someone else changed meanwhile is shown with
+// their mark, not overwritten.
 func (m *gradeSheet) save(row, col int, in domain.MarkInput, undoing bool) tea.Cmd {
 	c, line, before := m.c, m.sheet.Lines[row], m.sheet.Lines[row].Marks[col]
-	eval := before.Evaluation
 	return func() tea.Msg {
-		done := func(st *domain.Student, err error) tea.Msg {
-			return sheetSavedMsg{from: m, row: row, col: col, student: st, before: before, undoing: undoing, err: err}
-		}
-		st, err := c.Students.Get(c.Ctx, c.Actor, line.StudentID)
-		if err != nil {
-			return done(nil, err)
-		}
-		cur := currentMark(st, eval.ID)
-		if !sameMark(cur, before) {
-			return done(st, domain.Errorf(domain.ECONFLICT, "the mark of %s was changed by someone else meanwhile", st.Number))
-		}
-		switch {
-		case in.Value == "" && in.Absent == "" && cur == nil:
-			return nil
-		case in.Value == "" && in.Absent == "":
-			st, err = c.Students.RemoveGrade(c.Ctx, c.Actor, st.ID, st.Version, cur.ID)
-		default:
-			st, _, err = c.Students.Mark(c.Ctx, c.Actor, st.ID, st.Version, eval.ID, in)
-		}
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			if fresh, gerr := c.Students.Get(c.Ctx, c.Actor, line.StudentID); gerr == nil {
-				st = fresh
-			}
-		}
-		return done(st, err)
+		st, err := c.Students.MarkCell(c.Ctx, c.Actor, line.StudentID, before.Evaluation.ID, before, in)
+		return sheetSavedMsg{from: m, row: row, col: col, student: st, before: before, undoing: undoing, err: err}
 	}
-}
-
-// currentMark is the student's grade in an evaluation, if any.
-func currentMark(st *domain.Student, evalID string) *domain.Grade {
-	for i := range st.Grades {
-		if st.Grades[i].EvaluationID == evalID {
-			return &st.Grades[i]
-		}
-	}
-	return nil
-}
-
-// sameMark reports whether a stored grade is the mark the sheet showed.
-func sameMark(g *domain.Grade, shown domain.EvaluationMark) bool {
-	if g == nil || shown.GradeID == "" {
-		return g == nil && shown.GradeID == ""
-	}
-	if g.ID != shown.GradeID || g.Absent != shown.Absent {
-		return false
-	}
-	return g.Absent != "" || shown.Value != nil && *shown.Value == g.Value
 }
 
 // markInput is what the buffer of a cell means.

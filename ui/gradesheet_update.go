@@ -28,8 +28,13 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, func() tea.Msg { return failed(msg.err) }
 		}
-		m.sheet, m.row, m.col, m.top, m.undo = msg.sheet, 0, 0, 0, nil
-		m.errs = map[[2]int]string{}
+		same := m.sheet != nil && m.sheet.Subject == msg.sheet.Subject && m.sheet.Curriculum.Key() == msg.sheet.Curriculum.Key()
+		m.sheet = msg.sheet
+		if !same { // a reload of the same sheet keeps its undo and cursor
+			m.row, m.col, m.top, m.undo = 0, 0, 0, nil
+			m.errs = map[[2]int]string{}
+		}
+		m.move(0, 0)
 		return m, nil
 	case sheetSavedMsg:
 		return m, m.saved(msg)
@@ -51,6 +56,21 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		m.sheet.WithEvaluation(*msg.eval)
 		m.col = len(m.sheet.Evaluations) - 1
 		return m, nil
+	case changeMsg:
+		// Someone marked a student of this sheet: read it again, keeping
+		// the cursor (not while a cell is being typed: its save will say).
+		if m.sheet != nil && !m.editing && m.hasStudent(msg.change.StudentID) {
+			row, col := m.row, m.col
+			ch := sheetChoice{m.sheet.Curriculum.Class, m.sheet.Curriculum.Semester, m.sheet.Subject}
+			return m, tea.Sequence(m.load(ch), func() tea.Msg { return sheetCursorMsg{from: m, row: row, col: col} })
+		}
+		return m, nil
+	case sheetCursorMsg:
+		if msg.from == m {
+			m.row, m.col = msg.row, msg.col
+			m.move(0, 0)
+		}
+		return m, nil
 	case tea.KeyMsg:
 		if m.sheet == nil {
 			return m, m.pickKey(msg)
@@ -58,6 +78,21 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, m.sheetKey(msg)
 	}
 	return m, nil
+}
+
+// sheetCursorMsg puts the cursor back after a reload.
+type sheetCursorMsg struct {
+	from     *gradeSheet
+	row, col int
+}
+
+func (m *gradeSheet) hasStudent(id string) bool {
+	for _, l := range m.sheet.Lines {
+		if l.StudentID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // saved shows the outcome of a cell's save: the student's line as stored

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"scolarite/domain"
+	"scolarite/domain/domaintest"
+)
+
+// sheetFixture is a class of three (Ba, Diop, Sow) in L1-INFO, whose S1
+// has Maths (taught by prof) and Anglais, and Maths a CC (40) and an exam
+// (60), with the grade sheet of Maths opened by prof.
+type sheetFixture struct {
+	svc      *domain.StudentService
+	cs       *domain.CurriculumService
+	repo     *domaintest.StudentRepo
+	students []*domain.Student
+	cc, exam *domain.Evaluation
+	s        *gradeSheet
+}
+
+func newSheetFixture(t *testing.T) *sheetFixture {
+	t.Helper()
+	ctx := context.Background()
+	repo := domaintest.NewStudentRepo()
+	cr := domaintest.NewCurriculumRepo()
+	f := &sheetFixture{repo: repo}
+	f.svc = domain.NewStudentService(domain.StudentDeps{Repo: repo, Curricula: cr, Phones: domain.PhoneParser{}})
+	f.cs = domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: repo, Year: "2026-2027"})
+	c := &domain.Curriculum{Class: "L1-INFO", Semester: "S1", UEs: []domain.UE{
+		{Code: "UE11", Title: "Sciences", Credits: 6, Subjects: []domain.CourseSubject{{Name: "Maths", Coefficient: 2, Teachers: []string{"prof"}}}},
+		{Code: "UE12", Title: "Langues", Credits: 4, Subjects: []domain.CourseSubject{{Name: "Anglais", Coefficient: 1}}}}}
+	if _, _, err := f.cs.Import(ctx, testAdmin, []*domain.Curriculum{c}); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"Sow", "Ba", "Diop"} {
+		f.students = append(f.students, seedStudent(t, f.svc, domain.StudentInput{LastName: name, FirstName: "Awa",
+			Phone: "77 100 00 0" + string(rune('1'+i)), Class: "L1-INFO", Major: "Informatique", BirthDate: "2004-01-02"}))
+	}
+	var err error
+	in := domain.EvaluationInput{Class: "L1-INFO", Semester: "S1", Subject: "Maths", Kind: "cc", Weight: "40"}
+	if f.cc, err = f.cs.AddEvaluation(ctx, testAdmin, in); err != nil {
+		t.Fatal(err)
+	}
+	in.Kind, in.Weight = "exam", "60"
+	if f.exam, err = f.cs.AddEvaluation(ctx, testAdmin, in); err != nil {
+		t.Fatal(err)
+	}
+	common := newTestCommon(t, f.svc, domain.Actor{Name: "prof", UserID: "u2", Role: domain.RoleTeacher})
+	common.Curricula = f.cs
+	f.s = newGradeSheet(common).(*gradeSheet)
+	f.s.SetSize(100, 30)
+	start(t, f.s)
+	if len(f.s.choices) != 1 || f.s.choices[0].subject != "Maths" {
+		t.Fatalf("prof may grade %+v, want Maths only", f.s.choices)
+	}
+	press(t, f.s, "enter")
+	if f.s.sheet == nil || len(f.s.sheet.Lines) != 3 {
+		t.Fatalf("the sheet did not open: %+v", f.s.sheet)
+	}
+	return f
+}
+
+// mark is the stored mark of student i in evaluation e ("" for none).
+func (f *sheetFixture) mark(t *testing.T, i int, e *domain.Evaluation) string {
+	t.Helper()
+	st, err := f.repo.ByID(context.Background(), f.students[i].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range st.Grades {
+		if g.EvaluationID == e.ID {
+			if g.Absent != "" {
+				return string(g.Absent)
+			}
+			return domain.FormatDecimal(g.Value, -1, false)
+		}
+	}
+	return ""
+}
+
+func TestGradeSheetMarksAClassInOnePass(t *testing.T) {
+	f := newSheetFixture(t)
+	// Lines are by name: Ba, Diop, Sow.
+	if names := []string{f.s.sheet.Lines[0].Name, f.s.sheet.Lines[2].Name}; names[0] != "BA Awa" && names[0] != "Ba Awa" {
+		t.Fatalf("first line %q, want Ba", names[0])
+	}
+	press(t, f.s, "1", "2", "enter", "1", "5", ",", "5", "enter", "a", "i")
+	if got := []string{f.mark(t, 1, f.cc), f.mark(t, 2, f.cc), f.mark(t, 0, f.cc)}; got[0] != "12" || got[1] != "15.5" || got[2] != "unjustified" {
+		t.Fatalf("stored CC marks (Ba, Diop, Sow) = %v", got)
+	}
+	// tab: the exam of the same student, then enter saves and goes down.
+	f.s.row = 0
+	press(t, f.s, "tab", "1", "7", "enter")
+	if got := f.mark(t, 1, f.exam); got != "17" {
+		t.Fatalf("Ba's exam = %q", got)
+	}
+	view := f.s.View()
+	if !strings.Contains(view, "15,00") { // (12×40 + 17×60)/100
+		t.Errorf("Ba's Maths average is not shown as 15,00:\n%s", view)
+	}
+	// u takes back the last saved cell.
+	press(t, f.s, "u")
+	if got := f.mark(t, 1, f.exam); got != "" {
+		t.Errorf("after undo Ba's exam = %q, want none", got)
+	}
+}
+
+func TestGradeSheetRefusesABadValueInTheCell(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "2", "5", "enter")
+	if f.s.row != 0 || !f.s.editing || f.mark(t, 1, f.cc) != "" {
+		t.Fatalf("25 left the cell (row %d, editing %v) or was stored (%q)", f.s.row, f.s.editing, f.mark(t, 1, f.cc))
+	}
+	if view := f.s.View(); !strings.Contains(view, "entre 0 et 20") {
+		t.Errorf("the reason is not shown:\n%s", view)
+	}
+	press(t, f.s, "backspace", "backspace", "9", "enter")
+	if got := f.mark(t, 1, f.cc); got != "9" || f.s.row != 1 {
+		t.Errorf("after correcting: %q, row %d", got, f.s.row)
+	}
+}
+
+// Someone else marks a cell after the sheet was read: typing over it shows
+// their mark and says so; it is not overwritten.
+func TestGradeSheetShowsAConflictingEdit(t *testing.T) {
+	f := newSheetFixture(t)
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, f.students[1].Number, 0, f.cc.ID, domain.MarkInput{Value: "8"}); err != nil {
+		t.Fatal(err)
+	}
+	press(t, f.s, "1", "4", "enter")
+	if got := f.mark(t, 1, f.cc); got != "8" {
+		t.Fatalf("the other person's 8 became %q", got)
+	}
+	f.s.row = 0
+	if view := f.s.View(); !strings.Contains(view, "modifié par quelqu'un d'autre") || !strings.Contains(view, " 8 ") {
+		t.Errorf("the conflict is not shown with the stored mark:\n%s", view)
+	}
+	// Another cell of the same student, saved right after, is not refused.
+	press(t, f.s, "tab", "1", "1", "enter")
+	if got := f.mark(t, 1, f.exam); got != "11" {
+		t.Errorf("Ba's exam after the conflict = %q", got)
+	}
+}
+
+func TestGradeSheetPastesAColumn(t *testing.T) {
+	f := newSheetFixture(t)
+	bad := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("10\r21\r12"), Paste: true}
+	drive(t, f.s, bad)
+	for i := range 3 {
+		if f.mark(t, i, f.cc) != "" {
+			t.Fatal("a refused paste stored a mark")
+		}
+	}
+	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("10\r\nABJ\n12,5\n"), Paste: true})
+	if got := []string{f.mark(t, 1, f.cc), f.mark(t, 2, f.cc), f.mark(t, 0, f.cc)}; got[0] != "10" || got[1] != "justified" || got[2] != "12.5" {
+		t.Errorf("pasted marks (Ba, Diop, Sow) = %v", got)
+	}
+}
+
+func TestGradeSheetPublishesAndLocks(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "P", "n")
+	if e, _ := f.cs.Evaluations(context.Background(), testAdmin, "L1-INFO", "S1", ""); e[0].Published {
+		t.Fatal("published without a yes")
+	}
+	press(t, f.s, "P", "o")
+	if e, _ := f.cs.Evaluations(context.Background(), testAdmin, "L1-INFO", "S1", ""); !e[0].Published || e[1].Published {
+		t.Fatalf("after P o: %+v", e)
+	}
+	if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L1-INFO", "S1", "", domain.ActionClose, ""); err != nil {
+		t.Fatal(err)
+	}
+	press(t, f.s, "esc", "enter", "1", "2", "enter")
+	if f.mark(t, 1, f.cc) != "" || !strings.Contains(f.s.View(), "Lecture seule") {
+		t.Errorf("a closed semester's sheet took a mark, or does not say it is read-only:\n%s", f.s.View())
+	}
+}
