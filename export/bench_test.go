@@ -67,7 +67,8 @@ func benchCSV(b *testing.B) (string, []*domain.Student) {
 // BenchmarkImport20k compares, on the same embedded FerretDB, importing a
 // 20,000-row CSV (read, check every row, insert in batches of 1,000 with
 // their audit entries and outbox events) with inserting the same students,
-// already built, straight through the repository. Goal: the import runs at
+// already built, straight through the repository in batches of the same
+// size. Goal: the import runs at
 // least half as fast as the direct insert.
 func BenchmarkImport20k(b *testing.B) {
 	ctx := context.Background()
@@ -92,8 +93,12 @@ func BenchmarkImport20k(b *testing.B) {
 			b.Fatalf("import: %v, %v", res, err)
 		}
 		t0 = time.Now()
-		if err := direct.Students().InsertMany(ctx, docs, nil); err != nil {
-			b.Fatal(err)
+		// In the import's batches of 1,000: one InsertMany holds all its
+		// students' claims until every batch is stored.
+		for start := 0; start < len(docs); start += 1000 {
+			if err := direct.Students().InsertMany(ctx, docs[start:min(start+1000, len(docs))], nil); err != nil {
+				b.Fatal(err)
+			}
 		}
 		insertTime += time.Since(t0)
 	}
