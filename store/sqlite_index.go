@@ -21,15 +21,16 @@ const idIndexSuffix = "_scolarite_id_expr"
 
 // idIndexed are the collections read or written by _id on hot paths:
 // one student (show, grades add, the detail screen), its lookup hints,
-// its claims, the counters, the leases, a class's curriculum and an
-// evaluation (every mark reads them), and the outbox events and
+// its claims and its table row (every write replaces it), the counters,
+// the leases, a class's curriculum and an evaluation (every mark reads
+// them), and the outbox events and
 // notification records, which are marked one by one by _id (every such
 // write scanned the table). The audit trail is only ever inserted and
 // read by other filters: an index there would cost every insert and
 // serve nothing.
 var idIndexed = []string{
 	studentsColl, studentKeysColl, claimsColl, countersColl, leasesColl, usersColl,
-	notificationsColl, notificationLeaseColl, eventsColl, importsColl, curriculaColl, evaluationsColl,
+	notificationsColl, notificationLeaseColl, eventsColl, importsColl, curriculaColl, evaluationsColl, rosterColl,
 }
 
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB
