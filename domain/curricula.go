@@ -164,7 +164,7 @@ func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curric
 			c.Status = SemesterOpen
 		}
 		c.Version = prevVersion + 1
-		if err := s.repo.SaveCurriculum(ctx, c, prevVersion, s.trail(a, action, c.Key(), prev[i], c)); err != nil {
+		if err := s.repo.SaveCurriculum(ctx, c, prevVersion, curriculumTrail(s, a, action, c.Key(), prev[i], c)); err != nil {
 			return created, replaced, err
 		}
 		if prev[i] == nil {
@@ -225,7 +225,7 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 	if act == ActionReopen {
 		c.Reason = cleanName(reason)
 	}
-	t := s.trail(a, "semester."+string(act), c.Key(), &old, c)
+	t := curriculumTrail(s, a, "semester."+string(act), c.Key(), &old, c)
 	t.Audit[0].Old, t.Audit[0].New = map[string]string{"status": string(old.Status)},
 		map[string]string{"status": string(next), "reason": cleanName(reason)}
 	if err := s.repo.SaveCurriculum(ctx, c, old.Version, t); err != nil {
@@ -241,24 +241,12 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 // Key names a curriculum in messages and the audit log: "L1-INFO S1 2026-2027".
 func (c *Curriculum) Key() string { return c.Class + " " + c.Semester + " " + c.Year }
 
-// trail is the audit entry of a curriculum or evaluation change.
-func (s *CurriculumService) trail(a Actor, action, entityID string, old, new any) Trail {
-	e := AuditEntry{At: s.now(), Actor: a.Name, Action: action, Entity: "curriculum", EntityID: entityID}
-	if old != nil && !isNilPtr(old) {
+// curriculumTrail is the audit entry of a curriculum or evaluation change (old nil
+// when created).
+func curriculumTrail[T any](s *CurriculumService, a Actor, action, entityID string, old, new *T) Trail {
+	e := AuditEntry{At: s.now(), Actor: a.Name, Action: action, Entity: "curriculum", EntityID: entityID, New: new}
+	if old != nil {
 		e.Old = old
 	}
-	if new != nil {
-		e.New = new
-	}
 	return Trail{Audit: []AuditEntry{e}}
-}
-
-func isNilPtr(v any) bool {
-	switch p := v.(type) {
-	case *Curriculum:
-		return p == nil
-	case *Evaluation:
-		return p == nil
-	}
-	return false
 }

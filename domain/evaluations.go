@@ -21,7 +21,7 @@ func (s *CurriculumService) AddEvaluation(ctx context.Context, a Actor, in Evalu
 		return nil, err
 	}
 	e.Version = 1
-	if err := s.repo.SaveEvaluation(ctx, &e, 0, s.trail(a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e)); err != nil {
+	if err := s.repo.SaveEvaluation(ctx, &e, 0, curriculumTrail(s, a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e)); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -59,7 +59,7 @@ func (s *CurriculumService) PublishEvaluation(ctx context.Context, a Actor, id s
 	}
 	old := *e
 	e.Published, e.PublishedAt, e.Version = true, s.now().UTC(), old.Version+1
-	t := s.trail(a, "evaluation.publish", c.Key()+" "+e.Subject, &old, e)
+	t := curriculumTrail(s, a, "evaluation.publish", c.Key()+" "+e.Subject, &old, e)
 	if t.Events, err = s.publishedMarks(ctx, a, e); err != nil {
 		return nil, err
 	}

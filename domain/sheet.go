@@ -60,6 +60,9 @@ func (s *StudentService) Sheet(ctx context.Context, a Actor, class, semester, ye
 		return nil, err
 	}
 	sh.Evaluations = slices.DeleteFunc(evals, func(e Evaluation) bool { return FoldLabel(e.Subject) != FoldLabel(sub.Name) })
+	// The actor may grade this subject (checked above), which is what the
+	// sheet shows of the class: a teacher named on the subject only may
+	// not list the class's records otherwise.
 	students, err := s.Students(ctx, SystemActor(a.Name), RosterQuery{Class: c.Class, Sort: SortLastName})
 	if err != nil {
 		return nil, err
