@@ -95,6 +95,9 @@ func (tr *Trails) deliver(ctx context.Context, claims ...*claimDoc) error {
 	if err := insertOnce(ctx, tr.events, events); err != nil {
 		return fmt.Errorf("deliver outbox events: %w", err)
 	}
+	if err := tr.enqueueDelivered(ctx, events); err != nil {
+		return fmt.Errorf("deliver outbox events: %w", err)
+	}
 	for _, c := range tombstones {
 		if err := tr.removeTombstone(ctx, c); err != nil {
 			return err
