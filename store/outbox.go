@@ -53,10 +53,8 @@ func (l *EventLog) MarkDone(ctx context.Context, c domain.Consumer, ids []string
 		oids = append(oids, oid)
 	}
 	set := bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: at.UTC()}}}}
-	for _, oid := range oids {
-		if _, err := l.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}}, set); err != nil {
-			return fmt.Errorf("mark event %s %s: %w", oid.(bson.ObjectID).Hex(), field, err)
-		}
+	if err := updateByIDs(ctx, l.coll, oids, set); err != nil {
+		return fmt.Errorf("mark %d events %s: %w", len(oids), field, err)
 	}
 	if err := deleteByIDs(ctx, queueOf(l.coll.Database(), c), oids); err != nil {
 		return fmt.Errorf("dequeue %d events marked %s: %w", len(oids), field, err)

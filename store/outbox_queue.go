@@ -162,17 +162,34 @@ func (l *EventLog) pendingFromQueue(ctx context.Context, c domain.Consumer, limi
 	return out, nil
 }
 
-// deleteByIDs deletes the documents of ids from a small collection (a
-// queue): one `_id` alone is handed to SQLite, `$in` scans the queue.
+// deleteByIDs deletes the documents of ids, one `_id` filter each (the
+// one FerretDB hands to SQLite; an `$in` decodes the whole collection and
+// compares each document with every id), in one command.
 func deleteByIDs(ctx context.Context, coll *mongo.Collection, ids bson.A) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	filter := bson.D{{Key: "_id", Value: ids[0]}}
-	if len(ids) > 1 {
-		filter = bson.D{{Key: "_id", Value: in(ids)}}
+	models := make([]mongo.WriteModel, 0, len(ids))
+	for _, id := range ids {
+		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}))
 	}
-	if _, err := coll.DeleteMany(ctx, filter); err != nil {
+	if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return outOfSpace(err)
+	}
+	return nil
+}
+
+// updateByIDs applies update to the documents of ids, one `_id` filter
+// each, in one command.
+func updateByIDs(ctx context.Context, coll *mongo.Collection, ids bson.A, update bson.D) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(ids))
+	for _, id := range ids {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(update))
+	}
+	if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
 		return outOfSpace(err)
 	}
 	return nil
