@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"scolarite/domain"
@@ -199,15 +198,15 @@ func (r *NotificationRepo) dropLeases(ctx context.Context, owner string, ids bso
 	return nil
 }
 
-// Finish writes outcomes, in one command of one update by _id per record
-// (an `$in` decoded every record), then the records' queue entries (corrected for a retry,
+// Finish writes outcomes, one update by _id per record (an `$in` decoded
+// every record; one command of many updates hangs FerretDB, see
+// updateByIDs), then the records' queue entries (corrected for a retry,
 // deleted otherwise), then releases the leases. Killed before the entries
 // are written, it leaves entries that Claim corrects or drops.
 func (r *NotificationRepo) Finish(ctx context.Context, owner string, done []*notify.Notification) error {
 	finished := make(bson.A, 0, len(done))
 	all := make(bson.A, 0, len(done))
 	var retry []dueEntry
-	outcomes := make([]mongo.WriteModel, 0, len(done))
 	for _, n := range done {
 		oid, ok := parseID(n.ID)
 		if !ok {
@@ -221,17 +220,13 @@ func (r *NotificationRepo) Finish(ctx context.Context, owner string, done []*not
 		} else {
 			set = append(set, bson.E{Key: "last_error", Value: n.LastError}, bson.E{Key: "next_at", Value: n.NextAt.UTC()})
 		}
-		outcomes = append(outcomes, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: oid}}).
-			SetUpdate(bson.D{{Key: "$set", Value: set}}))
+		if _, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}}, bson.D{{Key: "$set", Value: set}}); err != nil {
+			return fmt.Errorf("record the outcome of notification %s: %w", n.ID, err)
+		}
 		if n.Status == notify.Pending {
 			retry = append(retry, dueEntry{ID: oid, NextAt: n.NextAt.UTC(), Channel: string(n.Channel), At: n.UpdatedAt.UTC()})
 		} else {
 			finished = append(finished, oid)
-		}
-	}
-	if len(outcomes) > 0 {
-		if _, err := r.coll.BulkWrite(ctx, outcomes, options.BulkWrite().SetOrdered(false)); err != nil {
-			return fmt.Errorf("record the outcomes of %d notifications: %w", len(outcomes), err)
 		}
 	}
 	for _, e := range retry {

@@ -179,18 +179,17 @@ func deleteByIDs(ctx context.Context, coll *mongo.Collection, ids bson.A) error 
 	return nil
 }
 
-// updateByIDs applies update to the documents of ids, one `_id` filter
-// each, in one command.
+// updateByIDs applies update to the documents of ids, one command of one
+// `_id` filter each. Not one command of many statements, as deleteByIDs:
+// FerretDB 1.24 keeps each update statement's cursor, and the SQLite
+// connection under it, open until the command ends, and its pool holds 100
+// connections; a command of 200 updates waited for ever (measured:
+// MarkDone of the notifier's batch).
 func updateByIDs(ctx context.Context, coll *mongo.Collection, ids bson.A, update bson.D) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	models := make([]mongo.WriteModel, 0, len(ids))
 	for _, id := range ids {
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(update))
-	}
-	if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return outOfSpace(err)
+		if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update); err != nil {
+			return outOfSpace(err)
+		}
 	}
 	return nil
 }

@@ -308,3 +308,20 @@ func recordIDs(ns []*notify.Notification) []string {
 	}
 	return out
 }
+
+// A batch larger than FerretDB's pool of 100 SQLite connections is marked
+// and dequeued (one command of 200 updates waited for ever).
+func TestMarkDoneOfALargeBatch(t *testing.T) {
+	s := storetest.Open(t)
+	var es []*domain.Event
+	for i := range 250 {
+		es = append(es, gradeEvent(i))
+	}
+	if err := s.Events().AppendMany(ctx(t), es); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Events().MarkDone(ctx(t), domain.ConsumerNotifier, eventIDs(es), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	checkOutbox(t, s, "after marking 250", false)
+}
