@@ -39,13 +39,11 @@ const defaultListLimit = 500
 // lease. A lease is dropped when its record is done; a dead worker's
 // leases expire and are taken over like those of Leases.
 //
-// Cost on FerretDB 1.24 (measured): its queries on _id do not use the _id
-// index (the lookup expression differs from the index expression), so
-// every query decodes the whole collection and every write by _id scans
-// it: a record costs O(collection size). Claims and outcomes are therefore
-// batched (one query per batch, no write to a record but its outcome), and
-// the notifier deletes old finished records (Purge). MongoDB has none of
-// these costs.
+// Cost on FerretDB 1.24: only a filter of one `_id` reaches SQLite (and
+// its index, see idIndexes); any other decodes every record. So the claim
+// reads the queue of due records (notification_queue.go), not the records,
+// and every read and write of a record is by `_id`. List, Counts and Purge
+// still decode every record. MongoDB has none of these costs.
 type NotificationRepo struct {
 	coll   *mongo.Collection
 	leases *mongo.Collection
