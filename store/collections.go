@@ -18,6 +18,7 @@ import (
 var allCollections = []string{
 	studentsColl, countersColl, claimsColl, leasesColl, usersColl, auditColl, eventsColl,
 	notificationsColl, notificationLeaseColl, importsColl, curriculaColl, evaluationsColl, studentKeysColl, rosterColl,
+	notifiedQueueColl, publishedQueueColl, dueColl,
 }
 
 func (s *Store) ensureCollections(ctx context.Context) error {
@@ -33,5 +34,7 @@ func (s *Store) ensureCollections(ctx context.Context) error {
 			return fmt.Errorf("create collection %s: %w", name, err)
 		}
 	}
-	return nil
+	// Here, at every open, once the queues exist and before anything
+	// reads them: a store made before them gets its entries.
+	return s.backfillQueues(ctx)
 }

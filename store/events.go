@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,6 +81,13 @@ func (l *EventLog) Append(ctx context.Context, e *domain.Event) error {
 		return fmt.Errorf("append event %s for student %s: %w", e.Type, e.Student.Number, err)
 	}
 	e.ID = d.ID.Hex()
+	// Enqueued after the insert (see outbox_queue.go): a crash in between
+	// leaves an event no consumer will read. Only tests and tools append
+	// directly; a write's events travel in its trail, whose delivery is
+	// retried until they are enqueued.
+	if err := enqueue(ctx, l.coll.Database(), []eventDoc{d}); err != nil {
+		return fmt.Errorf("append event %s for student %s: %w", e.Type, e.Student.Number, err)
+	}
 	return nil
 }
 
@@ -91,18 +99,28 @@ func (l *EventLog) AppendMany(ctx context.Context, events []*domain.Event) error
 		return nil
 	}
 	docs := make([]any, len(events))
+	stored := make([]eventDoc, len(events))
 	for i, e := range events {
 		d, err := toEventDoc(e)
 		if err != nil {
 			return err
 		}
-		docs[i] = d
+		docs[i], stored[i] = d, d
 	}
 	if _, err := l.coll.InsertMany(ctx, docs); err != nil {
+		// An ordered insert stops at its first failure; those before it
+		// are stored and must reach the queues.
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+			err = errors.Join(err, enqueue(ctx, l.coll.Database(), stored[:bwe.WriteErrors[0].Index]))
+		}
 		return fmt.Errorf("append %d events: %w", len(events), err)
 	}
 	for i, e := range events {
-		e.ID = docs[i].(eventDoc).ID.Hex()
+		e.ID = stored[i].ID.Hex()
+	}
+	if err := enqueue(ctx, l.coll.Database(), stored); err != nil {
+		return fmt.Errorf("append %d events: %w", len(events), err)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,62 +42,46 @@ func (r *NotificationRepo) Claim(ctx context.Context, c notify.Claim) ([]*notify
 	if err != nil {
 		return nil, err
 	}
-	due := bson.D{{Key: "status", Value: string(notify.Pending)}, {Key: "next_at", Value: bson.D{{Key: "$lte", Value: now}}}}
-	query := append(due, bson.E{Key: "channel", Value: in(channels)})
-	if len(held) > 0 {
-		query = append(query, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: held}}})
+	found, err := r.dueIDs(ctx, channels, held, now, c.Limit)
+	if err != nil || len(found) == 0 {
+		return nil, err
 	}
-	cur, err := r.coll.Find(ctx, query,
-		options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}).
-			SetLimit(int64(c.Limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find due notifications: %w", err)
-	}
-	var found []struct {
+	entries := make(map[bson.ObjectID]dueEntry, len(found))
+	ids := make([]struct {
 		ID bson.ObjectID `bson:"_id"`
-	}
-	if err := cur.All(ctx, &found); err != nil {
-		return nil, fmt.Errorf("find due notifications: %w", err)
-	}
-	if len(found) == 0 {
-		return nil, nil
+	}, 0, len(found))
+	for _, f := range found {
+		entries[f.ID] = f
+		ids = append(ids, struct {
+			ID bson.ObjectID `bson:"_id"`
+		}{f.ID})
 	}
 	until := now.Add(c.TTL)
-	won, err := r.lease(ctx, found, c.Owner, now, until)
+	won, err := r.lease(ctx, ids, c.Owner, now, until)
 	if err != nil || len(won) == 0 {
 		return nil, err
 	}
 	// Between our query and our lease another worker may have finished a
-	// record and released it: only what is still pending and due is ours.
-	cur, err = r.coll.Find(ctx, append(due, bson.E{Key: "_id", Value: in(won)}),
-		options.Find().SetSort(bson.D{{Key: "next_at", Value: 1}, {Key: "_id", Value: 1}}))
+	// record and released it, and an entry may be stale: only what is
+	// still pending and due is ours, read by _id one by one (an `$in`
+	// would decode every record).
+	docs, stale, err := r.readLeased(ctx, won, entries, now)
 	if err != nil {
-		return nil, r.giveUp(ctx, c.Owner, won, fmt.Errorf("read claimed notifications: %w", err))
+		return nil, r.giveUp(ctx, c.Owner, won, err)
 	}
-	var docs []notificationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, r.giveUp(ctx, c.Owner, won, fmt.Errorf("read claimed notifications: %w", err))
+	if err := r.dropLeases(ctx, c.Owner, stale); err != nil {
+		mine := make(bson.A, 0, len(docs))
+		for i := range docs {
+			mine = append(mine, docs[i].ID)
+		}
+		return nil, r.giveUp(ctx, c.Owner, mine, err)
 	}
-	mine := make(bson.A, 0, len(docs))
+	slices.SortFunc(docs, func(a, b notificationDoc) int {
+		return cmp.Or(a.NextAt.Compare(b.NextAt), bytes.Compare(a.ID[:], b.ID[:]))
+	})
 	out := make([]*notify.Notification, 0, len(docs))
 	for i := range docs {
-		mine = append(mine, docs[i].ID)
 		out = append(out, docs[i].notification())
-	}
-	if len(mine) < len(won) {
-		keep := map[bson.ObjectID]bool{}
-		for _, id := range mine {
-			keep[id.(bson.ObjectID)] = true
-		}
-		var stale bson.A
-		for _, id := range won {
-			if !keep[id.(bson.ObjectID)] {
-				stale = append(stale, id)
-			}
-		}
-		if err := r.dropLeases(ctx, c.Owner, stale); err != nil {
-			return nil, r.giveUp(ctx, c.Owner, mine, err)
-		}
 	}
 	return out, nil
 }
@@ -211,45 +198,46 @@ func (r *NotificationRepo) dropLeases(ctx context.Context, owner string, ids bso
 	return nil
 }
 
-// Finish writes outcomes, then releases the leases. Records sent in one
-// batch share one update.
+// Finish writes outcomes, one update by _id per record (an `$in` decoded
+// every record; one command of many updates hangs FerretDB, see
+// updateByIDs), then the records' queue entries (corrected for a retry,
+// deleted otherwise), then releases the leases. Killed before the entries
+// are written, it leaves entries that Claim corrects or drops.
 func (r *NotificationRepo) Finish(ctx context.Context, owner string, done []*notify.Notification) error {
-	all := make([]string, 0, len(done))
-	sent := map[int][]string{} // attempts → ids
-	var sentAt, updated time.Time
+	finished := make(bson.A, 0, len(done))
+	all := make(bson.A, 0, len(done))
+	var retry []dueEntry
 	for _, n := range done {
-		all = append(all, n.ID)
-		if n.Status == notify.Sent {
-			sent[n.Attempts] = append(sent[n.Attempts], n.ID)
-			sentAt, updated = n.SentAt.UTC(), n.UpdatedAt.UTC()
-			continue
-		}
 		oid, ok := parseID(n.ID)
 		if !ok {
 			return domain.Invalid("id", "is not a valid notification identifier ("+n.ID+")")
 		}
+		all = append(all, oid)
 		set := bson.D{{Key: "status", Value: string(n.Status)}, {Key: "attempts", Value: n.Attempts},
-			{Key: "last_error", Value: n.LastError}, {Key: "next_at", Value: n.NextAt.UTC()}, {Key: "updated_at", Value: n.UpdatedAt.UTC()}}
+			{Key: "updated_at", Value: n.UpdatedAt.UTC()}}
+		if n.Status == notify.Sent {
+			set = append(set, bson.E{Key: "last_error", Value: ""}, bson.E{Key: "sent_at", Value: n.SentAt.UTC()})
+		} else {
+			set = append(set, bson.E{Key: "last_error", Value: n.LastError}, bson.E{Key: "next_at", Value: n.NextAt.UTC()})
+		}
 		if _, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}}, bson.D{{Key: "$set", Value: set}}); err != nil {
 			return fmt.Errorf("record the outcome of notification %s: %w", n.ID, err)
 		}
+		if n.Status == notify.Pending {
+			retry = append(retry, dueEntry{ID: oid, NextAt: n.NextAt.UTC(), Channel: string(n.Channel), At: n.UpdatedAt.UTC()})
+		} else {
+			finished = append(finished, oid)
+		}
 	}
-	for attempts, ids := range sent {
-		oids, err := objectIDs(ids)
-		if err != nil {
+	for _, e := range retry {
+		if err := r.putDue(ctx, e); err != nil {
 			return err
 		}
-		set := bson.D{{Key: "status", Value: string(notify.Sent)}, {Key: "attempts", Value: attempts},
-			{Key: "last_error", Value: ""}, {Key: "sent_at", Value: sentAt}, {Key: "updated_at", Value: updated}}
-		if _, err := r.coll.UpdateMany(ctx, bson.D{{Key: "_id", Value: in(oids)}}, bson.D{{Key: "$set", Value: set}}); err != nil {
-			return fmt.Errorf("mark %d notifications sent: %w", len(ids), err)
-		}
 	}
-	oids, err := objectIDs(all)
-	if err != nil {
-		return err
+	if err := deleteByIDs(ctx, r.due, finished); err != nil {
+		return fmt.Errorf("drop %d finished notifications from the queue: %w", len(finished), err)
 	}
-	return r.dropLeases(ctx, owner, oids)
+	return r.dropLeases(ctx, owner, all)
 }
 
 // Release drops the leases: the records, untouched and still due, can be

@@ -39,23 +39,23 @@ const defaultListLimit = 500
 // lease. A lease is dropped when its record is done; a dead worker's
 // leases expire and are taken over like those of Leases.
 //
-// Cost on FerretDB 1.24 (measured): its queries on _id do not use the _id
-// index (the lookup expression differs from the index expression), so
-// every query decodes the whole collection and every write by _id scans
-// it: a record costs O(collection size). Claims and outcomes are therefore
-// batched (one query per batch, no write to a record but its outcome), and
-// the notifier deletes old finished records (Purge). MongoDB has none of
-// these costs.
+// Cost on FerretDB 1.24: only a filter of one `_id` reaches SQLite (and
+// its index, see idIndexes); any other decodes every record. So the claim
+// reads the queue of due records (notification_queue.go), not the records,
+// and every read and write of a record is by `_id`. List, Counts and Purge
+// still decode every record. MongoDB has none of these costs.
 type NotificationRepo struct {
 	coll   *mongo.Collection
 	leases *mongo.Collection
+	due    *mongo.Collection // the pending records' ids (notification_queue.go)
 }
 
 var _ notify.Repo = (*NotificationRepo)(nil)
 
 // Notifications returns the notification records.
 func (s *Store) Notifications() *NotificationRepo {
-	return &NotificationRepo{coll: s.db.Collection(notificationsColl), leases: s.db.Collection(notificationLeaseColl)}
+	return &NotificationRepo{coll: s.db.Collection(notificationsColl), leases: s.db.Collection(notificationLeaseColl),
+		due: s.db.Collection(dueColl)}
 }
 
 // notificationIndexes are created by ensureIndexes.
@@ -140,9 +140,27 @@ func (r *NotificationRepo) Create(ctx context.Context, ns []*notify.Notification
 		docs = append(docs, d)
 		ids = append(ids, d.ID)
 	}
+	// The pending records' queue entries first (see notification_queue.go).
+	var entries []any
+	for _, d := range docs {
+		if d := d.(notificationDoc); d.Status == string(notify.Pending) {
+			entries = append(entries, dueOf(&d, d.CreatedAt))
+		}
+	}
+	if err := insertOnce(ctx, r.due, entries); err != nil {
+		return 0, fmt.Errorf("queue %d notifications: %w", len(entries), err)
+	}
 	refused, err := r.insertUnordered(ctx, r.coll, docs)
 	if err != nil {
 		return 0, fmt.Errorf("create %d notifications: %w", len(ns), err)
+	}
+	// The records refused exist under other ids, with their own entries.
+	var orphans bson.A
+	for i := range refused {
+		orphans = append(orphans, ids[i])
+	}
+	if err := deleteByIDs(ctx, r.due, orphans); err != nil {
+		return 0, fmt.Errorf("unqueue %d notifications already created: %w", len(orphans), err)
 	}
 	for i, n := range ns {
 		if !refused[i] {
@@ -247,21 +265,16 @@ func (r *NotificationRepo) Counts(ctx context.Context) (map[notify.Status]int, e
 }
 
 // Retry puts a failed record back in the queue. Workers never touch failed
-// records, so the query-then-write of FerretDB's update races only with
-// another retry of the same record, which writes the same values.
+// records, so the read then the write by _id (a filter with the status too
+// would decode every record) race only with another retry of the same
+// record, which writes the same values. The queue entry is written before
+// the record (killed in between, the entry of a failed record is dropped
+// by the next claim) and again after it: a claim that read the record
+// still failed may have dropped the first one meanwhile.
 func (r *NotificationRepo) Retry(ctx context.Context, id string, now time.Time) error {
 	oid, ok := parseID(id)
 	if !ok {
 		return notFound("notification", id)
-	}
-	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "status", Value: string(notify.Failed)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(notify.Pending)}, {Key: "attempts", Value: 0},
-			{Key: "next_at", Value: now.UTC()}, {Key: "updated_at", Value: now.UTC()}}}})
-	if err != nil {
-		return fmt.Errorf("retry notification %s: %w", id, err)
-	}
-	if res.MatchedCount == 1 {
-		return nil
 	}
 	var d notificationDoc
 	if err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
@@ -270,7 +283,20 @@ func (r *NotificationRepo) Retry(ctx context.Context, id string, now time.Time) 
 		}
 		return fmt.Errorf("read notification %s: %w", id, err)
 	}
-	return domain.Errorf(domain.ECONFLICT, "notification %s is %s, not failed: only a failed one can be retried", id, d.Status)
+	if d.Status != string(notify.Failed) {
+		return domain.Errorf(domain.ECONFLICT, "notification %s is %s, not failed: only a failed one can be retried", id, d.Status)
+	}
+	d.NextAt = now.UTC()
+	if err := r.putDue(ctx, dueOf(&d, now)); err != nil {
+		return err
+	}
+	_, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(notify.Pending)}, {Key: "attempts", Value: 0},
+			{Key: "next_at", Value: now.UTC()}, {Key: "updated_at", Value: now.UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("retry notification %s: %w", id, err)
+	}
+	return r.putDue(ctx, dueOf(&d, now))
 }
 
 // Purge deletes finished records created before before.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"scolarite/domain"
 )
@@ -24,29 +23,22 @@ func markField(c domain.Consumer) (string, error) {
 	return "", fmt.Errorf("unknown outbox consumer %q", c)
 }
 
-// Pending returns the oldest events the consumer has not marked.
+// Pending returns the oldest events the consumer has not marked, from its
+// queue (see outbox_queue.go): the cost is the backlog's, not the log's.
 func (l *EventLog) Pending(ctx context.Context, c domain.Consumer, limit int) ([]*domain.Event, error) {
-	field, err := markField(c)
-	if err != nil {
+	if _, err := markField(c); err != nil {
 		return nil, err
 	}
-	cur, err := l.coll.Find(ctx, bson.D{{Key: field, Value: nil}},
-		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("read pending events for %s: %w", c, err)
+	if limit <= 0 {
+		return nil, nil
 	}
-	var docs []eventDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read pending events for %s: %w", c, err)
-	}
-	out := make([]*domain.Event, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].event())
-	}
-	return out, nil
+	return l.pendingFromQueue(ctx, c, limit)
 }
 
-// MarkDone records that the consumer handled the events.
+// MarkDone records that the consumer handled the events: the mark on each
+// event, by _id (the one filter FerretDB hands to SQLite; an `$in` decoded
+// every event), then their queue entries. Killed in between, it leaves
+// entries of marked events, which Pending drops.
 func (l *EventLog) MarkDone(ctx context.Context, c domain.Consumer, ids []string, at time.Time) error {
 	field, err := markField(c)
 	if err != nil {
@@ -60,13 +52,12 @@ func (l *EventLog) MarkDone(ctx context.Context, c domain.Consumer, ids []string
 		}
 		oids = append(oids, oid)
 	}
-	if len(oids) == 0 {
-		return nil
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: at.UTC()}}}}
+	if err := updateByIDs(ctx, l.coll, oids, set); err != nil {
+		return fmt.Errorf("mark %d events %s: %w", len(oids), field, err)
 	}
-	_, err = l.coll.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: at.UTC()}}}})
-	if err != nil {
-		return fmt.Errorf("mark %d events %s: %w", len(ids), field, err)
+	if err := deleteByIDs(ctx, queueOf(l.coll.Database(), c), oids); err != nil {
+		return fmt.Errorf("dequeue %d events marked %s: %w", len(oids), field, err)
 	}
 	return nil
 }

@@ -25,12 +25,14 @@ const idIndexSuffix = "_scolarite_id_expr"
 // the leases, a class's curriculum and an evaluation (every mark reads
 // them), and the outbox events and
 // notification records, which are marked one by one by _id (every such
-// write scanned the table). The audit trail is only ever inserted and
-// read by other filters: an index there would cost every insert and
-// serve nothing.
+// write scanned the table), and their queues (entries written and
+// deleted by _id; small, but a retried record's entry is updated). The
+// audit trail is only ever inserted and read by other filters: an index
+// there would cost every insert and serve nothing.
 var idIndexed = []string{
 	studentsColl, studentKeysColl, claimsColl, countersColl, leasesColl, usersColl,
 	notificationsColl, notificationLeaseColl, eventsColl, importsColl, curriculaColl, evaluationsColl, rosterColl,
+	notifiedQueueColl, publishedQueueColl, dueColl,
 }
 
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB

@@ -92,7 +92,11 @@ func (tr *Trails) deliver(ctx context.Context, claims ...*claimDoc) error {
 	if err := insertOnce(ctx, tr.audit, audits); err != nil {
 		return fmt.Errorf("deliver audit entries: %w", err)
 	}
-	if err := insertOnce(ctx, tr.events, events); err != nil {
+	already, err := insertCounting(ctx, tr.events, events)
+	if err != nil {
+		return fmt.Errorf("deliver outbox events: %w", err)
+	}
+	if err := tr.enqueueDelivered(ctx, events, already == 0); err != nil {
 		return fmt.Errorf("deliver outbox events: %w", err)
 	}
 	if err := tr.deliverRows(ctx, claims); err != nil {
@@ -146,20 +150,27 @@ func (tr *Trails) dropClaims(ctx context.Context, ids bson.A) error {
 // insertOnce inserts docs, each keeping its _id; those already stored are
 // left as they are.
 func insertOnce(ctx context.Context, coll *mongo.Collection, docs []any) error {
+	_, err := insertCounting(ctx, coll, docs)
+	return err
+}
+
+// insertCounting is insertOnce, saying how many documents were there
+// already.
+func insertCounting(ctx context.Context, coll *mongo.Collection, docs []any) (already int, err error) {
 	if len(docs) == 0 {
-		return nil
+		return 0, nil
 	}
-	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err = coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
 		for _, we := range bwe.WriteErrors {
 			if we.Code != 11000 {
-				return outOfSpace(err)
+				return 0, outOfSpace(err)
 			}
 		}
-		return nil
+		return len(bwe.WriteErrors), nil
 	}
-	return outOfSpace(err)
+	return 0, outOfSpace(err)
 }
 
 // settle decides a claim left by another writer (dead, or too old to be
