@@ -27,9 +27,9 @@ type CurriculumDeps struct {
 type CurriculumService struct {
 	repo     CurriculumRepo
 	students StudentRepo
-	year string
-	now  func() time.Time
-	log  *slog.Logger
+	year     string
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // NewCurriculumService wires the service.
