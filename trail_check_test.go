@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -172,6 +173,7 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 
 	checkCurriculumTrails(t, db, audits)
 	checkRoster(t, db, byID)
+	checkQueues(t, db)
 
 	// One event per write: a student.created each, a grade.added per grade,
 	// one student.updated or grade.changed per other change, none about a
@@ -373,5 +375,31 @@ func checkRoster(t *testing.T, db *mongo.Database, byID map[bson.ObjectID]*check
 	}
 	if len(seen) != len(byID) {
 		t.Errorf("%d table rows for %d students", len(seen), len(byID))
+	}
+}
+
+// checkQueues: every event a consumer has not marked has its entry in that
+// consumer's queue (nothing here marks events: every event needs both).
+func checkQueues(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	type doc struct {
+		ID          bson.ObjectID `bson:"_id"`
+		NotifiedAt  *time.Time    `bson:"notified_at"`
+		PublishedAt *time.Time    `bson:"published_at"`
+	}
+	queued := map[string]map[bson.ObjectID]bool{}
+	for _, q := range []string{"outbox_notified", "outbox_published"} {
+		queued[q] = map[bson.ObjectID]bool{}
+		for _, e := range readAll[doc](t, db, q) {
+			queued[q][e.ID] = true
+		}
+	}
+	for _, e := range readAll[doc](t, db, "events") {
+		if e.NotifiedAt == nil && !queued["outbox_notified"][e.ID] {
+			t.Errorf("event %s is not in the notifier's queue", e.ID.Hex())
+		}
+		if e.PublishedAt == nil && !queued["outbox_published"][e.ID] {
+			t.Errorf("event %s is not in the relay's queue", e.ID.Hex())
+		}
 	}
 }
