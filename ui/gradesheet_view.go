@@ -40,7 +40,7 @@ func (m *gradeSheet) View() string {
 		head += " " + cell
 	}
 	head += " " + fit(t.T("sheet.average"), sheetCellWidth, true)
-	lines = append(lines, s.Header.Render(head))
+	lines = append(lines, s.Header.Render(fit(head, m.width, false)))
 	body := max(m.height-len(lines)-2, 3)
 	if m.row < m.top {
 		m.top = m.row
@@ -49,7 +49,7 @@ func (m *gradeSheet) View() string {
 		m.top = m.row - body + 1
 	}
 	for r := m.top; r < min(len(sh.Lines), m.top+body); r++ {
-		lines = append(lines, m.lineView(r))
+		lines = append(lines, fit(m.lineView(r), m.width, false))
 	}
 	footer := s.Muted.Render("* " + t.T("sheet.hidden.tag"))
 	if msg := m.errs[[2]int{m.row, m.col}]; msg != "" {
