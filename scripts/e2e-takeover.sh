@@ -70,12 +70,19 @@ done
 echo "   servers now run in pid $(servers_pid)"
 
 echo "== the second goes on: statistics, table, a new grade"
-keys Tab
-wait_for "Statistiques"
+# The admin's tabs: Étudiants, Saisie des notes, Statistiques, …
+keys Tab; keys Tab
+wait_for "Moyenne générale"
 sleep 1
 clean
 screen | grep -q "Erreur" && fail "the statistics failed after the take-over"
-keys BTab
+keys BTab; keys BTab
+# The table, not the statistics' top 10, which also shows matricules.
+deadline=$((SECONDS + 15))
+until screen | grep -q "Matricule" && ! screen | grep -q "Moyenne générale"; do
+  [ $SECONDS -lt $deadline ] || fail "the table did not come back"
+  sleep 0.2
+done
 wait_for "sur 300"
 first=$(screen | grep -oE '20[0-9]{2}-[0-9]{5}' | head -1)
 keys Enter
@@ -86,7 +93,7 @@ type_text "12"; keys Tab
 type_text "1"; keys Enter
 wait_for "Physique"
 clean
-"$bin" --data-dir "$data" students show "$first" | grep -q "Physique" || fail "the grade added after the take-over is not stored"
+"$bin" --data-dir "$data" students show "$first" | grep -q "Physique" || fail "the grade added after the take-over is not stored ($first)"
 keys Escape
 wait_for "cache en ligne"
 clean
