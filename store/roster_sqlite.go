@@ -43,18 +43,12 @@ func openRosterFile(sqliteDir, dbName string) (*rosterFile, error) {
 
 func (f *rosterFile) Close() error { return f.db.Close() }
 
-// sjsonRow is a roster document as FerretDB stores it: the fields as JSON
-// (an ObjectID as its hex string) beside a type schema ("$s") left unread.
+// sjsonRow is a roster document as FerretDB stores it: the row's fields
+// under the names domain.RosterRow's JSON uses (an ObjectID as its hex
+// string, under _id), beside a type schema ("$s") left unread.
 type sjsonRow struct {
-	ID         string   `json:"_id"`
-	Number     string   `json:"number"`
-	LastName   string   `json:"last_name"`
-	FirstName  string   `json:"first_name"`
-	Phone      string   `json:"phone"`
-	Class      string   `json:"class"`
-	Major      string   `json:"major"`
-	Average    *float64 `json:"average"`
-	GradeCount int      `json:"grade_count"`
+	domain.RosterRow
+	ObjectID string `json:"_id"`
 }
 
 // rows reads every roster row.
@@ -82,11 +76,11 @@ func (f *rosterFile) rows(ctx context.Context) ([]domain.RosterRow, error) {
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return nil, fmt.Errorf("decode a roster row: %w", err)
 		}
-		if _, err := bson.ObjectIDFromHex(r.ID); err != nil || r.Number == "" {
+		if _, err := bson.ObjectIDFromHex(r.ObjectID); err != nil || r.Number == "" {
 			return nil, fmt.Errorf("a roster row of another shape: %.80s", raw)
 		}
-		out = append(out, domain.RosterRow{ID: r.ID, Number: r.Number, LastName: r.LastName, FirstName: r.FirstName,
-			Phone: r.Phone, Class: r.Class, Major: r.Major, Average: r.Average, GradeCount: r.GradeCount})
+		r.RosterRow.ID = r.ObjectID
+		out = append(out, r.RosterRow)
 	}
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("read the roster table: %w", err)
