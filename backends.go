@@ -114,7 +114,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	})
 	auth := domain.NewAuthService(domain.AuthDeps{
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
-		Audit: st.Audit(), Phones: phones, Log: logger,
+		Audit: st.Audit(), Phones: phones, Log: logger, Teaching: curricula,
 	})
 	// Trails first: an import's roll-back reads the students that the
 	// settled writes leave.

@@ -39,6 +39,15 @@ type AuthDeps struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	IdleTTL  time.Duration // default SessionIdleTTL
+	// Teaching tells which classes a teacher teaches a subject in (nil:
+	// teachers have only the classes of their account).
+	Teaching TeachingLookup
+}
+
+// TeachingLookup finds the classes whose curricula name a teacher on a
+// subject. CurriculumService implements it.
+type TeachingLookup interface {
+	TaughtClasses(ctx context.Context, username string) ([]string, error)
 }
 
 // AuthService logs users in and out and manages accounts.
@@ -162,7 +171,26 @@ func (s *AuthService) open(ctx context.Context, u *User, key string) (*Login, er
 	if err := s.d.Sessions.Save(ctx, TokenHash(token), sess, s.d.IdleTTL); err != nil {
 		return nil, unavailable("session store", err)
 	}
-	return &Login{Token: token, Session: sess, User: u, Actor: ActorFor(u)}, nil
+	return &Login{Token: token, Session: sess, User: u, Actor: s.actor(ctx, u)}, nil
+}
+
+// actor is the actor u acts as, with the classes a teacher teaches a
+// subject in. Read at every log-in and resume (the SSH server resumes
+// every few seconds, so a curriculum naming a teacher reaches their
+// session soon); when the curricula cannot be read, the teacher keeps
+// the classes of their account for now, and it is logged.
+func (s *AuthService) actor(ctx context.Context, u *User) Actor {
+	a := ActorFor(u)
+	if u.Role != RoleTeacher || s.d.Teaching == nil {
+		return a
+	}
+	taught, err := s.d.Teaching.TaughtClasses(ctx, u.Username)
+	if err != nil {
+		s.d.Log.Warn("the subjects a teacher teaches could not be read; their account's classes only for now", "user", u.Username, "err", err)
+		return a
+	}
+	a.Taught = taught
+	return a
 }
 
 // TokenHash is the key a session is stored under: the raw token never
@@ -217,7 +245,7 @@ func (s *AuthService) Resume(ctx context.Context, token string) (*Login, error) 
 	if err := s.d.Sessions.Save(ctx, hash, *sess, s.d.IdleTTL); err != nil {
 		s.d.Log.Warn("session not refreshed", "err", err)
 	}
-	return &Login{Token: token, Session: *sess, User: u, Actor: ActorFor(u)}, nil
+	return &Login{Token: token, Session: *sess, User: u, Actor: s.actor(ctx, u)}, nil
 }
 
 // Logout ends the session of token.

@@ -2,8 +2,10 @@ package domain_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -32,6 +34,7 @@ type authEnv struct {
 	hasher   *countingHasher
 	audit    *auditLog
 	logs     *bytes.Buffer
+	teaching teaching
 	svc      *domain.AuthService
 	student  *domain.Student
 }
@@ -39,10 +42,10 @@ type authEnv struct {
 func newAuthEnv(t *testing.T) *authEnv {
 	t.Helper()
 	c := newClock()
-	e := &authEnv{clock: c, users: newUserRepo(), students: domaintest.NewStudentRepo(), sessions: newSessionStore(),
+	e := &authEnv{clock: c, teaching: teaching{}, users: newUserRepo(), students: domaintest.NewStudentRepo(), sessions: newSessionStore(),
 		limiter: newLoginLimiter(c.Now), hasher: &countingHasher{}, audit: &auditLog{}, logs: &bytes.Buffer{}}
 	e.svc = domain.NewAuthService(domain.AuthDeps{Users: e.users, Students: e.students, Sessions: e.sessions,
-		Limiter: e.limiter, Hasher: e.hasher, Audit: e.audit, Now: c.Now,
+		Limiter: e.limiter, Hasher: e.hasher, Audit: e.audit, Now: c.Now, Teaching: e.teaching,
 		Log: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	e.student = &domain.Student{Number: "2026-00001", LastName: "Diop", FirstName: "Ndèye", Phone: "+221771234567",
 		Class: "L3-INFO", Major: "Informatique", Version: 1}
@@ -112,6 +115,45 @@ func TestLoginSuccess(t *testing.T) {
 	}
 	if st := e.login(t, "ndeye", pwStudent); st.Actor.StudentID != e.student.ID || st.Actor.Role != domain.RoleStudent {
 		t.Errorf("student actor = %+v", st.Actor)
+	}
+}
+
+// teaching is the curricula as the log-in sees them: the classes each
+// teacher is named on a subject of ("fail" fails).
+type teaching map[string][]string
+
+func (t teaching) TaughtClasses(_ context.Context, username string) ([]string, error) {
+	if username == "fail" {
+		return nil, errors.New("curricula unreachable")
+	}
+	return t[username], nil
+}
+
+// TestLoginReadsTheSubjectsTaught: a teacher's actor carries the classes
+// whose curricula name them, at log-in and at every resume (a curriculum
+// changed meanwhile reaches the session); an unreadable curriculum leaves
+// the account's classes and is logged, it does not refuse the log-in.
+func TestLoginReadsTheSubjectsTaught(t *testing.T) {
+	e := newAuthEnv(t)
+	e.teaching["awa.fall"] = []string{"L1-INFO"}
+	l := e.login(t, "awa.fall", pwTeacher)
+	if !l.Actor.Reads("L1-INFO") || l.Actor.Teaches("L1-INFO") || !l.Actor.Teaches("L3-INFO") {
+		t.Errorf("actor = %+v, want L3-INFO whole and L1-INFO by subject", l.Actor)
+	}
+	e.teaching["awa.fall"] = []string{"L1-INFO", "L2-INFO"}
+	r, err := e.svc.Resume(ctx, l.Token)
+	if err != nil || !r.Actor.Reads("L2-INFO") {
+		t.Errorf("after resume: %+v, %v; want L2-INFO read", r.Actor, err)
+	}
+	if st := e.login(t, "ndeye", pwStudent); len(st.Actor.Taught) != 0 {
+		t.Errorf("a student's actor has taught classes %v", st.Actor.Taught)
+	}
+	if _, err := e.svc.CreateUser(ctx, admin, domain.UserInput{Username: "fail", Password: pwTeacher, Role: "teacher", Classes: []string{"L3-INFO"}}); err != nil {
+		t.Fatal(err)
+	}
+	f := e.login(t, "fail", pwTeacher)
+	if !f.Actor.Teaches("L3-INFO") || len(f.Actor.Taught) != 0 || !strings.Contains(e.logs.String(), "curricula unreachable") {
+		t.Errorf("with the curricula unreachable: actor %+v, log %q", f.Actor, e.logs.String())
 	}
 }
 

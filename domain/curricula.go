@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -88,6 +89,35 @@ func (s *CurriculumService) List(ctx context.Context, a Actor, year, class strin
 	return slices.DeleteFunc(all, func(c *Curriculum) bool { return !mayRead(a, c) }), nil
 }
 
+// TaughtClasses lists the classes whose curricula of the current year
+// name username among a subject's teachers (Actor.Taught).
+func (s *CurriculumService) TaughtClasses(ctx context.Context, username string) ([]string, error) {
+	all, err := s.repo.Curricula(ctx, s.year, "")
+	if err != nil {
+		return nil, fmt.Errorf("the classes %s teaches: %w", username, err)
+	}
+	name := strings.ToLower(username)
+	var out []string
+	for _, c := range all {
+		if !slices.Contains(out, c.Class) && c.names(name) {
+			out = append(out, c.Class)
+		}
+	}
+	return out, nil
+}
+
+// names reports whether a subject of the curriculum names the teacher.
+func (c *Curriculum) names(teacher string) bool {
+	for _, ue := range c.UEs {
+		for _, sub := range ue.Subjects {
+			if slices.Contains(sub.Teachers, teacher) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // mayRead: admins; teachers of the class (whole class, or one subject);
 // students of the class (checked by the caller against their record).
 func mayRead(a Actor, c *Curriculum) bool {
@@ -95,16 +125,7 @@ func mayRead(a Actor, c *Curriculum) bool {
 	case RoleAdmin, RoleStudent:
 		return true
 	case RoleTeacher:
-		if slices.Contains(a.Classes, c.Class) {
-			return true
-		}
-		for _, ue := range c.UEs {
-			for _, sub := range ue.Subjects {
-				if slices.Contains(sub.Teachers, strings.ToLower(a.Name)) {
-					return true
-				}
-			}
-		}
+		return slices.Contains(a.Classes, c.Class) || c.names(strings.ToLower(a.Name))
 	}
 	return false
 }

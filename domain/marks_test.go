@@ -242,3 +242,42 @@ func TestPublishingTellsTheMarkedStudents(t *testing.T) {
 		t.Errorf("a correction after publication = %+v", evs)
 	}
 }
+
+// TestSubjectTeacherScope: a teacher named on one subject of a class (no
+// classes on their account) logs in with the class in their scope: they
+// list and read its students and mark their subject, not another.
+func TestSubjectTeacherScope(t *testing.T) {
+	s := newSchool(t)
+	st := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	other := s.create(t, studentIn("Fall", "Binta", "771234568", "L2-INFO"))
+	maths, physics := s.eval(t, "Maths", "exam", "100"), s.eval(t, "Physique", "exam", "100")
+
+	taught, err := s.curricula.TaughtClasses(ctx, "Prof.Diop")
+	if err != nil || !slices.Equal(taught, []string{"L1-INFO"}) {
+		t.Fatalf("TaughtClasses(prof.diop) = %v, %v; want [L1-INFO]", taught, err)
+	}
+	if none, _ := s.curricula.TaughtClasses(ctx, "prof.sy"); len(none) != 0 {
+		t.Errorf("TaughtClasses(prof.sy) = %v, want none", none)
+	}
+	diop := domain.Actor{Name: "prof.diop", Role: domain.RoleTeacher, Taught: taught}
+
+	rows, err := s.svc.Students(ctx, diop, domain.RosterQuery{})
+	if err != nil || len(rows) != 1 || rows[0].Number != st.Number {
+		t.Errorf("the subject teacher lists %d students (%v), want only %s", len(rows), err, st.Number)
+	}
+	if _, err := s.svc.Get(ctx, diop, st.Number); err != nil {
+		t.Errorf("the subject teacher reads a student of the class: %v", err)
+	}
+	if _, err := s.svc.Get(ctx, diop, other.Number); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("the subject teacher reads a student of another class: %v, want EFORBIDDEN", err)
+	}
+	if _, _, err := s.svc.Mark(ctx, diop, st.Number, 0, maths.ID, domain.MarkInput{Value: "14"}); err != nil {
+		t.Errorf("the subject teacher marks their subject: %v", err)
+	}
+	if _, _, err := s.svc.Mark(ctx, diop, st.Number, 0, physics.ID, domain.MarkInput{Value: "14"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("the subject teacher marks another subject: %v, want EFORBIDDEN", err)
+	}
+	if _, _, err := s.svc.AddGrade(ctx, diop, st.Number, 0, domain.GradeInput{Subject: "Maths", Value: "12"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("the subject teacher adds a free grade: %v, want EFORBIDDEN (free grades need the whole class)", err)
+	}
+}

@@ -27,8 +27,10 @@ var Ops = []Op{OpListStudents, OpReadStudent, OpCreateStudent, OpUpdateStudent, 
 // operation touches ("" for school-wide operations); studentID the record.
 //
 //   - admin: everything
-//   - teacher: list, read and grade students of their classes; stats of
-//     their classes
+//   - teacher: list and read the students of the classes they have whole
+//     or teach a subject in, and their stats; free grades only in the
+//     classes they have whole (marks in evaluations are checked per
+//     subject by Curriculum.MayGrade)
 //   - student: read their own record only
 func Authorize(a Actor, op Op, class, studentID string) error {
 	switch a.Role {
@@ -37,10 +39,14 @@ func Authorize(a Actor, op Op, class, studentID string) error {
 	case RoleTeacher:
 		switch op {
 		case OpListStudents, OpViewStats:
-			if class == "" || a.Teaches(class) {
+			if class == "" || a.Reads(class) {
 				return nil // school-wide lists are narrowed to their classes
 			}
-		case OpReadStudent, OpAddGrade, OpChangeGrade, OpRemoveGrade:
+		case OpReadStudent:
+			if a.Reads(class) {
+				return nil
+			}
+		case OpAddGrade, OpChangeGrade, OpRemoveGrade:
 			if a.Teaches(class) {
 				return nil
 			}
@@ -72,7 +78,7 @@ func (a Actor) scope(rows []RosterRow) []RosterRow {
 	case RoleTeacher:
 		out := make([]RosterRow, 0, len(rows)/4)
 		for _, r := range rows {
-			if a.Teaches(r.Class) {
+			if a.Reads(r.Class) {
 				out = append(out, r)
 			}
 		}

@@ -14,7 +14,10 @@ func TestAuthorizeTable(t *testing.T) {
 	roles := map[string]domain.Actor{
 		"admin":   admin,
 		"teacher": teacherL3, // teaches L3-INFO
-		"student": studentActor(me),
+		// named on a subject of L3-INFO only: reads the class, marks what
+		// the curriculum says (no free grades)
+		"subject teacher": {Name: "prof.ba", Role: domain.RoleTeacher, Taught: []string{"L3-INFO"}},
+		"student":         studentActor(me),
 	}
 	type target struct{ class, studentID string }
 	targets := map[string]target{
@@ -42,6 +45,12 @@ func TestAuthorizeTable(t *testing.T) {
 			domain.OpListStudents: schoolOrOwnClass, domain.OpReadStudent: ownClass,
 			domain.OpCreateStudent: nil, domain.OpUpdateStudent: nil, domain.OpDeleteStudent: nil,
 			domain.OpAddGrade: ownClass, domain.OpChangeGrade: ownClass, domain.OpRemoveGrade: ownClass,
+			domain.OpViewStats: schoolOrOwnClass, domain.OpManageUsers: nil, domain.OpManageCurricula: nil,
+		},
+		"subject teacher": {
+			domain.OpListStudents: schoolOrOwnClass, domain.OpReadStudent: ownClass,
+			domain.OpCreateStudent: nil, domain.OpUpdateStudent: nil, domain.OpDeleteStudent: nil,
+			domain.OpAddGrade: nil, domain.OpChangeGrade: nil, domain.OpRemoveGrade: nil,
 			domain.OpViewStats: schoolOrOwnClass, domain.OpManageUsers: nil, domain.OpManageCurricula: nil,
 		},
 		"student": {

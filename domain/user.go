@@ -63,6 +63,11 @@ type Actor struct {
 	Role      Role
 	StudentID string   // role student: the only record they may read
 	Classes   []string // role teacher: the classes they may read and grade
+	// Taught (role teacher): the classes where a curriculum of the current
+	// year names them on a subject, read at log-in. They may list and
+	// read those classes' students; what they may mark is the curriculum's
+	// to say (Curriculum.MayGrade), subject by subject.
+	Taught []string
 }
 
 // SystemActor is the CLI and other operator tools: trusted like the database.
@@ -73,8 +78,13 @@ func ActorFor(u *User) Actor {
 	return Actor{Name: u.Username, UserID: u.ID, Role: u.Role, StudentID: u.StudentID, Classes: slices.Clone(u.Classes)}
 }
 
-// Teaches reports whether a teacher actor has the class.
+// Teaches reports whether a teacher actor has the whole class (every
+// subject of it: the scope accounts had before curricula).
 func (a Actor) Teaches(class string) bool { return slices.Contains(a.Classes, class) }
+
+// Reads reports whether a teacher actor may list and read the class's
+// students: they have the whole class, or teach one of its subjects.
+func (a Actor) Reads(class string) bool { return a.Teaches(class) || slices.Contains(a.Taught, class) }
 
 // validUsername: 3 to 40 of letters, digits, dot, dash, underscore.
 func validUsername(s string) bool {
