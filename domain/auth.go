@@ -175,9 +175,8 @@ func (s *AuthService) open(ctx context.Context, u *User, key string) (*Login, er
 }
 
 // actor is the actor u acts as, with the classes a teacher teaches a
-// subject in. Read at every log-in and resume (the SSH server resumes
-// every few seconds, so a curriculum naming a teacher reaches their
-// session soon); when the curricula cannot be read, the teacher keeps
+// subject in, read at every log-in and resume; when the curricula
+// cannot be read, the teacher keeps
 // the classes of their account for now, and it is logged.
 func (s *AuthService) actor(ctx context.Context, u *User) Actor {
 	a := ActorFor(u)
