@@ -50,7 +50,8 @@ func newSheetFixture(t *testing.T) *sheetFixture {
 	if f.exam, err = f.cs.AddEvaluation(ctx, testAdmin, in); err != nil {
 		t.Fatal(err)
 	}
-	common := newTestCommon(t, f.svc, domain.Actor{Name: "prof", UserID: "u2", Role: domain.RoleTeacher})
+	// prof is named on Maths only: the log-in gives them the class to read.
+	common := newTestCommon(t, f.svc, domain.Actor{Name: "prof", UserID: "u2", Role: domain.RoleTeacher, Taught: []string{"L1-INFO"}})
 	common.Curricula = f.cs
 	f.s = newGradeSheet(common).(*gradeSheet)
 	f.s.SetSize(100, 30)
@@ -178,5 +179,34 @@ func TestGradeSheetPublishesAndLocks(t *testing.T) {
 	press(t, f.s, "esc", "enter", "1", "2", "enter")
 	if f.mark(t, 1, f.cc) != "" || !strings.Contains(f.s.View(), "Lecture seule") {
 		t.Errorf("a closed semester's sheet took a mark, or does not say it is read-only:\n%s", f.s.View())
+	}
+}
+
+// A student of the sheet changed by someone else: that line alone is read
+// again; the cursor and the cell being typed stay where the teacher is
+// (a reload of the whole sheet used to put the cursor back on the row of
+// the change, swallowing the marks typed meanwhile).
+func TestGradeSheetFollowsOthersMarksWithoutMovingTheCursor(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "enter", "enter", "1") // Sow's CC, "1" typed
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, f.students[1].Number, 0, f.exam.ID, domain.MarkInput{Value: "11"}); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: f.students[1].ID, Actor: testAdmin.Name}})
+	if f.s.row != 2 || f.s.col != 0 || !f.s.editing {
+		t.Fatalf("after another's mark the cursor is on row %d col %d (editing %v), want Sow's CC being typed", f.s.row, f.s.col, f.s.editing)
+	}
+	if v := f.s.sheet.Lines[0].Marks[1].Value; v == nil || *v != 11 {
+		t.Errorf("Ba's exam on the sheet = %v, want the other person's 11", v)
+	}
+	press(t, f.s, "4", "enter")
+	if got := f.mark(t, 0, f.cc); got != "14" {
+		t.Errorf("Sow's CC = %q, want the 14 typed across the change", got)
+	}
+	// The sheet's own save comes back through the feed too: nothing moves.
+	row := f.s.row
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: f.students[0].ID, Actor: "prof"}})
+	if f.s.row != row {
+		t.Errorf("the sheet's own change moved the cursor from row %d to %d", row, f.s.row)
 	}
 }

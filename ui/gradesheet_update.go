@@ -57,19 +57,16 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		m.col = len(m.sheet.Evaluations) - 1
 		return m, nil
 	case changeMsg:
-		// Someone marked a student of this sheet: read it again, keeping
-		// the cursor (not while a cell is being typed: its save will say).
-		if m.sheet != nil && !m.editing && m.hasStudent(msg.change.StudentID) {
-			row, col := m.row, m.col
-			ch := sheetChoice{m.sheet.Curriculum.Class, m.sheet.Curriculum.Semester, m.sheet.Subject}
-			return m, tea.Sequence(m.load(ch), func() tea.Msg { return sheetCursorMsg{from: m, row: row, col: col} })
+		// A student of this sheet changed (someone else's mark, or this
+		// sheet's own save): read that student again and update the line
+		// alone, so the cursor and the cell being typed stay where the
+		// teacher is.
+		if m.sheet != nil && m.lineOf(msg.change.StudentID) >= 0 {
+			return m, m.reread(msg.change.StudentID)
 		}
 		return m, nil
-	case sheetCursorMsg:
-		if msg.from == m {
-			m.row, m.col = msg.row, msg.col
-			m.move(0, 0)
-		}
+	case sheetStudentMsg:
+		m.refreshed(msg)
 		return m, nil
 	case tea.KeyMsg:
 		if m.sheet == nil {
@@ -80,19 +77,44 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return m, nil
 }
 
-// sheetCursorMsg puts the cursor back after a reload.
-type sheetCursorMsg struct {
-	from     *gradeSheet
-	row, col int
+// sheetStudentMsg is a student of the sheet read again after a change.
+type sheetStudentMsg struct {
+	from    *gradeSheet
+	student *domain.Student
+	err     error
 }
 
-func (m *gradeSheet) hasStudent(id string) bool {
-	for _, l := range m.sheet.Lines {
+// row_ is the line of the student in the sheet, -1 when not in it.
+func (m *gradeSheet) lineOf(id string) int {
+	for i, l := range m.sheet.Lines {
 		if l.StudentID == id {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+func (m *gradeSheet) reread(id string) tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		st, err := c.Students.Get(c.Ctx, c.Actor, id)
+		return sheetStudentMsg{from: m, student: st, err: err}
+	}
+}
+
+// refreshed puts a student read again into their line, unless the line is
+// already as new (this sheet's save came back first).
+func (m *gradeSheet) refreshed(msg sheetStudentMsg) {
+	if msg.from != m || m.sheet == nil {
+		return
+	}
+	if msg.err != nil {
+		m.c.Log.Warn("grade sheet: a changed student not read again", "err", msg.err)
+		return
+	}
+	if i := m.lineOf(msg.student.ID); i >= 0 && msg.student.Version > m.sheet.Lines[i].Version {
+		m.sheet.Lines[i] = m.sheet.Line(msg.student)
+	}
 }
 
 // saved shows the outcome of a cell's save: the student's line as stored
@@ -102,7 +124,7 @@ func (m *gradeSheet) saved(msg sheetSavedMsg) tea.Cmd {
 		return nil
 	}
 	cell := [2]int{msg.row, msg.col}
-	if msg.student != nil {
+	if msg.student != nil && msg.student.Version >= m.sheet.Lines[msg.row].Version {
 		m.sheet.Lines[msg.row] = m.sheet.Line(msg.student)
 	}
 	if msg.err != nil {
