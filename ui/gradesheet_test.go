@@ -203,6 +203,21 @@ func TestGradeSheetFollowsOthersMarksWithoutMovingTheCursor(t *testing.T) {
 	if got := f.mark(t, 0, f.cc); got != "14" {
 		t.Errorf("Sow's CC = %q, want the 14 typed across the change", got)
 	}
+	// Still on Sow's CC (the last line). Someone marks the very cell being
+	// typed: it is a conflict when
+	// saved, showing their mark, not overwriting it.
+	press(t, f.s, "1")
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, f.students[0].Number, 0, f.cc.ID, domain.MarkInput{Value: "8"}); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeChanged, StudentID: f.students[0].ID, Actor: testAdmin.Name}})
+	press(t, f.s, "enter")
+	if got := f.mark(t, 0, f.cc); got != "8" {
+		t.Errorf("Sow's CC = %q, want the other person's 8 kept", got)
+	}
+	if view := f.s.View(); !strings.Contains(view, "quelqu'un d'autre") {
+		t.Errorf("the conflict is not said:\n%s", view)
+	}
 	// The sheet's own save comes back through the feed too: nothing moves.
 	row := f.s.row
 	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: f.students[0].ID, Actor: "prof"}})

@@ -112,9 +112,17 @@ func (m *gradeSheet) refreshed(msg sheetStudentMsg) {
 		m.c.Log.Warn("grade sheet: a changed student not read again", "err", msg.err)
 		return
 	}
-	if i := m.lineOf(msg.student.ID); i >= 0 && msg.student.Version > m.sheet.Lines[i].Version {
-		m.sheet.Lines[i] = m.sheet.Line(msg.student)
+	i := m.lineOf(msg.student.ID)
+	if i < 0 || msg.student.Version <= m.sheet.Lines[i].Version {
+		return
 	}
+	line := m.sheet.Line(msg.student)
+	if m.editing && i == m.row {
+		// The cell being typed keeps the mark the teacher saw: its save
+		// checks that mark, and a change there is a conflict shown then.
+		line.Marks[m.col] = m.sheet.Lines[i].Marks[m.col]
+	}
+	m.sheet.Lines[i] = line
 }
 
 // saved shows the outcome of a cell's save: the student's line as stored
