@@ -16,6 +16,11 @@ func TestTUIEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-tui.sh") }
 // over and goes on, with nothing written over its screen.
 func TestTUITakeOverEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-takeover.sh") }
 
+// TestGradeSheetEndToEnd runs scripts/e2e-gradesheet.sh: a teacher marks
+// a class's exam in the grade sheet (typed, then pasted), meets a mark
+// changed meanwhile, publishes; the student then sees their mark.
+func TestGradeSheetEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-gradesheet.sh") }
+
 // TestServeOpenSSHEndToEnd runs scripts/e2e-ssh.sh: `scolarite serve` on a
 // fresh data dir and the real OpenSSH client in tmux, with a password, with
 // a registered key, in English, after the key's removal, and SIGTERM. It

@@ -26,6 +26,7 @@ var gradeSheetText = map[string]text{
 	"sheet.student":       {"Étudiant", "Student"},
 	"sheet.readonly":      {"Lecture seule : %s", "Read-only: %s"},
 	"sheet.conflict":      {"modifié par quelqu'un d'autre : rechargé", "changed by someone else: reloaded"},
+	"sheet.cell.failed":   {"%s, %s : %s", "%s, %s: %s"},
 	"sheet.saved":         {"%s : %s enregistré.", "%s: %s saved."},
 	"sheet.published":     {"Évaluation « %s » publiée : les étudiants voient leurs notes.", "Evaluation “%s” published: the students see their marks."},
 	"sheet.publish.ask":   {"Publier « %s » (%s) ? Les étudiants verront leurs notes. (o/n)", "Publish “%s” (%s)? The students will see their marks. (y/n)"},

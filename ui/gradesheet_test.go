@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,9 +134,16 @@ func TestGradeSheetShowsAConflictingEdit(t *testing.T) {
 	if _, _, err := f.svc.Mark(context.Background(), testAdmin, f.students[1].Number, 0, f.cc.ID, domain.MarkInput{Value: "8"}); err != nil {
 		t.Fatal(err)
 	}
-	press(t, f.s, "1", "4", "enter")
+	said := press(t, f.s, "1", "4", "enter")
 	if got := f.mark(t, 1, f.cc); got != "8" {
 		t.Fatalf("the other person's 8 became %q", got)
+	}
+	// The cursor went on to the next student: the status line names the cell.
+	if !slices.ContainsFunc(said, func(m tea.Msg) bool {
+		s, ok := m.(statusMsg)
+		return ok && s.kind == statusError && strings.Contains(s.text, "Ba Awa") && strings.Contains(s.text, "quelqu'un d'autre")
+	}) {
+		t.Errorf("the conflict is not said on the status line: %v", said)
 	}
 	f.s.row = 0
 	if view := f.s.View(); !strings.Contains(view, "modifié par quelqu'un d'autre") || !strings.Contains(view, " 8 ") {

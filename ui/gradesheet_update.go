@@ -140,7 +140,10 @@ func (m *gradeSheet) saved(msg sheetSavedMsg) tea.Cmd {
 		if domain.ErrorCode(msg.err) == domain.ECONFLICT {
 			m.errs[cell] = m.c.T.T("sheet.conflict")
 		}
-		return nil
+		// The cursor has usually moved on: say it on the status line too,
+		// naming the cell.
+		return status(statusError, m.c.T.T("sheet.cell.failed", m.sheet.Lines[msg.row].Name,
+			msg.before.Evaluation.Title, m.errs[cell]))
 	}
 	delete(m.errs, cell)
 	if !msg.undoing {
