@@ -45,7 +45,6 @@ typed=$((class_size - 10))
 marks=()
 for i in $(seq "$typed"); do
   v="$(( (i * 7) % 20 )),5"
-  [ "${v%%,*}" -gt 19 ] && v="20"
   marks+=("$v")
   tmux send-keys -t "$pane" -l -- "$v"; tmux send-keys -t "$pane" Enter
   sleep 0.1
