@@ -333,10 +333,14 @@ func (m *curriculumScreen) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil:
 		return []key.Binding{k.Field, k.Apply, k.Cancel}
+	case m.asking == "reopen":
+		return []key.Binding{k.Apply, k.Cancel}
 	case m.asking != "":
-		return []key.Binding{k.Confirm, k.Cancel}
+		return []key.Binding{k.Confirm}
 	case m.edit == nil:
 		return []key.Binding{k.list.Up, k.list.Down, k.Open, k.New}
+	case m.readOnly() != "":
+		return []key.Binding{k.list.Up, k.list.Down, k.Reopen, k.Publish, k.Back}
 	}
 	return []key.Binding{k.AddUE, k.AddSubject, k.Edit, k.Delete, k.Teachers, k.Save, k.Back}
 }
@@ -346,6 +350,6 @@ func (m *curriculumScreen) FullHelp() [][]key.Binding {
 	if m.edit == nil {
 		return [][]key.Binding{k.list.bindings(), {k.Open, k.New}}
 	}
-	return [][]key.Binding{k.list.bindings(), {k.AddUE, k.AddSubject, k.Edit, k.Delete, k.Teachers},
-		{k.Save, k.Close, k.Reopen, k.Publish, k.Back}, {k.Field, k.PrevField, k.Apply, k.Cancel}}
+	return [][]key.Binding{k.list.bindings(), {k.AddUE, k.AddSubject, k.Edit, k.Delete, k.Teachers, k.Save},
+		{k.Close, k.Reopen, k.Publish, k.Back, k.Field, k.Apply, k.Cancel}}
 }

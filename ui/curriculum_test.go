@@ -381,3 +381,29 @@ func TestCurriculumTabIsForAdmins(t *testing.T) {
 		t.Errorf("tab title %q", got)
 	}
 }
+
+// In the application: the tab follows the grade sheet's, and a changed
+// curriculum keeps tab from switching screens; quitting asks first.
+func TestCurriculumTabInTheApp(t *testing.T) {
+	env := newAppEnv(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: domaintest.NewCurriculumRepo(), Year: "2026-2027"})
+	if _, _, err := cs.Import(context.Background(), testAdmin, []*domain.Curriculum{{Class: "L1-INFO", Semester: "S1", UEs: []domain.UE{
+		{Code: "UE11", Title: "Sciences", Credits: 30, Subjects: []domain.CourseSubject{{Name: "Maths", Coefficient: 2}, {Name: "Physique", Coefficient: 1}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	env.c.Curricula = cs
+	a := startApp(t, env, 100, 30)
+	a.logIn("admin", appPassword)
+	a.press("tab", "tab")
+	if _, ok := a.m.screen.(*curriculumScreen); !ok || !strings.Contains(a.header(), "Maquettes") {
+		t.Fatalf("two tabs from the students: %s\n%s", screenName(a.m.screen), a.m.View())
+	}
+	a.press("enter", "down", "d", "tab")
+	if s, ok := a.m.screen.(*curriculumScreen); !ok || !s.Dirty() {
+		t.Fatalf("tab left a changed curriculum for %s", screenName(a.m.screen))
+	}
+	a.press("ctrl+c")
+	if !a.m.confirm || a.quit {
+		t.Error("ctrl+c with a changed curriculum did not ask first")
+	}
+}

@@ -42,12 +42,19 @@ func (m *curriculumScreen) sizeForm() {
 		if m.form.kind != formNewCurriculum {
 			w = cols[formCols(m.form.kind)[i]]
 		}
+		if m.form.kind == formSubject && i == 0 {
+			w -= len(curIndent)
+		}
 		m.form.inputs[i].Width = max(w-1, 1)
 	}
 }
 
-// body is how many lines of the list or tree are shown.
+// body is how many lines of the list or tree are shown: all but the
+// title, the header and room for a question or a form under them.
 func (m *curriculumScreen) body() int { return max(m.height-6, 3) }
+
+// curIndent sets a subject under its UE.
+const curIndent = "  "
 
 func (m *curriculumScreen) View() string {
 	m.sizeForm()
@@ -71,7 +78,7 @@ func (m *curriculumScreen) listView() string {
 	if len(m.list) == 0 {
 		lines = append(lines, s.Muted.Render(t.T("cur.none")))
 	}
-	body := m.body()
+	body := max(m.height-len(lines)-3, 3) // room for the new-curriculum form
 	top := max(0, m.pick-body+1)
 	for i := top; i < min(len(m.list), top+body); i++ {
 		c := m.list[i]
@@ -163,12 +170,15 @@ func (m *curriculumScreen) rowView(i int, r curRow) string {
 		cells = []string{domain.Escape(ue.Code), domain.Escape(ue.Title), t.T("cur.credits", ue.Credits), ""}
 	} else {
 		sub := ue.Subjects[r.sub]
-		cells = []string{"", "  " + domain.Escape(sub.Name), t.T("cur.coef", t.Number(sub.Coefficient, -1)),
+		cells = []string{"", curIndent + domain.Escape(sub.Name), t.T("cur.coef", t.Number(sub.Coefficient, -1)),
 			domain.Escape(strings.Join(sub.Teachers, ", "))}
 	}
 	if f := m.form; f != nil && f.at == r {
 		for k, col := range formCols(f.kind) {
 			cells[col] = f.inputs[k].View()
+		}
+		if f.kind == formSubject {
+			cells[1] = curIndent + cells[1]
 		}
 		return fit(m.joinCols(cols, cells), m.width, false)
 	}
@@ -201,6 +211,9 @@ func (m *curriculumScreen) footer() []string {
 		return []string{fit(s.Info.Render(t.T("cur.ask.reopen", domain.Escape(c.Key())))+m.reason.View(), w, false)}
 	}
 	var out []string
+	if m.busy {
+		return []string{s.Info.Render(fit(t.T("form.saving"), w, false))}
+	}
 	if m.form != nil {
 		out = append(out, s.Muted.Render(fit(t.T("cur.form.hint"), w, false)))
 		if m.form.err != "" {
