@@ -19,7 +19,11 @@ const (
 // curCols are the tree's columns: UE code, title or subject, credits or
 // coefficient, teachers.
 func (m *curriculumScreen) curCols() [4]int {
-	const code, weight, teachers = 12, 16, 26
+	const code, weight = 12, 16
+	teachers := 26
+	if m.width < 100 {
+		teachers = 18
+	}
 	return [4]int{code, max(m.width-code-weight-teachers-3, 16), weight, teachers}
 }
 
