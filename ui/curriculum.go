@@ -216,9 +216,10 @@ func (m *curriculumScreen) save() tea.Cmd {
 		switch {
 		case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
 			return curSavedMsg{from: m, err: err}
-		case err == nil && (loaded == nil || now.Version != loaded.Version):
+		case err == nil && (loaded == nil || now.Version != loaded.Version) && now.Status == domain.SemesterOpen:
 			return curSavedMsg{from: m, err: errStale}
 		}
+		// A semester closed meanwhile: the import says so in its words.
 		if _, _, err := c.Curricula.Import(c.Ctx, c.Actor, []*domain.Curriculum{work}); err != nil {
 			return curSavedMsg{from: m, err: err}
 		}

@@ -238,6 +238,21 @@ func TestCurriculumDoesNotOverwriteAnotherSave(t *testing.T) {
 	}
 }
 
+// The semester was closed after the curriculum was opened: the save is
+// refused with the domain's reason, and the edit stays.
+func TestCurriculumSaveRefusedOnASemesterClosedMeanwhile(t *testing.T) {
+	f := newCurFixture(t)
+	f.openL1(t)
+	if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L1-INFO", "S1", "", domain.ActionClose, ""); err != nil {
+		t.Fatal(err)
+	}
+	press(t, f.s, "down", "e", "tab", "ctrl+u", "5", "enter", "ctrl+s")
+	wantIn(t, f.s.View(), "is closed: reopen it before changing its curriculum", "coef. 5", "● modifiée")
+	if got := f.stored(t, "L1-INFO", "S1").UEs[0].Subjects[0].Coefficient; got != 2 {
+		t.Errorf("stored coefficient %v", got)
+	}
+}
+
 func TestCurriculumIsReadOnlyWhenClosed(t *testing.T) {
 	f := newCurFixture(t)
 	f.openL1(t)
