@@ -10,6 +10,8 @@ import (
 	"scolarite/domain"
 )
 
+// The semester was closed after the curriculum was opened: the save is
+// refused with the domain's reason, and the edit stays.
 func TestCurriculumSaveRefusedOnASemesterClosedMeanwhile(t *testing.T) {
 	f := newCurFixture(t)
 	f.openL1(t)
@@ -79,6 +81,7 @@ func TestCurriculumReopenAsksForAReason(t *testing.T) {
 	}
 }
 
+// Status changes wait for the edit to be saved or dropped.
 func TestCurriculumStatusNeedsASavedEdit(t *testing.T) {
 	f := newCurFixture(t)
 	f.openL1(t)

@@ -238,9 +238,6 @@ func TestCurriculumDoesNotOverwriteAnotherSave(t *testing.T) {
 	}
 }
 
-// The semester was closed after the curriculum was opened: the save is
-// refused with the domain's reason, and the edit stays.
-// Status changes wait for the edit to be saved or dropped.
 func TestCurriculumLeavingWithChangesAsksFirst(t *testing.T) {
 	f := newCurFixture(t)
 	f.openL1(t)
