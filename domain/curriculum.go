@@ -194,3 +194,27 @@ func (c *Curriculum) Teaches(a Actor, subject string) bool {
 	_, s, ok := c.Subject(subject)
 	return ok && slices.Contains(s.Teachers, strings.ToLower(a.Name))
 }
+
+// Clone is a deep copy of c (nil for nil): changing the copy's UEs,
+// subjects or teachers never changes c. A screen edits a copy, so that a
+// refused save leaves what was loaded as it is stored.
+func (c *Curriculum) Clone() *Curriculum {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if c.UEs != nil {
+		out.UEs = make([]UE, len(c.UEs))
+	}
+	for i, ue := range c.UEs {
+		out.UEs[i] = ue
+		if ue.Subjects != nil {
+			out.UEs[i].Subjects = make([]CourseSubject, len(ue.Subjects))
+		}
+		for j, s := range ue.Subjects {
+			s.Teachers = slices.Clone(s.Teachers)
+			out.UEs[i].Subjects[j] = s
+		}
+	}
+	return &out
+}

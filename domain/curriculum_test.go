@@ -106,3 +106,26 @@ func TestCurriculumValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestCurriculumCloneIsDeep(t *testing.T) {
+	orig := &domain.Curriculum{Class: "L1-INFO", Semester: "S1", Year: "2026-2027", Version: 3, Status: domain.SemesterOpen,
+		UEs: []domain.UE{{Code: "UE11", Title: "Sciences", Credits: 6, Subjects: []domain.CourseSubject{
+			{Name: "Maths", Coefficient: 2, Teachers: []string{"prof"}}, {Name: "Physique", Coefficient: 1}}}}}
+	c := orig.Clone()
+	if c == orig || c.Key() != orig.Key() || c.Version != 3 || c.UEs[0].Subjects[0].Teachers[0] != "prof" {
+		t.Fatalf("clone %+v of %+v", c, orig)
+	}
+	c.UEs[0].Title = "Autre"
+	c.UEs[0].Subjects[0].Coefficient = 5
+	c.UEs[0].Subjects[0].Teachers[0] = "m.sarr"
+	c.UEs[0].Subjects = append(c.UEs[0].Subjects[:1], domain.CourseSubject{Name: "Chimie", Coefficient: 1})
+	c.UEs = append(c.UEs, domain.UE{Code: "UE12"})
+	ue := orig.UEs[0]
+	if len(orig.UEs) != 1 || ue.Title != "Sciences" || ue.Subjects[0].Coefficient != 2 ||
+		ue.Subjects[0].Teachers[0] != "prof" || ue.Subjects[1].Name != "Physique" {
+		t.Errorf("changing the clone changed the original: %+v", orig)
+	}
+	if (*domain.Curriculum)(nil).Clone() != nil {
+		t.Error("the clone of nil is not nil")
+	}
+}

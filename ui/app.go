@@ -24,17 +24,18 @@ const (
 	tabMyGrades
 	tabNotifications
 	tabGradeSheet
+	tabCurricula
 )
 
 func (t tab) title(tr *Translator) string {
-	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications", "tab.gradesheet"}[t])
+	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications", "tab.gradesheet", "tab.curricula"}[t])
 }
 
 // tabsFor lists the top-level screens of a role, in tab order.
 func tabsFor(r domain.Role) []tab {
 	switch r {
 	case domain.RoleAdmin:
-		return []tab{tabStudents, tabGradeSheet, tabStats, tabUsers, tabNotifications}
+		return []tab{tabStudents, tabGradeSheet, tabCurricula, tabStats, tabUsers, tabNotifications}
 	case domain.RoleTeacher:
 		return []tab{tabStudents, tabGradeSheet, tabStats}
 	case domain.RoleStudent:
@@ -276,7 +277,7 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabNotifications })
 	}
 	if m.c.Curricula == nil {
-		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabGradeSheet })
+		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabGradeSheet || t == tabCurricula })
 	}
 	m.active, m.stack = 0, nil
 	text := m.c.T.T("login.welcome", msg.login.User.Username)
@@ -306,6 +307,8 @@ func (m *Model) newTab(t tab) screen {
 		return newNotifications(m.c)
 	case tabGradeSheet:
 		return newGradeSheet(m.c)
+	case tabCurricula:
+		return newCurriculum(m.c)
 	}
 	return newStudents(m.c)
 }

@@ -36,6 +36,9 @@ type Students interface {
 type Curricula interface {
 	CurrentYear() string
 	List(ctx context.Context, a domain.Actor, year, class string) ([]*domain.Curriculum, error)
+	Get(ctx context.Context, a domain.Actor, class, semester, year string) (*domain.Curriculum, error)
+	Import(ctx context.Context, a domain.Actor, items []*domain.Curriculum) (created, replaced int, err error)
+	ChangeStatus(ctx context.Context, a domain.Actor, class, semester, year string, act domain.SemesterAction, reason string) (*domain.Curriculum, error)
 	AddEvaluation(ctx context.Context, a domain.Actor, in domain.EvaluationInput) (*domain.Evaluation, error)
 	PublishEvaluation(ctx context.Context, a domain.Actor, id string) (*domain.Evaluation, error)
 }
@@ -83,7 +86,7 @@ type Common struct {
 	Ctx      context.Context
 	Students Students
 	// Curricula is nil where evaluations are not available: no grade
-	// sheet tab.
+	// sheet or curricula tab.
 	Curricula Curricula
 	Auth      Auth
 	Feed      Feed // nil: no live updates
