@@ -133,8 +133,9 @@ func mayRead(a Actor, c *Curriculum) bool {
 // Import creates or replaces curricula (admins only), all or none: every
 // curriculum is checked first, and one that would drop a subject or a UE
 // that already has evaluations, or that belongs to a semester no longer
-// open, is refused, naming them. It returns how many were created and
-// replaced.
+// open, is refused, naming them; so is a curriculum carrying a version
+// (read, then edited) when the stored one has moved since. It returns how
+// many were created and replaced.
 func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curriculum) (created, replaced int, err error) {
 	if a.Role != RoleAdmin {
 		return 0, 0, forbidden(a, OpManageCurricula)
@@ -161,6 +162,12 @@ func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curric
 		prev[i] = old
 		if old.Status != SemesterOpen && old.Status != "" {
 			bad = append(bad, RowProblem{i, Problem{"semester", c.Class + " " + c.Semester + " " + c.Year + " is " + string(old.Status) + ": reopen it before changing its curriculum"}})
+			continue
+		}
+		if c.Version != 0 && c.Version != old.Version {
+			// An edit of a curriculum read earlier (the curricula screen):
+			// never over a change saved since.
+			bad = append(bad, RowProblem{i, Problem{"version", fmt.Sprintf("%s was changed by someone else since it was read (version %d, now %d): read it again", c.Key(), c.Version, old.Version)}})
 			continue
 		}
 		probs, err := s.droppedWithEvaluations(ctx, old, c)

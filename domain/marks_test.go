@@ -281,3 +281,31 @@ func TestSubjectTeacherScope(t *testing.T) {
 		t.Errorf("the subject teacher adds a free grade: %v, want EFORBIDDEN (free grades need the whole class)", err)
 	}
 }
+
+// TestImportRefusesAStaleEdit: a curriculum read, edited and saved is
+// refused when someone saved it meanwhile; a file's (no version) is not.
+func TestImportRefusesAStaleEdit(t *testing.T) {
+	s := newSchool(t)
+	mine, err := s.curricula.Get(ctx, admin, "L1-INFO", "S1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := mine.Clone()
+	theirs.UEs[0].Credits++
+	if _, _, err := s.curricula.Import(ctx, admin, []*domain.Curriculum{theirs}); err != nil {
+		t.Fatalf("the first save: %v", err)
+	}
+	mine.UEs[0].Title = "Mine"
+	_, _, err = s.curricula.Import(ctx, admin, []*domain.Curriculum{mine})
+	if err == nil || !strings.Contains(err.Error(), "changed by someone else") {
+		t.Fatalf("a stale edit saved: %v", err)
+	}
+	stored, _ := s.curricula.Get(ctx, admin, "L1-INFO", "S1", "")
+	if stored.UEs[0].Title == "Mine" || stored.UEs[0].Credits != theirs.UEs[0].Credits {
+		t.Errorf("stored = %+v", stored.UEs[0])
+	}
+	file := testCurriculum()
+	if _, _, err := s.curricula.Import(ctx, admin, []*domain.Curriculum{file}); err != nil {
+		t.Errorf("a file's curriculum (no version) refused: %v", err)
+	}
+}
