@@ -184,3 +184,18 @@ type CurriculumRepo interface {
 	// stored one is still at prevVersion. ECONFLICT when it moved.
 	SaveEvaluation(ctx context.Context, e *Evaluation, prevVersion int64, t Trail) error
 }
+
+// ResultsRepo keeps the regulation's versions and the jury's decisions.
+type ResultsRepo interface {
+	// Regulation returns the latest version, DefaultRegulation when none
+	// was ever set.
+	Regulation(ctx context.Context) (Regulation, error)
+	// SaveRegulation adds version reg.Version (the previous one + 1);
+	// ECONFLICT when it exists already.
+	SaveRegulation(ctx context.Context, reg Regulation, t Trail) error
+	// JuryEntries lists the jury's decisions on a class's semester,
+	// oldest first.
+	JuryEntries(ctx context.Context, class, semester, year string) ([]JuryEntry, error)
+	// AddJuryEntry inserts e and assigns e.ID.
+	AddJuryEntry(ctx context.Context, e *JuryEntry, t Trail) error
+}

@@ -18,7 +18,7 @@ import (
 var allCollections = []string{
 	studentsColl, countersColl, claimsColl, leasesColl, usersColl, auditColl, eventsColl,
 	notificationsColl, notificationLeaseColl, importsColl, curriculaColl, evaluationsColl, studentKeysColl, rosterColl,
-	notifiedQueueColl, publishedQueueColl, dueColl,
+	notifiedQueueColl, publishedQueueColl, dueColl, regulationsColl, juryColl,
 }
 
 func (s *Store) ensureCollections(ctx context.Context) error {

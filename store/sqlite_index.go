@@ -32,7 +32,7 @@ const idIndexSuffix = "_scolarite_id_expr"
 var idIndexed = []string{
 	studentsColl, studentKeysColl, claimsColl, countersColl, leasesColl, usersColl,
 	notificationsColl, notificationLeaseColl, eventsColl, importsColl, curriculaColl, evaluationsColl, rosterColl,
-	notifiedQueueColl, publishedQueueColl, dueColl,
+	notifiedQueueColl, publishedQueueColl, dueColl, regulationsColl, juryColl,
 }
 
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB

@@ -60,6 +60,7 @@ type Store struct {
 	trails    *Trails
 	students  *StudentRepo
 	curricula *CurriculumRepo
+	results   *ResultsRepo
 	users     *UserRepo
 	audit     *AuditLog
 	events    *EventLog
@@ -172,6 +173,8 @@ func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store
 		keys: db.Collection(studentKeysColl), trails: s.trails, writes: &s.writes}
 	s.curricula = &CurriculumRepo{curricula: db.Collection(curriculaColl), evals: db.Collection(evaluationsColl),
 		trails: s.trails, writes: &s.writes}
+	s.results = &ResultsRepo{regulations: db.Collection(regulationsColl), jury: db.Collection(juryColl),
+		trails: s.trails, writes: &s.writes}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
@@ -255,6 +258,9 @@ func (s *Store) Trails() *Trails { return s.trails }
 
 // Curricula returns the curricula and evaluations.
 func (s *Store) Curricula() *CurriculumRepo { return s.curricula }
+
+// Results returns the regulation and the jury's decisions.
+func (s *Store) Results() *ResultsRepo { return s.results }
 
 // Users returns the account repository.
 func (s *Store) Users() *UserRepo { return s.users }
