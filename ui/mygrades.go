@@ -18,6 +18,7 @@ var myGradesText = map[string]text{
 	"mygrades.classavg": {"moyenne de la classe : %s", "class average: %s"},
 	"mygrades.none":     {"Aucune note pour l'instant.", "No grades yet."},
 	"mygrades.count":    {"%d note(s)", "%d grade(s)"},
+	"mygrades.hidden":   {"résultats non publiés", "results not published"},
 	// A time layout: the date as each language writes it.
 }
 
@@ -33,9 +34,12 @@ type myGrades struct {
 	keys     myGradesKeys
 	student  *domain.Student
 	standing domain.Standing
-	grades   []domain.Grade // newest first
+	grades   []domain.Grade // the free grades (of no evaluation), newest first
 	notices  []NotificationRow
 	table    *table
+	sems     *semesters // nil without curricula
+	semView  bool       // the semesters are shown, not the free grades
+	semSet   bool       // semView was chosen, at the first load
 	err      string
 	seq      int
 	width    int
@@ -49,6 +53,8 @@ type myGradesLoadedMsg struct {
 	standing domain.Standing
 	notices  []NotificationRow
 	err      error
+	sems     []domain.SemesterResult
+	semErr   error
 }
 
 func newMyGrades(c *Common) screen {
@@ -62,6 +68,9 @@ func newMyGrades(c *Common) screen {
 		{title: t.T("col.date"), width: 10},
 		{title: t.T("col.teacher"), width: 10, grow: 1},
 	}, m.cell)
+	if c.Curricula != nil {
+		m.sems = newSemesters(c)
+	}
 	return m
 }
 
@@ -76,7 +85,12 @@ func (m *myGrades) load() tea.Cmd {
 			return myGradesLoadedMsg{from: m, seq: seq, err: err}
 		}
 		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
-		return myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, notices: loadMyNotices(c), err: err}
+		msg := myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, notices: loadMyNotices(c), err: err}
+		if c.Curricula != nil && err == nil {
+			// The domain leaves out what a student may not see yet.
+			msg.sems, msg.semErr = c.Curricula.Semesters(c.Ctx, c.Actor, st)
+		}
+		return msg
 	}
 }
 
@@ -91,10 +105,25 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, func() tea.Msg { return failed(msg.err) }
 		}
 		m.student, m.standing, m.notices, m.err = msg.student, msg.standing, msg.notices, ""
-		m.grades = slices.Clone(msg.student.Grades)
+		// The marks of evaluations are in the semesters, shown once
+		// published; the table keeps the grades typed before curricula.
+		m.grades = slices.DeleteFunc(slices.Clone(msg.student.Grades), func(g domain.Grade) bool { return g.EvaluationID != "" })
 		slices.SortStableFunc(m.grades, func(a, b domain.Grade) int { return b.Date.Compare(a.Date) })
 		m.table.SetRows(len(m.grades))
+		if m.sems != nil {
+			if msg.semErr != nil {
+				m.sems.SetError(ErrorText(m.c.T, msg.semErr))
+			} else {
+				m.sems.Set(msg.student.Class, msg.sems)
+			}
+			if !m.semSet {
+				m.semView, m.semSet = m.sems.Len() > 0, true
+			}
+		}
 		m.resize() // the warning line comes and goes with the average
+		if msg.semErr != nil {
+			return m, func() tea.Msg { return failed(msg.semErr) }
+		}
 		return m, nil
 	case changeMsg:
 		// Only changes to this record: a reload on every classmate's grade
@@ -104,13 +133,23 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
-		m.table.HandleWheel(msg)
+		if m.semView {
+			m.sems.HandleWheel(msg)
+		} else {
+			m.table.HandleWheel(msg)
+		}
 		return m, nil
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.Card) && m.student != nil {
+		switch {
+		case key.Matches(msg, m.keys.Card) && m.student != nil:
 			return m, cardDialog(m.c, m.student)
+		case m.canSwitch() && key.Matches(msg, m.sems.keys.Toggle):
+			m.semView = !m.semView
+		case m.semView:
+			m.sems.HandleKey(msg)
+		default:
+			m.table.HandleKey(msg, m.keys.list)
 		}
-		m.table.HandleKey(msg, m.keys.list)
 	}
 	return m, nil
 }
@@ -130,19 +169,63 @@ func (m *myGrades) cell(row, col int) string {
 	return g.Teacher
 }
 
-// below reports the warning case: an average, under the pass mark.
-func (m *myGrades) below() bool {
-	return m.student != nil && m.student.Average != nil && *m.student.Average < domain.PassMark
+// canSwitch reports whether both views have something to show: the
+// semesters of a curriculum, and free grades.
+func (m *myGrades) canSwitch() bool {
+	return m.sems != nil && m.sems.Len() > 0 && len(m.grades) > 0
 }
 
-// resize gives the table what the lines above leave: title, average, the
-// warning when shown, and the count of grades.
+// below reports the warning case: an average, under the pass mark.
+func (m *myGrades) below() bool {
+	return m.student != nil && m.student.Average != nil && *m.student.Average < domain.PassMark && !m.averageHidden()
+}
+
+// averageHidden reports that the record's average is that of a semester
+// whose results are not published yet (its latest with an average): the
+// student sees neither it nor the rank and class average drawn from such
+// averages. A semester of another year (not among the semesters read) is
+// taken as published.
+func (m *myGrades) averageHidden() bool {
+	if m.sems == nil || m.student == nil {
+		return false
+	}
+	var latest *domain.TermAverage
+	for i := range m.student.Terms {
+		if t := &m.student.Terms[i]; t.Average != nil && (latest == nil || termAfter(t, latest)) {
+			latest = t
+		}
+	}
+	if latest == nil {
+		return false // the average of the free grades
+	}
+	for _, r := range m.sems.list {
+		if r.Semester == latest.Semester && r.Year == latest.Year {
+			return r.Status != domain.SemesterPublished
+		}
+	}
+	return false
+}
+
+// termAfter orders terms by year, then semester number.
+func termAfter(a, b *domain.TermAverage) bool {
+	if a.Year != b.Year {
+		return a.Year > b.Year
+	}
+	return len(a.Semester) > len(b.Semester) || len(a.Semester) == len(b.Semester) && a.Semester > b.Semester
+}
+
+// resize gives the table (or the semesters) what the lines above leave:
+// title, average, the warning when shown, and the count of grades (or
+// the switch between the views).
 func (m *myGrades) resize() {
 	head := 3 + len(myNoticesLines(m.c, m.notices, m.width))
 	if m.below() {
 		head++
 	}
 	m.table.SetSize(m.width, max(2, m.height-head))
+	if m.sems != nil {
+		m.sems.SetSize(m.width, max(3, m.height-head))
+	}
 }
 
 func (m *myGrades) SetSize(w, h int) {
@@ -166,26 +249,47 @@ func (m *myGrades) View() string {
 		rank = t.T("mygrades.rank", m.standing.Rank, m.standing.ClassSize)
 	}
 	classAvg := t.T("mygrades.classavg", t.T("value.out_of_20", t.Average(m.standing.ClassAverage)))
+	standing := s.Bold.Render(avg) + " · " + rank + " · " + classAvg
+	if m.averageHidden() {
+		standing = s.Bold.Render(t.T("mygrades.average", t.T("mygrades.hidden")))
+	}
 	lines := []string{
 		s.Title.Render(fit(title, m.width, false)),
-		fit(s.Bold.Render(avg)+" · "+rank+" · "+classAvg, m.width, false),
+		fit(standing, m.width, false),
 	}
 	if m.below() {
 		lines = append(lines, s.Warning.Render(fit("⚠ "+t.T("warn.below"), m.width, false)))
+	}
+	if m.canSwitch() {
+		lines = append(lines, fit(viewSwitch(m.c, m.semView, len(m.grades)), m.width, false))
+	}
+	if m.semView {
+		lines = append(lines, m.sems.View())
+		return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 	}
 	if len(m.grades) == 0 {
 		lines = append(lines, "", s.Muted.Render(t.T("mygrades.none")))
 		return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 	}
-	lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))), m.table.View(s))
+	if !m.canSwitch() {
+		lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))))
+	}
+	lines = append(lines, m.table.View(s))
 	return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 }
 
 func (m *myGrades) Capturing() bool { return false }
 func (m *myGrades) Dirty() bool     { return false }
 func (m *myGrades) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Card}
+	out := []key.Binding{m.keys.list.Up, m.keys.list.Down}
+	if m.canSwitch() {
+		out = append(out, m.sems.keys.Toggle)
+	}
+	if m.semView {
+		out = append(out, m.sems.bindings()...)
+	}
+	return append(out, m.keys.Card)
 }
 func (m *myGrades) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Card}}
+	return [][]key.Binding{m.keys.list.bindings(), m.ShortHelp()[2:]}
 }
