@@ -11,14 +11,15 @@ import (
 )
 
 var myGradesText = map[string]text{
-	"mygrades.title":    {"Mes notes", "My grades"},
-	"mygrades.average":  {"Moyenne pondérée : %s", "Weighted average: %s"},
-	"mygrades.rank":     {"rang %d sur %d", "rank %d of %d"},
-	"mygrades.norank":   {"pas encore classé", "not ranked yet"},
-	"mygrades.classavg": {"moyenne de la classe : %s", "class average: %s"},
-	"mygrades.none":     {"Aucune note pour l'instant.", "No grades yet."},
-	"mygrades.count":    {"%d note(s)", "%d grade(s)"},
-	"mygrades.hidden":   {"résultats non publiés", "results not published"},
+	"mygrades.title":      {"Mes notes", "My grades"},
+	"mygrades.average":    {"Moyenne pondérée : %s", "Weighted average: %s"},
+	"mygrades.rank":       {"rang %d sur %d", "rank %d of %d"},
+	"mygrades.norank":     {"pas encore classé", "not ranked yet"},
+	"mygrades.classavg":   {"moyenne de la classe : %s", "class average: %s"},
+	"mygrades.none":       {"Aucune note pour l'instant.", "No grades yet."},
+	"mygrades.count":      {"%d note(s)", "%d grade(s)"},
+	"mygrades.hidden":     {"résultats non publiés", "results not published"},
+	"mygrades.nostanding": {"rang : à la publication des résultats", "rank: once the results are published"},
 	// A time layout: the date as each language writes it.
 }
 
@@ -177,17 +178,19 @@ func (m *myGrades) canSwitch() bool {
 
 // below reports the warning case: an average, under the pass mark.
 func (m *myGrades) below() bool {
-	return m.student != nil && m.student.Average != nil && *m.student.Average < domain.PassMark && !m.averageHidden()
+	avg, _ := m.average()
+	return avg != nil && *avg < domain.PassMark
 }
 
-// averageHidden reports that the record's average is that of a semester
-// whose results are not published yet (its latest with an average): the
-// student sees neither it nor the rank and class average drawn from such
-// averages. A semester of another year (not among the semesters read) is
-// taken as published.
-func (m *myGrades) averageHidden() bool {
-	if m.sems == nil || m.student == nil {
-		return false
+// average is the record's average as the student may see it. It is
+// that of the latest semester with one (else of the free grades); of a
+// semester of this year, it is the one the semesters view shows, of the
+// published evaluations, and hidden until the semester's results are
+// published. A semester of another year (not among the semesters read)
+// is taken as it is.
+func (m *myGrades) average() (avg *float64, hidden bool) {
+	if m.student == nil {
+		return nil, false
 	}
 	var latest *domain.TermAverage
 	for i := range m.student.Terms {
@@ -195,12 +198,30 @@ func (m *myGrades) averageHidden() bool {
 			latest = t
 		}
 	}
-	if latest == nil {
-		return false // the average of the free grades
+	if m.sems == nil || latest == nil {
+		return m.student.Average, false
 	}
 	for _, r := range m.sems.list {
 		if r.Semester == latest.Semester && r.Year == latest.Year {
-			return r.Status != domain.SemesterPublished
+			if r.Status != domain.SemesterPublished {
+				return nil, true
+			}
+			return r.Average, false
+		}
+	}
+	return m.student.Average, false
+}
+
+// standingHidden reports that the rank and the class average are not
+// shown: they are drawn from every classmate's latest semester average,
+// which may be of a semester whose results are not published yet.
+func (m *myGrades) standingHidden() bool {
+	if m.sems == nil {
+		return false
+	}
+	for _, r := range m.sems.list {
+		if r.Status != domain.SemesterPublished {
+			return true
 		}
 	}
 	return false
@@ -243,15 +264,19 @@ func (m *myGrades) View() string {
 	}
 	st := m.student
 	title := t.T("mygrades.title") + " · " + st.FullName() + " · " + st.Number + " · " + st.Class
-	avg := t.T("mygrades.average", t.T("value.out_of_20", t.Average(st.Average)))
+	shown, hidden := m.average()
+	avg := t.T("mygrades.average", t.T("value.out_of_20", t.Average(shown)))
+	if hidden {
+		avg = t.T("mygrades.average", t.T("mygrades.hidden"))
+	}
 	rank := t.T("mygrades.norank")
 	if m.standing.Rank > 0 {
 		rank = t.T("mygrades.rank", m.standing.Rank, m.standing.ClassSize)
 	}
 	classAvg := t.T("mygrades.classavg", t.T("value.out_of_20", t.Average(m.standing.ClassAverage)))
 	standing := s.Bold.Render(avg) + " · " + rank + " · " + classAvg
-	if m.averageHidden() {
-		standing = s.Bold.Render(t.T("mygrades.average", t.T("mygrades.hidden")))
+	if m.standingHidden() {
+		standing = s.Bold.Render(avg) + " · " + s.Muted.Render(t.T("mygrades.nostanding"))
 	}
 	lines := []string{
 		s.Title.Render(fit(title, m.width, false)),
