@@ -24,7 +24,7 @@ var detailText = map[string]text{
 	"detail.unranked":       {"non classé", "not ranked"},
 	"detail.classavg":       {"moyenne de la classe %s", "class average %s"},
 	"detail.nogrades":       {"Aucune note pour l'instant.", "No grades yet."},
-	"detail.nofree":         {"Aucune note libre : les notes des évaluations sont dans Semestres (s).", "No free grade: the marks of evaluations are under Semesters (s)."},
+	"detail.nofree":         {"Aucune note libre (hors évaluations).", "No free grade (outside evaluations)."},
 	"detail.saving":         {"Enregistrement…", "Saving…"},
 	"detail.confirm.remove": {"Supprimer la note de %s (%s/20) ? (o/n)", "Remove the %s grade (%s/20)? (y/n)"},
 	"detail.confirm.delete": {"Supprimer définitivement %s (%s) et toutes ses notes ? (o/n)", "Delete %s (%s) and all their grades for good? (y/n)"},
