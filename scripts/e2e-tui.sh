@@ -81,6 +81,10 @@ first=$(screen | grep -oE '20[0-9]{2}-[0-9]{5}' | head -1)
 keys Enter
 wait_for "$first"
 wait_for "Rang"
+# A class with a curriculum opens on its semesters; s shows the free grades.
+wait_for "Notes libres"
+keys s
+wait_for "Enseignant"
 keys a
 type_text "Physique"; keys Tab
 type_text "3,5"; keys Tab

@@ -41,6 +41,9 @@ type Curricula interface {
 	ChangeStatus(ctx context.Context, a domain.Actor, class, semester, year string, act domain.SemesterAction, reason string) (*domain.Curriculum, error)
 	AddEvaluation(ctx context.Context, a domain.Actor, in domain.EvaluationInput) (*domain.Evaluation, error)
 	PublishEvaluation(ctx context.Context, a domain.Actor, id string) (*domain.Evaluation, error)
+	// Semesters is a student the screen has read (Students.Get checked
+	// the reader), by semester, UE, subject and evaluation.
+	Semesters(ctx context.Context, a domain.Actor, st *domain.Student) ([]domain.SemesterResult, error)
 }
 
 // Auth is what the screens ask of the auth service.

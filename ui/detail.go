@@ -24,6 +24,7 @@ var detailText = map[string]text{
 	"detail.unranked":       {"non classé", "not ranked"},
 	"detail.classavg":       {"moyenne de la classe %s", "class average %s"},
 	"detail.nogrades":       {"Aucune note pour l'instant.", "No grades yet."},
+	"detail.nofree":         {"Aucune note libre (hors évaluations).", "No free grade (outside evaluations)."},
 	"detail.saving":         {"Enregistrement…", "Saving…"},
 	"detail.confirm.remove": {"Supprimer la note de %s (%s/20) ? (o/n)", "Remove the %s grade (%s/20)? (y/n)"},
 	"detail.confirm.delete": {"Supprimer définitivement %s (%s) et toutes ses notes ? (o/n)", "Delete %s (%s) and all their grades for good? (y/n)"},
@@ -63,6 +64,10 @@ type detail struct {
 	standing domain.Standing
 	ranked   bool // standing is known
 	table    *table
+	free     []int      // the table's rows: the grades of no evaluation
+	sems     *semesters // nil without curricula
+	semView  bool       // the semesters are shown, not the free grades
+	semSet   bool       // semView was chosen, at the first load
 	mode     detailMode
 	inputs   [3]textinput.Model
 	original [3]string // what the inputs opened with, for Dirty
@@ -91,6 +96,8 @@ type (
 		standing domain.Standing
 		ranked   bool
 		err      error
+		sems     []domain.SemesterResult
+		semErr   error
 	}
 	// detailSavedMsg is the outcome of a grade write.
 	detailSavedMsg struct {
@@ -126,6 +133,9 @@ func newDetail(c *Common, ref string) screen {
 		{title: t.T("col.date"), width: 10},
 		{title: t.T("col.teacher"), width: 10, grow: 1},
 	}, d.cell)
+	if c.Curricula != nil {
+		d.sems = newSemesters(c)
+	}
 	return d
 }
 
@@ -156,7 +166,11 @@ func (d *detail) load() tea.Cmd {
 			// The record is still worth showing without its rank.
 			c.Log.Warn("standing unavailable", "student", st.Number, "err", err)
 		}
-		return detailLoadedMsg{from: d, seq: seq, st: st, standing: standing, ranked: err == nil}
+		msg := detailLoadedMsg{from: d, seq: seq, st: st, standing: standing, ranked: err == nil}
+		if c.Curricula != nil {
+			msg.sems, msg.semErr = c.Curricula.Semesters(c.Ctx, c.Actor, st)
+		}
+		return msg
 	}
 }
 
@@ -192,7 +206,11 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return d, d.load()
 	case tea.MouseMsg:
-		if d.mode == detailBrowse {
+		switch {
+		case d.mode != detailBrowse:
+		case d.semView:
+			d.sems.HandleWheel(msg)
+		default:
 			d.table.HandleWheel(msg)
 		}
 		return d, nil
@@ -229,16 +247,50 @@ func (d *detail) loaded(msg detailLoadedMsg) tea.Cmd {
 	}
 	d.standing, d.ranked = msg.standing, msg.ranked
 	d.show(msg.st)
+	if d.sems != nil {
+		if msg.semErr != nil {
+			d.sems.SetError(ErrorText(d.c.T, msg.semErr))
+		} else {
+			d.sems.Set(msg.st.Class, msg.sems)
+		}
+		if !d.semSet {
+			// A class with a curriculum opens on its semesters.
+			d.semView, d.semSet = d.sems.Len() > 0, true
+		}
+	}
 	if d.mode == detailEditing && d.st.GradeByID(d.gradeID) < 0 {
 		d.close() // the grade was removed meanwhile
+	}
+	if msg.semErr != nil {
+		return func() tea.Msg { return failed(msg.semErr) }
 	}
 	return nil
 }
 
 func (d *detail) show(st *domain.Student) {
 	d.st = st
-	d.table.SetRows(len(st.Grades))
+	d.free = d.free[:0]
+	for i, g := range st.Grades {
+		if g.EvaluationID == "" {
+			d.free = append(d.free, i)
+		}
+	}
+	d.table.SetRows(len(d.free))
 }
+
+// freeRow is the table row of a grade, or -1.
+func (d *detail) freeRow(gradeID string) int {
+	i := d.st.GradeByID(gradeID)
+	for row, g := range d.free {
+		if g == i {
+			return row
+		}
+	}
+	return -1
+}
+
+// canSwitch reports whether there are semesters to switch to and from.
+func (d *detail) canSwitch() bool { return d.sems != nil && d.sems.Len() > 0 }
 
 // may reports whether the actor may do op on this student: the screen
 // offers only that (the domain refuses the rest anyway).
@@ -250,7 +302,7 @@ func (d *detail) selected() *domain.Grade {
 	if d.st == nil || d.table.Cursor() < 0 {
 		return nil
 	}
-	return &d.st.Grades[d.table.Cursor()]
+	return &d.st.Grades[d.free[d.table.Cursor()]]
 }
 
 func (d *detail) browseKey(msg tea.KeyMsg) tea.Cmd {
@@ -259,7 +311,12 @@ func (d *detail) browseKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		reload := d.changed
 		return func() tea.Msg { return backMsg{reload: reload} }
-	case d.table.HandleKey(msg, k.list):
+	case d.canSwitch() && key.Matches(msg, d.sems.keys.Toggle):
+		d.semView = !d.semView
+	case d.semView && d.sems.HandleKey(msg):
+	case !d.semView && d.table.HandleKey(msg, k.list):
+	case d.semView && (key.Matches(msg, k.Add) || key.Matches(msg, k.Edit) || key.Matches(msg, k.Remove)):
+		// The free grades' keys: not while the semesters are shown.
 	case key.Matches(msg, k.Add) && d.may(domain.OpAddGrade):
 		return d.open(detailAdding, [3]string{}, inSubject)
 	case key.Matches(msg, k.Edit) && d.may(domain.OpChangeGrade) && d.selected() != nil:

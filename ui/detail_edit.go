@@ -111,8 +111,8 @@ func (d *detail) saved(msg detailSavedMsg) tea.Cmd {
 	// The returned record is shown at once (the new average); the reload
 	// only refreshes the rank, which depends on the classmates.
 	d.show(msg.st)
-	if i := msg.st.GradeByID(msg.gradeID); i >= 0 {
-		d.table.Move(i - d.table.Cursor())
+	if row := d.freeRow(msg.gradeID); row >= 0 {
+		d.table.Move(row - d.table.Cursor())
 	}
 	return tea.Batch(status(statusSuccess, msg.note), d.load())
 }

@@ -40,7 +40,7 @@ func newDetailKeys(t *Translator) detailKeys {
 }
 
 func (d *detail) cell(row, col int) string {
-	g := d.st.Grades[row]
+	g := d.st.Grades[d.free[row]]
 	switch col {
 	case 0:
 		return g.Subject
@@ -58,9 +58,11 @@ func (d *detail) cell(row, col int) string {
 }
 
 // Lines around the table: title, three identity lines, the guardian line,
-// average, warning, blank; then the new-grade row and the message line.
-// The guardian line is there ("–") even when none is recorded, so the
-// table keeps one height whatever the student.
+// average, warning, blank (or the switch between the semesters and the
+// free grades); then the new-grade row and the message line. The
+// guardian line is there ("–") even when none is recorded, so the table
+// keeps one height whatever the student. The semesters take the table's
+// place and the new-grade row's.
 const detailTop, detailBottom = 8, 2
 
 func (d *detail) SetSize(w, h int) {
@@ -69,6 +71,9 @@ func (d *detail) SetSize(w, h int) {
 	// Only the subject scrolls within its column; the short number inputs
 	// stay unpadded so that fit right-aligns them like the numbers above.
 	d.inputs[inSubject].Width = max(1, d.table.widths[0]-1)
+	if d.sems != nil {
+		d.sems.SetSize(w, max(3, h-detailTop-detailBottom+1))
+	}
 }
 
 func (d *detail) View() string {
@@ -101,7 +106,16 @@ func (d *detail) View() string {
 	if st.Average != nil && *st.Average < domain.PassMark {
 		warn = s.Warning.Render(t.T("warn.below"))
 	}
-	lines = append(lines, warn, "", d.table.View(s), d.editorLine(), d.messageLine())
+	if !d.canSwitch() {
+		lines = append(lines, warn, "", d.table.View(s), d.editorLine(), d.messageLine())
+		return strings.Join(lines, "\n")
+	}
+	lines = append(lines, warn, fit(viewSwitch(d.c, d.semView, len(d.free)), d.width, false))
+	if d.semView {
+		lines = append(lines, d.sems.View(), d.messageLine())
+	} else {
+		lines = append(lines, d.table.View(s), d.editorLine(), d.messageLine())
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -158,8 +172,11 @@ func (d *detail) messageLine() string {
 		line = s.Warning.Render(t.T("detail.confirm.delete", d.st.FullName(), d.st.Number))
 	case d.err != "":
 		line = s.Error.Render(d.err)
+	case d.semView:
 	case len(d.st.Grades) == 0:
 		line = s.Muted.Render(t.T("detail.nogrades"))
+	case len(d.free) == 0:
+		line = s.Muted.Render(t.T("detail.nofree"))
 	}
 	return fit(line, d.width, false)
 }
@@ -198,14 +215,21 @@ func (d *detail) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, k.ConfirmNot}
 	}
 	var out []key.Binding
-	if d.may(domain.OpAddGrade) {
-		out = append(out, k.Add)
+	if d.canSwitch() {
+		out = append(out, d.sems.keys.Toggle)
 	}
-	if d.may(domain.OpChangeGrade) {
-		out = append(out, k.Edit)
-	}
-	if d.may(domain.OpRemoveGrade) {
-		out = append(out, k.Remove)
+	if d.semView {
+		out = append(out, d.sems.bindings()...)
+	} else {
+		if d.may(domain.OpAddGrade) {
+			out = append(out, k.Add)
+		}
+		if d.may(domain.OpChangeGrade) {
+			out = append(out, k.Edit)
+		}
+		if d.may(domain.OpRemoveGrade) {
+			out = append(out, k.Remove)
+		}
 	}
 	if d.may(domain.OpUpdateStudent) {
 		out = append(out, k.EditStudent)

@@ -11,13 +11,15 @@ import (
 )
 
 var myGradesText = map[string]text{
-	"mygrades.title":    {"Mes notes", "My grades"},
-	"mygrades.average":  {"Moyenne pondérée : %s", "Weighted average: %s"},
-	"mygrades.rank":     {"rang %d sur %d", "rank %d of %d"},
-	"mygrades.norank":   {"pas encore classé", "not ranked yet"},
-	"mygrades.classavg": {"moyenne de la classe : %s", "class average: %s"},
-	"mygrades.none":     {"Aucune note pour l'instant.", "No grades yet."},
-	"mygrades.count":    {"%d note(s)", "%d grade(s)"},
+	"mygrades.title":      {"Mes notes", "My grades"},
+	"mygrades.average":    {"Moyenne pondérée : %s", "Weighted average: %s"},
+	"mygrades.rank":       {"rang %d sur %d", "rank %d of %d"},
+	"mygrades.norank":     {"pas encore classé", "not ranked yet"},
+	"mygrades.classavg":   {"moyenne de la classe : %s", "class average: %s"},
+	"mygrades.none":       {"Aucune note pour l'instant.", "No grades yet."},
+	"mygrades.count":      {"%d note(s)", "%d grade(s)"},
+	"mygrades.hidden":     {"résultats non publiés", "results not published"},
+	"mygrades.nostanding": {"rang : à la publication des résultats", "rank: once the results are published"},
 	// A time layout: the date as each language writes it.
 }
 
@@ -33,9 +35,12 @@ type myGrades struct {
 	keys     myGradesKeys
 	student  *domain.Student
 	standing domain.Standing
-	grades   []domain.Grade // newest first
+	grades   []domain.Grade // the free grades (of no evaluation), newest first
 	notices  []NotificationRow
 	table    *table
+	sems     *semesters // nil without curricula
+	semView  bool       // the semesters are shown, not the free grades
+	semSet   bool       // semView was chosen, at the first load
 	err      string
 	seq      int
 	width    int
@@ -49,6 +54,8 @@ type myGradesLoadedMsg struct {
 	standing domain.Standing
 	notices  []NotificationRow
 	err      error
+	sems     []domain.SemesterResult
+	semErr   error
 }
 
 func newMyGrades(c *Common) screen {
@@ -62,6 +69,9 @@ func newMyGrades(c *Common) screen {
 		{title: t.T("col.date"), width: 10},
 		{title: t.T("col.teacher"), width: 10, grow: 1},
 	}, m.cell)
+	if c.Curricula != nil {
+		m.sems = newSemesters(c)
+	}
 	return m
 }
 
@@ -76,7 +86,12 @@ func (m *myGrades) load() tea.Cmd {
 			return myGradesLoadedMsg{from: m, seq: seq, err: err}
 		}
 		standing, err := c.Students.Standing(c.Ctx, c.Actor, st)
-		return myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, notices: loadMyNotices(c), err: err}
+		msg := myGradesLoadedMsg{from: m, seq: seq, student: st, standing: standing, notices: loadMyNotices(c), err: err}
+		if c.Curricula != nil && err == nil {
+			// The domain leaves out what a student may not see yet.
+			msg.sems, msg.semErr = c.Curricula.Semesters(c.Ctx, c.Actor, st)
+		}
+		return msg
 	}
 }
 
@@ -91,10 +106,25 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, func() tea.Msg { return failed(msg.err) }
 		}
 		m.student, m.standing, m.notices, m.err = msg.student, msg.standing, msg.notices, ""
-		m.grades = slices.Clone(msg.student.Grades)
+		// The marks of evaluations are in the semesters, shown once
+		// published; the table keeps the grades typed before curricula.
+		m.grades = slices.DeleteFunc(slices.Clone(msg.student.Grades), func(g domain.Grade) bool { return g.EvaluationID != "" })
 		slices.SortStableFunc(m.grades, func(a, b domain.Grade) int { return b.Date.Compare(a.Date) })
 		m.table.SetRows(len(m.grades))
+		if m.sems != nil {
+			if msg.semErr != nil {
+				m.sems.SetError(ErrorText(m.c.T, msg.semErr))
+			} else {
+				m.sems.Set(msg.student.Class, msg.sems)
+			}
+			if !m.semSet {
+				m.semView, m.semSet = m.sems.Len() > 0, true
+			}
+		}
 		m.resize() // the warning line comes and goes with the average
+		if msg.semErr != nil {
+			return m, func() tea.Msg { return failed(msg.semErr) }
+		}
 		return m, nil
 	case changeMsg:
 		// Only changes to this record: a reload on every classmate's grade
@@ -104,13 +134,23 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
-		m.table.HandleWheel(msg)
+		if m.semView {
+			m.sems.HandleWheel(msg)
+		} else {
+			m.table.HandleWheel(msg)
+		}
 		return m, nil
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.Card) && m.student != nil {
+		switch {
+		case key.Matches(msg, m.keys.Card) && m.student != nil:
 			return m, cardDialog(m.c, m.student)
+		case m.canSwitch() && key.Matches(msg, m.sems.keys.Toggle):
+			m.semView = !m.semView
+		case m.semView:
+			m.sems.HandleKey(msg)
+		default:
+			m.table.HandleKey(msg, m.keys.list)
 		}
-		m.table.HandleKey(msg, m.keys.list)
 	}
 	return m, nil
 }
@@ -130,19 +170,83 @@ func (m *myGrades) cell(row, col int) string {
 	return g.Teacher
 }
 
-// below reports the warning case: an average, under the pass mark.
-func (m *myGrades) below() bool {
-	return m.student != nil && m.student.Average != nil && *m.student.Average < domain.PassMark
+// canSwitch reports whether both views have something to show: the
+// semesters of a curriculum, and free grades.
+func (m *myGrades) canSwitch() bool {
+	return m.sems != nil && m.sems.Len() > 0 && len(m.grades) > 0
 }
 
-// resize gives the table what the lines above leave: title, average, the
-// warning when shown, and the count of grades.
+// below reports the warning case: an average, under the pass mark.
+func (m *myGrades) below() bool {
+	avg, _ := m.average()
+	return avg != nil && *avg < domain.PassMark
+}
+
+// average is the record's average as the student may see it. It is
+// that of the latest semester with one (else of the free grades); of a
+// semester of this year, it is the one the semesters view shows, of the
+// published evaluations, and hidden until the semester's results are
+// published. A semester of another year (not among the semesters read)
+// is taken as it is.
+func (m *myGrades) average() (avg *float64, hidden bool) {
+	if m.student == nil {
+		return nil, false
+	}
+	var latest *domain.TermAverage
+	for i := range m.student.Terms {
+		if t := &m.student.Terms[i]; t.Average != nil && (latest == nil || termAfter(t, latest)) {
+			latest = t
+		}
+	}
+	if m.sems == nil || latest == nil {
+		return m.student.Average, false
+	}
+	for _, r := range m.sems.list {
+		if r.Semester == latest.Semester && r.Year == latest.Year {
+			if r.Status != domain.SemesterPublished {
+				return nil, true
+			}
+			return r.Average, false
+		}
+	}
+	return m.student.Average, false
+}
+
+// standingHidden reports that the rank and the class average are not
+// shown: they are drawn from every classmate's latest semester average,
+// which may be of a semester whose results are not published yet.
+func (m *myGrades) standingHidden() bool {
+	if m.sems == nil {
+		return false
+	}
+	for _, r := range m.sems.list {
+		if r.Status != domain.SemesterPublished {
+			return true
+		}
+	}
+	return false
+}
+
+// termAfter orders terms by year, then semester number.
+func termAfter(a, b *domain.TermAverage) bool {
+	if a.Year != b.Year {
+		return a.Year > b.Year
+	}
+	return len(a.Semester) > len(b.Semester) || len(a.Semester) == len(b.Semester) && a.Semester > b.Semester
+}
+
+// resize gives the table (or the semesters) what the lines above leave:
+// title, average, the warning when shown, and the count of grades (or
+// the switch between the views).
 func (m *myGrades) resize() {
 	head := 3 + len(myNoticesLines(m.c, m.notices, m.width))
 	if m.below() {
 		head++
 	}
 	m.table.SetSize(m.width, max(2, m.height-head))
+	if m.sems != nil {
+		m.sems.SetSize(m.width, max(3, m.height-head))
+	}
 }
 
 func (m *myGrades) SetSize(w, h int) {
@@ -160,32 +264,57 @@ func (m *myGrades) View() string {
 	}
 	st := m.student
 	title := t.T("mygrades.title") + " · " + st.FullName() + " · " + st.Number + " · " + st.Class
-	avg := t.T("mygrades.average", t.T("value.out_of_20", t.Average(st.Average)))
+	shown, hidden := m.average()
+	avg := t.T("mygrades.average", t.T("value.out_of_20", t.Average(shown)))
+	if hidden {
+		avg = t.T("mygrades.average", t.T("mygrades.hidden"))
+	}
 	rank := t.T("mygrades.norank")
 	if m.standing.Rank > 0 {
 		rank = t.T("mygrades.rank", m.standing.Rank, m.standing.ClassSize)
 	}
 	classAvg := t.T("mygrades.classavg", t.T("value.out_of_20", t.Average(m.standing.ClassAverage)))
+	standing := s.Bold.Render(avg) + " · " + rank + " · " + classAvg
+	if m.standingHidden() {
+		standing = s.Bold.Render(avg) + " · " + s.Muted.Render(t.T("mygrades.nostanding"))
+	}
 	lines := []string{
 		s.Title.Render(fit(title, m.width, false)),
-		fit(s.Bold.Render(avg)+" · "+rank+" · "+classAvg, m.width, false),
+		fit(standing, m.width, false),
 	}
 	if m.below() {
 		lines = append(lines, s.Warning.Render(fit("⚠ "+t.T("warn.below"), m.width, false)))
+	}
+	if m.canSwitch() {
+		lines = append(lines, fit(viewSwitch(m.c, m.semView, len(m.grades)), m.width, false))
+	}
+	if m.semView {
+		lines = append(lines, m.sems.View())
+		return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 	}
 	if len(m.grades) == 0 {
 		lines = append(lines, "", s.Muted.Render(t.T("mygrades.none")))
 		return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 	}
-	lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))), m.table.View(s))
+	if !m.canSwitch() {
+		lines = append(lines, s.Muted.Render(t.T("mygrades.count", len(m.grades))))
+	}
+	lines = append(lines, m.table.View(s))
 	return strings.Join(append(lines, myNoticesLines(m.c, m.notices, m.width)...), "\n")
 }
 
 func (m *myGrades) Capturing() bool { return false }
 func (m *myGrades) Dirty() bool     { return false }
 func (m *myGrades) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Card}
+	out := []key.Binding{m.keys.list.Up, m.keys.list.Down}
+	if m.canSwitch() {
+		out = append(out, m.sems.keys.Toggle)
+	}
+	if m.semView {
+		out = append(out, m.sems.bindings()...)
+	}
+	return append(out, m.keys.Card)
 }
 func (m *myGrades) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Card}}
+	return [][]key.Binding{m.keys.list.bindings(), m.ShortHelp()[2:]}
 }
