@@ -70,13 +70,13 @@ done
 echo "   servers now run in pid $(servers_pid)"
 
 echo "== the second goes on: statistics, table, a new grade"
-# The admin's tabs: Étudiants, Saisie des notes, Statistiques, …
-keys Tab; keys Tab
+# The admin's tabs: Étudiants, Saisie des notes, Maquettes, Statistiques, …
+keys Tab; keys Tab; keys Tab
 wait_for "Moyenne générale"
 sleep 1
 clean
 screen | grep -q "Erreur" && fail "the statistics failed after the take-over"
-keys BTab; keys BTab
+keys BTab; keys BTab; keys BTab
 # The table, not the statistics' top 10, which also shows matricules.
 deadline=$((SECONDS + 15))
 until screen | grep -q "Matricule" && ! screen | grep -q "Moyenne générale"; do
