@@ -1,0 +1,262 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ResultsDeps are what the results service needs.
+type ResultsDeps struct {
+	Repo      ResultsRepo
+	Curricula CurriculumRepo
+	Students  *StudentService // reads a class's students
+	Year      string          // the current academic year
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// ResultsService computes a class's semester results under the school's
+// regulation, records the jury's decisions, and keeps the regulation.
+type ResultsService struct {
+	d ResultsDeps
+}
+
+// NewResultsService wires the service.
+func NewResultsService(d ResultsDeps) *ResultsService {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &ResultsService{d: d}
+}
+
+// ClassResults is one session of a class's semester: every student's
+// outcome, by name.
+type ClassResults struct {
+	Curriculum *Curriculum
+	Session    int
+	Regulation Regulation
+	Outcomes   []SemesterOutcome
+}
+
+// Regulation returns the regulation in force.
+func (s *ResultsService) Regulation(ctx context.Context) (Regulation, error) {
+	return s.d.Repo.Regulation(ctx)
+}
+
+// SetRegulation makes r the regulation (admins): a new version, audited.
+func (s *ResultsService) SetRegulation(ctx context.Context, a Actor, r Regulation) (Regulation, error) {
+	if a.Role != RoleAdmin {
+		return Regulation{}, forbidden(a, OpManageCurricula)
+	}
+	if err := r.Validate(); err != nil {
+		return Regulation{}, err
+	}
+	cur, err := s.d.Repo.Regulation(ctx)
+	if err != nil {
+		return Regulation{}, err
+	}
+	r.Version, r.ChangedAt, r.ChangedBy = cur.Version+1, s.d.Now().UTC(), a.Name
+	t := Trail{Audit: []AuditEntry{{At: r.ChangedAt, Actor: a.Name, Action: "regulation.set", Entity: "regulation",
+		EntityID: fmt.Sprint(r.Version), Old: cur, New: r}}}
+	if err := s.d.Repo.SaveRegulation(ctx, r, t); err != nil {
+		return Regulation{}, err
+	}
+	return r, nil
+}
+
+// Results computes session 1 or 2 of a class's semester ("" year: the
+// current one) for admins and the teachers who read the class.
+func (s *ResultsService) Results(ctx context.Context, a Actor, class, semester, year string, session int) (*ClassResults, error) {
+	if session != 1 && session != 2 {
+		return nil, Invalid("session", fmt.Sprintf("must be 1 or 2 (got %d)", session))
+	}
+	c, err := s.curriculum(ctx, class, semester, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(a, OpListStudents, c.Class, ""); err != nil {
+		return nil, err
+	}
+	evals, err := s.d.Curricula.Evaluations(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := s.d.Repo.Regulation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.d.Repo.JuryEntries(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	jury := map[string][]JuryEntry{}
+	for _, e := range entries {
+		jury[e.StudentID] = append(jury[e.StudentID], e)
+	}
+	students, err := s.d.Students.Students(ctx, SystemActor(a.Name), RosterQuery{Class: c.Class, Sort: SortLastName})
+	if err != nil {
+		return nil, err
+	}
+	plan := NewResultPlan(c, evals, reg)
+	res := &ClassResults{Curriculum: c, Session: session, Regulation: reg, Outcomes: make([]SemesterOutcome, 0, len(students))}
+	for _, st := range students {
+		res.Outcomes = append(res.Outcomes, plan.Compute(st, session, jury[st.ID]))
+	}
+	RankOutcomes(res.Outcomes)
+	return res, nil
+}
+
+func (s *ResultsService) curriculum(ctx context.Context, class, semester, year string) (*Curriculum, error) {
+	sem, err := ParseSemester(semester)
+	if err != nil {
+		return nil, err
+	}
+	if year == "" {
+		year = s.d.Year
+	}
+	if year, err = ParseYear(year); err != nil {
+		return nil, err
+	}
+	return s.d.Curricula.Curriculum(ctx, strings.ToUpper(cleanName(class)), sem, year)
+}
+
+// JuryInput is a jury's decision as typed: a decision, or points (on a
+// UE, or the semester when UE is ""), and always a reason.
+type JuryInput struct {
+	Student  string // matricule or phone
+	Semester string
+	Year     string // "": the current one
+	Session  int
+	Decision string
+	Points   string
+	UE       string
+	Reason   string
+}
+
+const maxReason = 300
+
+// Override records a jury decision on a student's session (admins), while
+// the semester is open: closing it freezes the decisions. Points add up
+// to at most the regulation's cap per UE and for the semester.
+func (s *ResultsService) Override(ctx context.Context, a Actor, in JuryInput) (*JuryEntry, error) {
+	if a.Role != RoleAdmin {
+		return nil, forbidden(a, OpManageCurricula)
+	}
+	st, err := s.d.Students.Get(ctx, a, in.Student)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.curriculum(ctx, st.Class, in.Semester, in.Year)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != SemesterOpen {
+		return nil, Errorf(EINVALID, "%s is %s: its decisions are frozen; reopen it first", c.Key(), c.Status)
+	}
+	e := &JuryEntry{StudentID: st.ID, Class: c.Class, Semester: c.Semester, Year: c.Year, Session: in.Session,
+		Reason: cleanName(in.Reason), By: a.Name, At: s.d.Now().UTC()}
+	if err := s.checkEntry(ctx, c, e, in); err != nil {
+		return nil, err
+	}
+	t := Trail{Audit: []AuditEntry{{At: e.At, Actor: a.Name, Action: "jury.decide", Entity: "student", EntityID: st.Number, New: e}}}
+	if err := s.d.Repo.AddJuryEntry(ctx, e, t); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// checkEntry fills e from in, or says which field is wrong.
+func (s *ResultsService) checkEntry(ctx context.Context, c *Curriculum, e *JuryEntry, in JuryInput) error {
+	var p problems
+	if e.Session != 1 && e.Session != 2 {
+		p.add("session", fmt.Sprintf("must be 1 or 2 (got %d)", e.Session))
+	}
+	switch n := utf8.RuneCountInString(e.Reason); {
+	case n == 0:
+		p.add("reason", "is required: the jury says why")
+	case n > maxReason:
+		p.add("reason", fmt.Sprintf("is %d characters long; at most %d", n, maxReason))
+	}
+	decision, points := strings.ToUpper(strings.TrimSpace(in.Decision)), strings.TrimSpace(in.Points)
+	switch {
+	case (decision == "") == (points == ""):
+		p.add("decision", "give either a decision (ADM, ADC, AJ, DEF) or jury points, not both")
+	case decision != "":
+		switch d := Decision(decision); d {
+		case DecisionADM, DecisionADC, DecisionAJ, DecisionDEF:
+			e.Decision = d
+		default:
+			p.add("decision", "must be ADM, ADC, AJ or DEF (got "+Quote(decision, 10)+")")
+		}
+		if in.UE != "" {
+			p.add("ue", "a decision is the semester's: no UE with it")
+		}
+	default:
+		if err := s.checkPoints(ctx, c, e, points, strings.TrimSpace(in.UE), &p); err != nil {
+			return err
+		}
+	}
+	return p.err()
+}
+
+// checkPoints parses jury points and checks them against the cap, the
+// points given already included.
+func (s *ResultsService) checkPoints(ctx context.Context, c *Curriculum, e *JuryEntry, text, ue string, p *problems) error {
+	v, err := ParseGradeValue(text)
+	if err != nil || v <= 0 {
+		p.add("points", "must be a positive number such as 0,25 (got "+Quote(text, 10)+")")
+		return nil
+	}
+	if ue != "" {
+		code, ok := c.ueCode(ue)
+		if !ok {
+			p.add("ue", "is not a UE of "+c.Key()+" (got "+Quote(ue, 20)+")")
+			return nil
+		}
+		ue = code
+	}
+	reg, err := s.d.Repo.Regulation(ctx)
+	if err != nil {
+		return err
+	}
+	entries, err := s.d.Repo.JuryEntries(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return err
+	}
+	total := ratFloat(v)
+	for _, j := range entries {
+		if j.StudentID == e.StudentID && j.Session == e.Session && j.UE == ue && j.Decision == "" {
+			total.Add(total, ratFloat(j.Points))
+		}
+	}
+	if total.Cmp(ratFloat(reg.JuryPointsCap)) > 0 {
+		where := "the semester"
+		if ue != "" {
+			where = ue
+		}
+		p.add("points", fmt.Sprintf("would make %s jury points on %s; the regulation caps them at %s",
+			FormatAverage(total, false), where, new(big.Rat).Set(ratFloat(reg.JuryPointsCap)).FloatString(2)))
+		return nil
+	}
+	e.Points, e.UE = v, ue
+	return nil
+}
+
+// ueCode is the code of the curriculum's UE named code in any case.
+func (c *Curriculum) ueCode(code string) (string, bool) {
+	for _, ue := range c.UEs {
+		if strings.EqualFold(ue.Code, code) {
+			return ue.Code, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,163 @@
+package domain_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"scolarite/domain"
+	"scolarite/domain/domaintest"
+)
+
+// juryFixture is newSchool's L1-INFO S1 (UE1 6 credits: Maths 2,
+// Physique 1; UE2 4 credits: Anglais) with one exam per subject and two
+// students: Ba (UE1 9, UE2 12 → (54 + 48)/10 = 10.2, ADC) and Diop (UE1
+// 11, UE2 8 → (66 + 32)/10 = 9.8, AJ).
+type juryFixture struct {
+	*school
+	results  *domain.ResultsService
+	repo     *domaintest.ResultsRepo
+	ba, diop *domain.Student
+}
+
+func newJuryFixture(t *testing.T) *juryFixture {
+	t.Helper()
+	s := newSchool(t)
+	f := &juryFixture{school: s, repo: &domaintest.ResultsRepo{Audit: s.audit}}
+	f.results = domain.NewResultsService(domain.ResultsDeps{Repo: f.repo, Curricula: s.repo, Students: s.svc, Year: "2026-2027", Now: s.clock.Now})
+	f.ba = s.create(t, studentIn("Ba", "Awa", "771234567", "L1-INFO"))
+	f.diop = s.create(t, studentIn("Diop", "Modou", "771234568", "L1-INFO"))
+	for _, subject := range []string{"Maths", "Physique", "Anglais"} {
+		e := s.eval(t, subject, "exam", "100")
+		for st, marks := range map[*domain.Student]map[string]string{
+			f.ba: {"Maths": "9", "Physique": "9", "Anglais": "12"}, f.diop: {"Maths": "11", "Physique": "11", "Anglais": "8"}} {
+			if _, _, err := s.svc.Mark(ctx, admin, st.Number, 0, e.ID, domain.MarkInput{Value: marks[subject]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return f
+}
+
+func (f *juryFixture) outcome(t *testing.T, session int, number string) domain.SemesterOutcome {
+	t.Helper()
+	res, err := f.results.Results(ctx, admin, "l1-info", "s1", "", session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range res.Outcomes {
+		if o.Number == number {
+			return o
+		}
+	}
+	t.Fatalf("no outcome for %s", number)
+	return domain.SemesterOutcome{}
+}
+
+func TestClassResults(t *testing.T) {
+	f := newJuryFixture(t)
+	res, err := f.results.Results(ctx, admin, "L1-INFO", "S1", "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Outcomes) != 2 || res.Outcomes[0].Number != f.ba.Number || res.Regulation.Version != 1 {
+		t.Fatalf("outcomes %+v (regulation %d), want Ba then Diop", res.Outcomes, res.Regulation.Version)
+	}
+	ba, diop := res.Outcomes[0], res.Outcomes[1]
+	if ba.Decision != domain.DecisionADC || domain.FormatAverage(ba.Average, false) != "10.20" || ba.Rank != 1 || ba.Credits != 10 {
+		t.Errorf("Ba: %s %s rank %d credits %d, want ADC 10.20 rank 1, 10 credits", ba.Decision, domain.FormatAverage(ba.Average, false), ba.Rank, ba.Credits)
+	}
+	if diop.Decision != domain.DecisionAJ || diop.Rank != 2 || diop.Credits != 6 {
+		t.Errorf("Diop: %s rank %d credits %d, want AJ rank 2, 6 credits (UE1)", diop.Decision, diop.Rank, diop.Credits)
+	}
+	// Who may read them: admins and the class's teachers; not a student,
+	// not another class's teacher.
+	prof := domain.Actor{Name: "prof.diop", Role: domain.RoleTeacher, Taught: []string{"L1-INFO"}}
+	if _, err := f.results.Results(ctx, prof, "L1-INFO", "S1", "", 1); err != nil {
+		t.Errorf("the class's teacher: %v", err)
+	}
+	for _, a := range []domain.Actor{teacherL3, studentActor(f.ba.ID)} {
+		if _, err := f.results.Results(ctx, a, "L1-INFO", "S1", "", 1); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Errorf("%s reads the results: %v", a.Name, err)
+		}
+	}
+	if _, err := f.results.Results(ctx, admin, "L1-INFO", "S1", "", 3); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("session 3: %v", err)
+	}
+}
+
+func TestJuryOverride(t *testing.T) {
+	f := newJuryFixture(t)
+	// Diop is AJ at 9.8: 0.2 points on the semester make 10.0, ADC.
+	e, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Points: "0,2", Reason: " assiduité  exemplaire "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Reason != "assiduité exemplaire" || e.By != admin.Name || e.Points != 0.2 {
+		t.Errorf("entry = %+v", e)
+	}
+	if o := f.outcome(t, 1, f.diop.Number); o.Decision != domain.DecisionADC || domain.FormatAverage(o.Average, false) != "10.00" {
+		t.Errorf("Diop after 0.2 points: %s %s, want ADC 10.00", o.Decision, domain.FormatAverage(o.Average, false))
+	}
+	// Refusals name the field; nothing is recorded.
+	bad := []struct {
+		in    domain.JuryInput
+		field string
+	}{
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Points: "0,4", Reason: "encore"}, "points"}, // 0.2 + 0.4 > 0.5
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Decision: "ADM"}, "reason"},
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Decision: "ADM", Points: "0,1", Reason: "x"}, "decision"},
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Decision: "PASS", Reason: "x"}, "decision"},
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Points: "0,1", UE: "UE9", Reason: "x"}, "ue"},
+		{domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 3, Decision: "ADM", Reason: "x"}, "session"},
+	}
+	for _, b := range bad {
+		_, err := f.results.Override(ctx, admin, b.in)
+		var de *domain.Error
+		if domain.ErrorCode(err) != domain.EINVALID || !errors.As(err, &de) || de.Field() != b.field {
+			t.Errorf("%+v: %v, want EINVALID on %s", b.in, err, b.field)
+		}
+	}
+	// A decision: Ba's ADC becomes AJ (jury), audited.
+	if _, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.ba.Number, Semester: "S1", Session: 1, Decision: "aj", Reason: "fraude"}); err != nil {
+		t.Fatal(err)
+	}
+	o := f.outcome(t, 1, f.ba.Number)
+	if o.Decision != domain.DecisionAJ || o.Computed != domain.DecisionADC || !o.Overridden() || o.Credits != 4 {
+		t.Errorf("Ba after the jury: %s (computed %s), %d credits; want AJ (ADC), 4", o.Decision, o.Computed, o.Credits)
+	}
+	if n := strings.Count(strings.Join(f.audit.json, "\n"), `"jury.decide"`); n != 2 {
+		t.Errorf("%d jury audit entries, want 2", n)
+	}
+	// Teachers may not; a closed semester's decisions are frozen.
+	if _, err := f.results.Override(ctx, teacherL3, domain.JuryInput{Student: f.ba.Number, Semester: "S1", Session: 1, Decision: "ADM", Reason: "x"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a teacher's override: %v", err)
+	}
+	if _, err := f.curricula.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionClose, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.ba.Number, Semester: "S1", Session: 1, Decision: "ADM", Reason: "x"}); err == nil || !strings.Contains(err.Error(), "frozen") {
+		t.Errorf("an override of a closed semester: %v", err)
+	}
+}
+
+func TestSetRegulation(t *testing.T) {
+	f := newJuryFixture(t)
+	r := domain.DefaultRegulation()
+	r.Barrier = nil
+	got, err := f.results.SetRegulation(ctx, admin, r)
+	if err != nil || got.Version != 2 || got.ChangedBy != admin.Name {
+		t.Fatalf("SetRegulation = %+v, %v", got, err)
+	}
+	res, _ := f.results.Results(ctx, admin, "L1-INFO", "S1", "", 1)
+	if res.Regulation.Version != 2 || res.Outcomes[0].Regulation != 2 {
+		t.Errorf("results computed under version %d/%d, want 2", res.Regulation.Version, res.Outcomes[0].Regulation)
+	}
+	if _, err := f.results.SetRegulation(ctx, teacherL3, r); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a teacher sets the regulation: %v", err)
+	}
+	r.JuryPointsCap = 5
+	if _, err := f.results.SetRegulation(ctx, admin, r); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("a cap of 5: %v", err)
+	}
+}
