@@ -136,7 +136,7 @@ func TestSemesterResults(t *testing.T) {
 		// Jury points on UE1 (7.5 + 0.5 = 8) lift it to the barrier: the
 		// semester (12×8 + 10×13 + 8×12)/30 = 322/30 = 10.733… is ADC.
 		{name: "jury points on a UE reach the barrier", marks: ues("7.5", "13", "12"),
-			jury: []domain.JuryEntry{{Session: 1, Points: 0.5, UE: "UE1", Reason: "erreur de barème"}},
+			jury:    []domain.JuryEntry{{Session: 1, Points: 0.5, UE: "UE1", Reason: "erreur de barème"}},
 			average: "322/30", decision: domain.DecisionADC, statuses: "CMP ADM ADM", credits: 30, mention: domain.MentionPassable},
 		// The jury decides ADM for an AJ: every UE is then acquired.
 		{name: "jury decision", marks: ues("7", "12", "12"), jury: []domain.JuryEntry{{Session: 1, Decision: domain.DecisionADM, Reason: "maladie"}},
@@ -150,7 +150,7 @@ func TestSemesterResults(t *testing.T) {
 		// replaces its exam 7: (7×40 + 12×60)/100 = 10. UE1 = (14.4 +
 		// 10)/3 = 8.1333; semester (12×8.1333 + 120 + 96)/30 = 313.6/30.
 		{name: "resit lower than the exam", session: 2,
-			marks: with(ues("7", "12", "12"), "maths.cc", "6", "maths.exam", "8", "maths.resit", "7", "physique.resit", "12"),
+			marks:   with(ues("7", "12", "12"), "maths.cc", "6", "maths.exam", "8", "maths.resit", "7", "physique.resit", "12"),
 			average: "313.6/30", decision: domain.DecisionADC, statuses: "CMP ADM ADM", credits: 30, mention: domain.MentionPassable},
 		// Anglais has no exam: its resit 11 replaces its average 6. Session
 		// 1 was AJ (UE3 below the barrier); session 2: (144 + 120 + 88)/30
