@@ -112,6 +112,8 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Repo: st.Students(), Curricula: st.Curricula(),
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
+	results := domain.NewResultsService(domain.ResultsDeps{Repo: st.Results(), Curricula: st.Curricula(), Students: students,
+		Year: year, Log: logger})
 	auth := domain.NewAuthService(domain.AuthDeps{
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
 		Audit: st.Audit(), Phones: phones, Log: logger, Teaching: curricula,
@@ -120,7 +122,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	// settled writes leave.
 	notices := settleTrails(ctx, st.Trails(), logger)
 	notices = append(notices, recoverImports(ctx, students, st.Imports(), logger)...)
-	return &cli.App{Students: students, Curricula: curricula, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
+	return &cli.App{Students: students, Curricula: curricula, Results: results, Auth: auth, Feed: c.Feed(), Log: logger, Notifier: newNotifier(st, logger, cfg),
 		Outbox: st.Events(), Leases: st.Leases(), Close: closeAll, Imports: st.Imports(), Trails: st.Trails(),
 		Notices: notices,
 		Backups: &backups{db: st.Database(), rebuild: st.RebuildRoster, views: c.Views(), feed: c.Feed(), log: logger}}, nil

@@ -43,6 +43,7 @@ type Config struct {
 type App struct {
 	Students  *domain.StudentService
 	Curricula *domain.CurriculumService
+	Results   *domain.ResultsService
 	Auth      *domain.AuthService
 	Feed      domain.ChangeFeed
 	Log       *slog.Logger
@@ -176,6 +177,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(serveCmd(env, cfg))
 	root.AddCommand(backupCmds(env, cfg)...)
 	root.AddCommand(curriculumCmd(env, cfg), evaluationsCmd(env, cfg), semesterCmd(env, cfg))
+	root.AddCommand(resultsCmd(env, cfg), juryCmd(env, cfg), rulesCmd(env, cfg))
 	return root
 }
 
