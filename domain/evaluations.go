@@ -95,7 +95,14 @@ func (s *CurriculumService) publishedMarks(ctx context.Context, a Actor, e *Eval
 		}
 		for _, g := range st.Grades {
 			if g.EvaluationID == e.ID {
-				ev := &Event{Type: EventGradePublished, Grade: &g, Average: st.Average}
+				// The message says the average the student sees once this
+				// evaluation is published, not the stored one (which
+				// counts marks still hidden).
+				seen, err := studentView(ctx, s.repo, st, e.ID)
+				if err != nil {
+					return nil, err
+				}
+				ev := &Event{Type: EventGradePublished, Grade: &g, Average: seen.Average}
 				var t Trail
 				t.add(at, a.Name, st, ev)
 				out = append(out, ev)
@@ -141,7 +148,9 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 			return nil, err
 		}
 		var shown func(Evaluation) bool
-		if a.Role == RoleStudent {
+		if a.Role == RoleStudent && c.Status != SemesterPublished {
+			// A published semester's results are official: all of its
+			// evaluations count, as in the stored average.
 			shown = func(e Evaluation) bool { return e.Published }
 		}
 		r := SemesterAverages(c, evals, st.Grades, shown)

@@ -67,16 +67,17 @@ func TestSemestersHideWhatAStudentMayNotSee(t *testing.T) {
 		t.Errorf("the student sees the averages of an unpublished semester: UE1 %v, semester %v", sem.UEs[0].Average, sem.Average)
 	}
 
-	// Results published: the averages appear, still without the exam.
+	// Results published: they are official, every evaluation of the
+	// semester counts and shows (the exam too), as in the stored average.
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
 		if _, err := s.curricula.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	sem, sub = maths(student)
-	if sem.Status != domain.SemesterPublished || len(sub.Marks) != 1 {
+	if sem.Status != domain.SemesterPublished || len(sub.Marks) != 2 {
 		t.Errorf("published semester: status %q, marks %v", sem.Status, markIDs(sub))
 	}
-	wantAvg(t, "student, published: UE1", sem.UEs[0].Average, 10)
-	wantAvg(t, "student, published: semester", sem.Average, 10)
+	wantAvg(t, "student, published: UE1", sem.UEs[0].Average, 13.6)
+	wantAvg(t, "student, published: semester", sem.Average, 13.6)
 }

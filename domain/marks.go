@@ -230,6 +230,14 @@ func (st *Student) setTerm(year, semester string, avg *float64) {
 // currentAverage is the average of the latest semester that has one, else
 // the mean of the grades typed before curricula (those of no evaluation).
 func (st *Student) currentAverage() *float64 {
+	if latest := st.latestTerm(); latest != nil {
+		return latest.Average
+	}
+	return WeightedAverage(slices.DeleteFunc(slices.Clone(st.Grades), func(g Grade) bool { return g.EvaluationID != "" }))
+}
+
+// latestTerm is the latest semester that has an average, nil when none.
+func (st *Student) latestTerm() *TermAverage {
 	var latest *TermAverage
 	for i := range st.Terms {
 		t := &st.Terms[i]
@@ -237,10 +245,7 @@ func (st *Student) currentAverage() *float64 {
 			latest = t
 		}
 	}
-	if latest != nil {
-		return latest.Average
-	}
-	return WeightedAverage(slices.DeleteFunc(slices.Clone(st.Grades), func(g Grade) bool { return g.EvaluationID != "" }))
+	return latest
 }
 
 // after orders terms by year then semester number.

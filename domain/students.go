@@ -104,7 +104,8 @@ func (s *StudentService) find(ctx context.Context, ref string) (*Student, error)
 	return s.repo.ByPhone(ctx, phone)
 }
 
-// Get returns a student by matricule, phone or id, if the actor may read it.
+// Get returns a student by matricule, phone or id, if the actor may read
+// it; a student gets their record as they may see it (studentView).
 func (s *StudentService) Get(ctx context.Context, a Actor, ref string) (*Student, error) {
 	st, err := s.find(ctx, ref)
 	if err != nil {
@@ -112,6 +113,9 @@ func (s *StudentService) Get(ctx context.Context, a Actor, ref string) (*Student
 	}
 	if err := Authorize(a, OpReadStudent, st.Class, st.ID); err != nil {
 		return nil, err
+	}
+	if a.Role == RoleStudent {
+		return studentView(ctx, s.curricula, st, "")
 	}
 	return st, nil
 }

@@ -182,32 +182,16 @@ func (m *myGrades) below() bool {
 	return avg != nil && *avg < domain.PassMark
 }
 
-// average is the record's average as the student may see it. It is
-// that of the latest semester with one (else of the free grades); of a
-// semester of this year, it is the one the semesters view shows, of the
-// published evaluations, and hidden until the semester's results are
-// published. A semester of another year (not among the semesters read)
-// is taken as it is.
+// average is the record's average as the student may see it: the
+// domain gives a student their record with the averages of unpublished
+// semesters left out (their terms without an average), and no average
+// while the latest semester's results are not published (hidden).
 func (m *myGrades) average() (avg *float64, hidden bool) {
 	if m.student == nil {
 		return nil, false
 	}
-	var latest *domain.TermAverage
-	for i := range m.student.Terms {
-		if t := &m.student.Terms[i]; t.Average != nil && (latest == nil || termAfter(t, latest)) {
-			latest = t
-		}
-	}
-	if m.sems == nil || latest == nil {
-		return m.student.Average, false
-	}
-	for _, r := range m.sems.list {
-		if r.Semester == latest.Semester && r.Year == latest.Year {
-			if r.Status != domain.SemesterPublished {
-				return nil, true
-			}
-			return r.Average, false
-		}
+	if m.student.Average == nil && slices.ContainsFunc(m.student.Terms, func(t domain.TermAverage) bool { return t.Average == nil }) {
+		return nil, true
 	}
 	return m.student.Average, false
 }
@@ -225,14 +209,6 @@ func (m *myGrades) standingHidden() bool {
 		}
 	}
 	return false
-}
-
-// termAfter orders terms by year, then semester number.
-func termAfter(a, b *domain.TermAverage) bool {
-	if a.Year != b.Year {
-		return a.Year > b.Year
-	}
-	return len(a.Semester) > len(b.Semester) || len(a.Semester) == len(b.Semester) && a.Semester > b.Semester
 }
 
 // resize gives the table (or the semesters) what the lines above leave:

@@ -232,17 +232,17 @@ func TestMyGradesSemestersHideWhatIsNotPublished(t *testing.T) {
 	wantLine(t, m.View(), "Histoire", "15")
 	press(t, m, "s")
 
-	// Results published: the averages of the published evaluations.
+	// Results published: official, every evaluation of S3 counts and
+	// shows (the exam too), as in the stored average; S4 is not
+	// published: still no rank.
 	f.publishS3(t)
 	drive(t, m, changeMsg{change: domain.Change{Type: domain.EventGradeChanged, StudentID: f.diop.ID}})
 	v = m.View()
-	// The record's average is S3's as Awa sees it (without the exam), and
-	// below 10; S4 is not published: still no rank.
-	wantIn(t, v, "2026-2027 · publié", "Moyenne du semestre : 9,60/20", "Moyenne pondérée : 9,60/20",
-		"Attention : moyenne inférieure à 10/20", "rang : à la publication des résultats")
-	wantLine(t, v, "UE31 Sciences", "8,00")
+	wantIn(t, v, "2026-2027 · publié", "Moyenne du semestre : 12,48/20", "Moyenne pondérée : 12,48/20",
+		"rang : à la publication des résultats", "Examen final")
+	wantLine(t, v, "UE31 Sciences", "12,80")
 	wantLine(t, v, "UE32 Langues", "12,00")
-	wantNotIn(t, v, "Examen final", "résultats non publiés", "12,48")
+	wantNotIn(t, v, "résultats non publiés", "non publiée)")
 
 	press(t, m, "]")
 	wantIn(t, m.View(), "UE41 Projet", "Soutenance", "2026-2027 · ouvert", "Moyenne du semestre : résultats non publiés")

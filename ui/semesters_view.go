@@ -121,7 +121,9 @@ func (v *semesters) markCell(m *domain.EvaluationMark, col int) string {
 		return "–"
 	case 4:
 		var parts []string
-		if !e.Published {
+		// A published semester's evaluations all count (its results are
+		// official): none is flagged there.
+		if r := v.shown(); !e.Published && (r == nil || r.Status != domain.SemesterPublished) {
 			parts = append(parts, t.T("sem.eval.hidden"))
 		}
 		if m.Comment != "" {
