@@ -67,6 +67,25 @@ func (s *StudentService) Sheet(ctx context.Context, a Actor, class, semester, ye
 	return sh, nil
 }
 
+// SheetStudent reads one student of a grade sheet again (someone wrote
+// them), for the sheet's Line: nil when they are no longer in its class.
+// The actor must still grade the sheet's subject (or be an admin).
+func (s *StudentService) SheetStudent(ctx context.Context, a Actor, sh *Sheet, studentID string) (*Student, error) {
+	if a.Role != RoleAdmin && !sh.Curriculum.Teaches(a, sh.Subject) {
+		return nil, Errorf(EFORBIDDEN, "you do not teach %s in %s", sh.Subject, sh.Curriculum.Class)
+	}
+	st, err := s.repo.ByID(ctx, studentID)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case st.Class != sh.Curriculum.Class:
+		return nil, nil
+	}
+	return st, nil
+}
+
 // classStudents is the records of a class's students, by name: the
 // class's rows of the roster, then their records in one read by ID (a
 // class of 1,000 in a school of 10,000 was a minute's wait when the

@@ -13,7 +13,7 @@ func TestSheet(t *testing.T) {
 	s := newSchool(t)
 	b := s.create(t, studentIn("Ba", "Awa", "771234567", "L1-INFO"))
 	a := s.create(t, studentIn("Sow", "Ibou", "771234568", "L1-INFO"))
-	s.create(t, studentIn("Diop", "Aby", "771234569", "L2-INFO"))
+	other := s.create(t, studentIn("Diop", "Aby", "771234569", "L2-INFO"))
 	cc, exam := s.eval(t, "Maths", "cc", "40"), s.eval(t, "Maths", "exam", "60")
 	s.eval(t, "Anglais", "exam", "100")
 	s.svc.Mark(ctx, admin, a.Number, 0, cc.ID, domain.MarkInput{Value: "10"})
@@ -31,6 +31,14 @@ func TestSheet(t *testing.T) {
 		t.Errorf("lines = %+v", sh.Lines)
 	}
 	wantAvg(t, "Sow's Maths", sh.Lines[1].Average, 10)
+	if st, err := s.svc.SheetStudent(ctx, diop, sh, a.ID); err != nil || st == nil || sh.Line(st).Average == nil {
+		t.Errorf("Sow read again: %+v, %v", st, err)
+	}
+	if st, err := s.svc.SheetStudent(ctx, diop, sh, other.ID); err != nil || st != nil {
+		t.Errorf("a student of another class read again: %+v, %v", st, err)
+	}
+	_, err = s.svc.SheetStudent(ctx, domain.Actor{Name: "prof.fall", Role: domain.RoleTeacher}, sh, a.ID)
+	wantCode(t, err, domain.EFORBIDDEN)
 
 	_, err = s.svc.Sheet(ctx, diop, "L1-INFO", "S1", "2026-2027", "Anglais")
 	wantCode(t, err, domain.EFORBIDDEN)

@@ -228,3 +228,27 @@ func TestGradeSheetAverageFollowsTyping(t *testing.T) {
 		t.Errorf("typing 14 in Ba's exam: Diop's average %q (was %q), Ba's %q", got, before, average())
 	}
 }
+
+// Someone else's write of a student of the sheet is shown by reading that
+// student again, not the class; a student who left the class makes the
+// sheet read again.
+func TestGradeSheetFollowsOthersWrites(t *testing.T) {
+	f := newSheetFixture(t)
+	diop := f.students[2] // line 1
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, diop.Number, 0, f.exam.ID, domain.MarkInput{Value: "8"}); err != nil {
+		t.Fatal(err)
+	}
+	seq := f.s.seq
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: diop.ID, Actor: "admin"}})
+	if got := f.s.sheet.Lines[1].Marks[1].Value; got == nil || *got != 8 || f.s.seq != seq {
+		t.Fatalf("Diop's exam on the sheet = %v; sheet read again: %v", got, f.s.seq != seq)
+	}
+	in := domain.StudentInput{LastName: "Diop", FirstName: "Awa", Phone: "77 100 00 03", Class: "L2-INFO", Major: "Informatique", BirthDate: "2004-01-02"}
+	if _, err := f.svc.Update(context.Background(), testAdmin, diop.Number, 0, in); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventStudentUpdated, StudentID: diop.ID, Actor: "admin"}})
+	if len(f.s.sheet.Lines) != 2 || f.s.seq == seq {
+		t.Errorf("after Diop left the class: %d lines", len(f.s.sheet.Lines))
+	}
+}

@@ -57,14 +57,19 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		m.col = len(m.sheet.Evaluations) - 1
 		return m, nil
 	case changeMsg:
-		// Someone marked a student of this sheet: read it again, keeping
-		// the cursor (not while a cell is being typed: its save will say).
-		if m.sheet != nil && !m.editing && m.hasStudent(msg.change.StudentID) {
-			row, col := m.row, m.col
-			ch := sheetChoice{m.sheet.Curriculum.Class, m.sheet.Curriculum.Semester, m.sheet.Subject}
-			return m, tea.Sequence(m.load(ch), func() tea.Msg { return sheetCursorMsg{from: m, row: row, col: col} })
+		// Someone marked a student of this sheet: read that student again
+		// (one record, not the class), not while a cell is being typed:
+		// its save will say.
+		if m.sheet != nil && !m.editing && m.lineOf(msg.change.StudentID) >= 0 {
+			c, sh, id := m.c, m.sheet, msg.change.StudentID
+			return m, func() tea.Msg {
+				st, err := c.Students.SheetStudent(c.Ctx, c.Actor, sh, id)
+				return sheetStudentMsg{from: m, sheet: sh, id: id, student: st, err: err}
+			}
 		}
 		return m, nil
+	case sheetStudentMsg:
+		return m, m.restudent(msg)
 	case sheetCursorMsg:
 		if msg.from == m {
 			m.row, m.col = msg.row, msg.col
@@ -86,13 +91,46 @@ type sheetCursorMsg struct {
 	row, col int
 }
 
-func (m *gradeSheet) hasStudent(id string) bool {
-	for _, l := range m.sheet.Lines {
+// sheetStudentMsg is a student of the sheet read again.
+type sheetStudentMsg struct {
+	from    *gradeSheet
+	sheet   *domain.Sheet
+	id      string
+	student *domain.Student // nil: no longer in the class
+	err     error
+}
+
+// lineOf is the row of a student, or -1.
+func (m *gradeSheet) lineOf(id string) int {
+	for i, l := range m.sheet.Lines {
 		if l.StudentID == id {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// restudent puts a student read again in their line (not in the line
+// being typed); a student who left the class makes the whole sheet read
+// again, keeping the cursor.
+func (m *gradeSheet) restudent(msg sheetStudentMsg) tea.Cmd {
+	if msg.from != m || msg.sheet != m.sheet {
+		return nil
+	}
+	if msg.err != nil {
+		return func() tea.Msg { return failed(msg.err) }
+	}
+	row := m.lineOf(msg.id)
+	switch {
+	case row < 0 || m.editing && row == m.row: // the cell's save will say
+		return nil
+	case msg.student != nil:
+		m.sheet.Lines[row] = m.sheet.Line(msg.student)
+		return nil
+	}
+	row, col := m.row, m.col
+	ch := sheetChoice{m.sheet.Curriculum.Class, m.sheet.Curriculum.Semester, m.sheet.Subject}
+	return tea.Sequence(m.load(ch), func() tea.Msg { return sheetCursorMsg{from: m, row: row, col: col} })
 }
 
 // saved shows the outcome of a cell's save: the student's line as stored
