@@ -26,6 +26,9 @@ type StudentRepo interface {
 	ByID(ctx context.Context, id string) (*Student, error)
 	ByNumber(ctx context.Context, number string) (*Student, error)
 	ByPhone(ctx context.Context, e164 string) (*Student, error)
+	// ByIDs returns the students of those IDs, in that order, leaving out
+	// the IDs of no student: a class's records in one read.
+	ByIDs(ctx context.Context, ids []string) ([]*Student, error)
 	// Replace writes s if the stored version is still prevVersion (s.Version
 	// is the new one). Returns ECONFLICT if it changed, ENOTFOUND if gone,
 	// ECONFLICT with Field "phone" on a duplicate phone.

@@ -11,64 +11,65 @@ import (
 
 // studentDoc is a student as stored in the `students` collection. The
 // domain types carry no bson tags; this struct owns the field names, which
-// are the snake_case names of docs/ARCHITECTURE.md section 2.
+// are the snake_case names of docs/ARCHITECTURE.md section 2 (the json
+// tags name the same fields in FerretDB's SQLite file: students_sqlite.go).
 type studentDoc struct {
-	ID        bson.ObjectID `bson:"_id"`
-	Number    string        `bson:"number"`
-	LastName  string        `bson:"last_name"`
-	FirstName string        `bson:"first_name"`
-	Phone     string        `bson:"phone"`
-	Email     string        `bson:"email,omitempty"`
-	Class     string        `bson:"class"`
-	Major     string        `bson:"major"`
+	ID        bson.ObjectID `bson:"_id" json:"_id"`
+	Number    string        `bson:"number" json:"number"`
+	LastName  string        `bson:"last_name" json:"last_name"`
+	FirstName string        `bson:"first_name" json:"first_name"`
+	Phone     string        `bson:"phone" json:"phone"`
+	Email     string        `bson:"email,omitempty" json:"email"`
+	Class     string        `bson:"class" json:"class"`
+	Major     string        `bson:"major" json:"major"`
 	// BirthDate is "YYYY-MM-DD": a calendar day has no time zone, and a
 	// BSON date would bring one back.
-	BirthDate string `bson:"birth_date"`
+	BirthDate string `bson:"birth_date" json:"birth_date"`
 	// The optional guardian contact; absent when not recorded. Not
 	// indexed: siblings share a guardian, and nothing searches by it.
-	GuardianName  string     `bson:"guardian_name,omitempty"`
-	GuardianPhone string     `bson:"guardian_phone,omitempty"`
-	GuardianEmail string     `bson:"guardian_email,omitempty"`
-	Grades        []gradeDoc `bson:"grades"`
+	GuardianName  string     `bson:"guardian_name,omitempty" json:"guardian_name"`
+	GuardianPhone string     `bson:"guardian_phone,omitempty" json:"guardian_phone"`
+	GuardianEmail string     `bson:"guardian_email,omitempty" json:"guardian_email"`
+	Grades        []gradeDoc `bson:"grades" json:"grades"`
 	// GradeCount duplicates len(Grades) so that the roster projection can
 	// leave the grades array on the server.
-	GradeCount int `bson:"grade_count"`
+	GradeCount int `bson:"grade_count" json:"grade_count"`
 	// Average is absent (not null) when there are no grades, as the
 	// architecture asks.
-	Average *float64 `bson:"average,omitempty"`
+	Average *float64 `bson:"average,omitempty" json:"average"`
 	// Terms are the semester averages (domain.TermAverage).
-	Terms     []termDoc `bson:"terms,omitempty"`
-	Version   int64     `bson:"version"`
-	CreatedAt time.Time `bson:"created_at"`
-	UpdatedAt time.Time `bson:"updated_at"`
+	Terms     []termDoc `bson:"terms,omitempty" json:"terms"`
+	Version   int64     `bson:"version" json:"version"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`
 	// Write is the token of the claim whose write made this version, and
 	// Deleted marks the tombstone a delete leaves until its trail is
 	// delivered; every read skips tombstones (see trail.go).
-	Write   string `bson:"write,omitempty"`
-	Deleted bool   `bson:"deleted,omitempty"`
+	Write   string `bson:"write,omitempty" json:"write"`
+	Deleted bool   `bson:"deleted,omitempty" json:"deleted"`
 }
 
 // termDoc is one semester average of a student.
 type termDoc struct {
-	Year     string   `bson:"year"`
-	Semester string   `bson:"semester"`
-	Average  *float64 `bson:"average"`
+	Year     string   `bson:"year" json:"year"`
+	Semester string   `bson:"semester" json:"semester"`
+	Average  *float64 `bson:"average" json:"average"`
 }
 
 // gradeDoc is one element of a student's `grades` array (and the `grade`
 // of an event).
 type gradeDoc struct {
-	ID          string    `bson:"id"`
-	Subject     string    `bson:"subject"`
-	Value       float64   `bson:"value"`
-	Coefficient float64   `bson:"coefficient"`
-	Date        time.Time `bson:"date"`
-	Teacher     string    `bson:"teacher"`
+	ID          string    `bson:"id" json:"id"`
+	Subject     string    `bson:"subject" json:"subject"`
+	Value       float64   `bson:"value" json:"value"`
+	Coefficient float64   `bson:"coefficient" json:"coefficient"`
+	Date        time.Time `bson:"date" json:"date"`
+	Teacher     string    `bson:"teacher" json:"teacher"`
 	// The evaluation a grade marks (absent for grades typed before
 	// curricula), an absence instead of a value, a comment.
-	EvaluationID string `bson:"evaluation_id,omitempty"`
-	Absent       string `bson:"absent,omitempty"`
-	Comment      string `bson:"comment,omitempty"`
+	EvaluationID string `bson:"evaluation_id,omitempty" json:"evaluation_id"`
+	Absent       string `bson:"absent,omitempty" json:"absent"`
+	Comment      string `bson:"comment,omitempty" json:"comment"`
 }
 
 func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {

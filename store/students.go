@@ -180,6 +180,63 @@ func (r *StudentRepo) ByID(ctx context.Context, id string) (*domain.Student, err
 	return r.findOne(ctx, bson.D{{Key: "_id", Value: oid}}, id)
 }
 
+// ByIDs returns the students of those IDs, in that order, leaving out the
+// IDs of no student. On the embedded store they are read from its SQLite
+// file (studentsByID), through the _id index; otherwise, or when that read
+// meets a surprise, in one query by _id.
+func (r *StudentRepo) ByIDs(ctx context.Context, ids []string) ([]*domain.Student, error) {
+	if r.file != nil {
+		out, err := r.file.studentsByID(ctx, ids)
+		if err == nil {
+			return out, nil
+		}
+		r.trails.log.Warn("students by id: reading the SQLite file failed; reading through FerretDB", "err", err)
+	}
+	oids := make(bson.A, 0, len(ids))
+	for _, id := range ids {
+		if oid, ok := parseID(id); ok {
+			oids = append(oids, oid)
+		}
+	}
+	byID := make(map[string]*domain.Student, len(oids))
+	if len(oids) > 0 {
+		cur, err := r.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}, options.Find().SetBatchSize(readBatch))
+		if err != nil {
+			return nil, fmt.Errorf("read %d students: %w", len(oids), err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			var d studentDoc
+			if err := cur.Decode(&d); err != nil {
+				return nil, fmt.Errorf("read %d students: decode: %w", len(oids), err)
+			}
+			if d.Deleted {
+				continue
+			}
+			st, err := d.student()
+			if err != nil {
+				return nil, err
+			}
+			byID[st.ID] = st
+		}
+		if err := cur.Err(); err != nil {
+			return nil, fmt.Errorf("read %d students: %w", len(oids), err)
+		}
+	}
+	return inOrder(ids, byID), nil
+}
+
+// inOrder is the students of ids found in byID, in the order of ids.
+func inOrder(ids []string, byID map[string]*domain.Student) []*domain.Student {
+	out := make([]*domain.Student, 0, len(byID))
+	for _, id := range ids {
+		if st, ok := byID[id]; ok {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // ByNumber returns the student with that matricule.
 func (r *StudentRepo) ByNumber(ctx context.Context, number string) (*domain.Student, error) {
 	return r.byKey(ctx, "number", number, number)

@@ -28,6 +28,7 @@ type Students interface {
 	Stats(ctx context.Context, a domain.Actor, class string) (*domain.Stats, error)
 	Sheet(ctx context.Context, a domain.Actor, class, semester, year, subject string) (*domain.Sheet, error)
 	MarkCell(ctx context.Context, a domain.Actor, studentID, evalID string, shown domain.EvaluationMark, in domain.MarkInput) (*domain.Student, error)
+	SheetStudent(ctx context.Context, a domain.Actor, sh *domain.Sheet, studentID string) (*domain.Student, error)
 	Standing(ctx context.Context, a domain.Actor, st *domain.Student) (domain.Standing, error)
 	Phones() domain.PhoneParser
 }

@@ -233,3 +233,75 @@ func TestGradeSheetFollowsOthersMarksWithoutMovingTheCursor(t *testing.T) {
 		t.Errorf("the sheet's own change moved the cursor from row %d to %d", row, f.s.row)
 	}
 }
+
+// The average of the row being typed follows the keys, before the cell is
+// saved: with the typed mark while it is a valid one, else the saved one.
+func TestGradeSheetAverageFollowsTyping(t *testing.T) {
+	f := newSheetFixture(t)
+	ba, diop := f.s.sheet.Lines[0].Number, f.s.sheet.Lines[1].Number
+	averageOf := func(number string) string { // the last cell of a student's line
+		t.Helper()
+		for _, l := range strings.Split(f.s.View(), "\n") {
+			if strings.Contains(l, number) {
+				fs := strings.Fields(l)
+				return fs[len(fs)-1]
+			}
+		}
+		t.Fatalf("no line of %s:\n%s", number, f.s.View())
+		return ""
+	}
+	average := func() string { return averageOf(ba) }
+	press(t, f.s, "1", "0", "tab") // Ba's CC: 10, saved; the cursor on the exam
+	if got := average(); got != "10,00" {
+		t.Fatalf("after CC 10 the average is %q", got)
+	}
+	for _, tc := range []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"2"}, "5,20"},                                // (10×40 + 2×60)/100
+		{[]string{"0"}, "16,00"},                               // 20
+		{[]string{"5"}, "10,00"},                               // 205: not a mark, the saved average
+		{[]string{"backspace", ","}, "16,00"},                  // "20,"
+		{[]string{"backspace", "backspace", ".", "5"}, "5,50"}, // 2.5
+		{[]string{"esc"}, "10,00"},                             // typing given up
+	} {
+		press(t, f.s, tc.keys...)
+		if got := average(); got != tc.want {
+			t.Errorf("after %v (cell %q): average %q, want %q", tc.keys, f.s.buf, got, tc.want)
+		}
+	}
+	if got := f.mark(t, 1, f.exam); got != "" {
+		t.Errorf("typing without leaving the cell saved the exam: %q", got)
+	}
+	// Only the line being typed moves.
+	before := averageOf(diop)
+	press(t, f.s, "1", "4")
+	if got := averageOf(diop); got != before || average() != "12,40" {
+		t.Errorf("typing 14 in Ba's exam: Diop's average %q (was %q), Ba's %q", got, before, average())
+	}
+}
+
+// Someone else's write of a student of the sheet is shown by reading that
+// student again, not the class; a student who left the class makes the
+// sheet read again.
+func TestGradeSheetFollowsOthersWrites(t *testing.T) {
+	f := newSheetFixture(t)
+	diop := f.students[2] // line 1
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, diop.Number, 0, f.exam.ID, domain.MarkInput{Value: "8"}); err != nil {
+		t.Fatal(err)
+	}
+	seq := f.s.seq
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventGradeAdded, StudentID: diop.ID, Actor: "admin"}})
+	if got := f.s.sheet.Lines[1].Marks[1].Value; got == nil || *got != 8 || f.s.seq != seq {
+		t.Fatalf("Diop's exam on the sheet = %v; sheet read again: %v", got, f.s.seq != seq)
+	}
+	in := domain.StudentInput{LastName: "Diop", FirstName: "Awa", Phone: "77 100 00 03", Class: "L2-INFO", Major: "Informatique", BirthDate: "2004-01-02"}
+	if _, err := f.svc.Update(context.Background(), testAdmin, diop.Number, 0, in); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, f.s, changeMsg{change: domain.Change{Type: domain.EventStudentUpdated, StudentID: diop.ID, Actor: "admin"}})
+	if len(f.s.sheet.Lines) != 2 || f.s.seq == seq {
+		t.Errorf("after Diop left the class: %d lines", len(f.s.sheet.Lines))
+	}
+}

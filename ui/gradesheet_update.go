@@ -58,15 +58,24 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, nil
 	case changeMsg:
 		// A student of this sheet changed (someone else's mark, or this
-		// sheet's own save): read that student again and update the line
-		// alone, so the cursor and the cell being typed stay where the
-		// teacher is.
+		// sheet's own save): read that student again (one record, not the
+		// class) and update their line alone, so the cursor and the cell
+		// being typed stay where the teacher is.
 		if m.sheet != nil && m.lineOf(msg.change.StudentID) >= 0 {
-			return m, m.reread(msg.change.StudentID)
+			c, sh, id := m.c, m.sheet, msg.change.StudentID
+			return m, func() tea.Msg {
+				st, err := c.Students.SheetStudent(c.Ctx, c.Actor, sh, id)
+				return sheetStudentMsg{from: m, sheet: sh, id: id, student: st, err: err}
+			}
 		}
 		return m, nil
 	case sheetStudentMsg:
-		m.refreshed(msg)
+		return m, m.restudent(msg)
+	case sheetCursorMsg:
+		if msg.from == m {
+			m.row, m.col = msg.row, msg.col
+			m.move(0, 0)
+		}
 		return m, nil
 	case tea.KeyMsg:
 		if m.sheet == nil {
@@ -77,14 +86,22 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return m, nil
 }
 
-// sheetStudentMsg is a student of the sheet read again after a change.
+// sheetCursorMsg puts the cursor back after a reload.
+type sheetCursorMsg struct {
+	from     *gradeSheet
+	row, col int
+}
+
+// sheetStudentMsg is a student of the sheet read again.
 type sheetStudentMsg struct {
 	from    *gradeSheet
-	student *domain.Student
+	sheet   *domain.Sheet
+	id      string
+	student *domain.Student // nil: no longer in the class
 	err     error
 }
 
-// row_ is the line of the student in the sheet, -1 when not in it.
+// lineOf is the row of a student, or -1.
 func (m *gradeSheet) lineOf(id string) int {
 	for i, l := range m.sheet.Lines {
 		if l.StudentID == id {
@@ -94,35 +111,36 @@ func (m *gradeSheet) lineOf(id string) int {
 	return -1
 }
 
-func (m *gradeSheet) reread(id string) tea.Cmd {
-	c := m.c
-	return func() tea.Msg {
-		st, err := c.Students.Get(c.Ctx, c.Actor, id)
-		return sheetStudentMsg{from: m, student: st, err: err}
-	}
-}
-
-// refreshed puts a student read again into their line, unless the line is
-// already as new (this sheet's save came back first).
-func (m *gradeSheet) refreshed(msg sheetStudentMsg) {
-	if msg.from != m || m.sheet == nil {
-		return
+// restudent puts a student read again in their line, unless the line is
+// already as new (this sheet's save came back first); the cell being
+// typed keeps the mark the teacher saw: its save checks that mark, and a
+// change there is a conflict shown then. A student who left the class
+// makes the whole sheet read again, keeping the cursor.
+func (m *gradeSheet) restudent(msg sheetStudentMsg) tea.Cmd {
+	if msg.from != m || msg.sheet != m.sheet {
+		return nil
 	}
 	if msg.err != nil {
-		m.c.Log.Warn("grade sheet: a changed student not read again", "err", msg.err)
-		return
+		return func() tea.Msg { return failed(msg.err) }
 	}
-	i := m.lineOf(msg.student.ID)
-	if i < 0 || msg.student.Version <= m.sheet.Lines[i].Version {
-		return
+	row := m.lineOf(msg.id)
+	switch {
+	case row < 0:
+		return nil
+	case msg.student != nil:
+		if msg.student.Version <= m.sheet.Lines[row].Version {
+			return nil
+		}
+		line := m.sheet.Line(msg.student)
+		if m.editing && row == m.row {
+			line.Marks[m.col] = m.sheet.Lines[row].Marks[m.col]
+		}
+		m.sheet.Lines[row] = line
+		return nil
 	}
-	line := m.sheet.Line(msg.student)
-	if m.editing && i == m.row {
-		// The cell being typed keeps the mark the teacher saw: its save
-		// checks that mark, and a change there is a conflict shown then.
-		line.Marks[m.col] = m.sheet.Lines[i].Marks[m.col]
-	}
-	m.sheet.Lines[i] = line
+	row, col := m.row, m.col
+	ch := sheetChoice{m.sheet.Curriculum.Class, m.sheet.Curriculum.Semester, m.sheet.Subject}
+	return tea.Sequence(m.load(ch), func() tea.Msg { return sheetCursorMsg{from: m, row: row, col: col} })
 }
 
 // saved shows the outcome of a cell's save: the student's line as stored

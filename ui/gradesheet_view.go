@@ -82,11 +82,26 @@ func (m *gradeSheet) lineView(r int) string {
 		}
 		out += " " + cell
 	}
-	avg := fit(t.Average(line.Average), sheetCellWidth, true)
-	if line.Average != nil && *line.Average < domain.PassMark {
+	average := line.Average
+	if r == m.row && m.editing {
+		average = m.typedAverage(line)
+	}
+	avg := fit(t.Average(average), sheetCellWidth, true)
+	if average != nil && *average < domain.PassMark {
 		avg = s.Warning.Render(avg)
 	}
 	return out + " " + avg
+}
+
+// typedAverage is the line's subject average with the mark being typed in
+// its cell, before it is saved; the saved average while what is typed is
+// not a valid mark (yet).
+func (m *gradeSheet) typedAverage(line domain.SheetLine) *float64 {
+	v, err := domain.ParseGradeValue(strings.TrimSpace(m.buf))
+	if err != nil {
+		return line.Average
+	}
+	return line.AverageWith(m.col, v)
 }
 
 // markText is a mark as the sheet shows it: the value, ABJ, ABI, or a dot.

@@ -175,6 +175,11 @@ func (s safeStudents) AddGrade(ctx context.Context, a domain.Actor, ref string, 
 	return safeStudent(st), g, err
 }
 
+func (s safeStudents) SheetStudent(ctx context.Context, a domain.Actor, sh *domain.Sheet, studentID string) (*domain.Student, error) {
+	st, err := s.Students.SheetStudent(ctx, a, sh, studentID)
+	return safeStudent(st), err
+}
+
 func (s safeStudents) SetGrade(ctx context.Context, a domain.Actor, ref string, version int64, gradeID, value string) (*domain.Student, error) {
 	st, err := s.Students.SetGrade(ctx, a, ref, version, gradeID, value)
 	return safeStudent(st), err

@@ -164,6 +164,18 @@ func (r *StudentRepo) ByID(_ context.Context, id string) (*domain.Student, error
 	return r.find(func(s *domain.Student) bool { return s.ID == id }, "id "+id)
 }
 
+func (r *StudentRepo) ByIDs(_ context.Context, ids []string) ([]*domain.Student, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*domain.Student, 0, len(ids))
+	for _, id := range ids {
+		if s, ok := r.byID[id]; ok {
+			out = append(out, cloneStudent(s))
+		}
+	}
+	return out, nil
+}
+
 func (r *StudentRepo) ByNumber(_ context.Context, n string) (*domain.Student, error) {
 	return r.find(func(s *domain.Student) bool { return s.Number == n }, "matricule "+n)
 }
