@@ -38,7 +38,7 @@ var rosterColumns = []struct {
 	{domain.SortNumber, 10, 0, false},
 	{domain.SortLastName, 9, 3, false},
 	{domain.SortFirstName, 9, 3, false},
-	{domain.SortPhone, 13, 0, false},
+	{domain.SortPhone, 13, 1, false}, // "+33 6 12 34 56 78" needs 17
 	{domain.SortClass, 7, 1, false},
 	{domain.SortMajor, 8, 2, false},
 	{domain.SortAverage, 9, 0, true},

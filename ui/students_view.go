@@ -19,7 +19,7 @@ func (s *students) cell(row, col int) string {
 	case domain.SortFirstName:
 		return r.FirstName
 	case domain.SortPhone:
-		return r.Phone
+		return s.c.phones().Display(r.Phone)
 	case domain.SortClass:
 		return r.Class
 	case domain.SortMajor:
