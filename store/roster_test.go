@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"scolarite/domain"
 	"scolarite/store"
@@ -107,7 +108,7 @@ func TestOldRosterIsRebuiltOnce(t *testing.T) {
 	}
 	oldShape()
 	if _, err := db.Collection("counters").ReplaceOne(ctx(t), bson.D{{Key: "_id", Value: "roster-built"}},
-		bson.D{{Key: "_id", Value: "roster-built"}, {Key: "built", Value: true}}); err != nil {
+		bson.D{{Key: "_id", Value: "roster-built"}, {Key: "built", Value: true}}, options.Replace().SetUpsert(true)); err != nil {
 		t.Fatal(err)
 	}
 	termsOf := func(s *store.Store) []domain.TermAverage {
