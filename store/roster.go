@@ -43,26 +43,22 @@ type rosterDoc struct {
 	Major      string        `bson:"major"`
 	Average    *float64      `bson:"average"`
 	GradeCount int           `bson:"grade_count"`
-	// Terms are the semester averages, under the names of
-	// domain.TermAverage's JSON (rosterFile decodes them into it).
-	Terms   []termDoc `bson:"terms,omitempty"`
-	Version int64     `bson:"version"`
+	// Terms are the semester averages, packed in one string (packTerms).
+	Terms   string `bson:"terms,omitempty"`
+	Version int64  `bson:"version"`
 }
 
 func rowOf(d *studentDoc) *rosterDoc {
 	return &rosterDoc{ID: d.ID, Number: d.Number, LastName: d.LastName, FirstName: d.FirstName, Phone: d.Phone,
-		Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount, Terms: d.Terms, Version: d.Version}
+		Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount, Terms: packTerms(d.Terms), Version: d.Version}
 }
 
 func (d *rosterDoc) row() domain.RosterRow {
-	r := domain.RosterRow{
+	return domain.RosterRow{
 		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
 		Phone: d.Phone, Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount,
+		Terms: unpackTerms(d.Terms),
 	}
-	for _, t := range d.Terms {
-		r.Terms = append(r.Terms, domain.TermAverage{Year: t.Year, Semester: t.Semester, Average: t.Average})
-	}
-	return r
 }
 
 // Roster returns every student as a table row, from the roster

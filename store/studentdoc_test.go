@@ -26,7 +26,7 @@ func TestRowOfIsTheDomainsRow(t *testing.T) {
 		t.Fatalf("average %v, want %v", got.Average, want.Average)
 	}
 	got.Average, want.Average = nil, nil
-	if len(got.Terms) != 2 || got.TermAverage("2026-2027", "S3") != &avg || got.Terms[1].Average != nil {
+	if len(got.Terms) != 2 || *got.TermAverage("2026-2027", "S3") != avg || got.Terms[1].Average != nil {
 		t.Fatalf("terms %+v, want the student's %+v", got.Terms, want.Terms)
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -28,7 +28,7 @@ var studentsText = map[string]text{
 	"students.confirm":   {"Supprimer %s (%s) ? (o/n)", "Delete %s (%s)? (y/n)"},
 	"students.deleted":   {"Étudiant %s supprimé.", "Student %s deleted."},
 	"students.empty":     {"Aucun étudiant à afficher.", "No students to show."},
-	"students.semester":  {"semestre affiché (moyenne générale, S1…)", "semester shown (overall average, S1…)"},
+	"students.semester":  {"semestre affiché", "semester shown"},
 	"students.avgsem":    {"Moy. %s", "Avg. %s"},
 	"students.shown":     {"moyenne : %s", "average: %s"},
 	"students.overall":   {"générale", "overall"},
