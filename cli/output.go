@@ -26,11 +26,14 @@ func formatAverage(avg *float64) string {
 
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-func writeRoster(w io.Writer, page domain.RosterPage) error {
+// writeRoster prints the table of `students list`. Phones are printed as
+// the office writes them (phones.Display: "77 123 45 67"); --json and the
+// files keep E.164.
+func writeRoster(w io.Writer, page domain.RosterPage, phones domain.PhoneParser) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MATRICULE\tLAST NAME\tFIRST NAME\tPHONE\tCLASS\tMAJOR\tAVERAGE\tGRADES")
 	for _, r := range page.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.Number, r.LastName, r.FirstName, r.Phone,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.Number, r.LastName, r.FirstName, phones.Display(r.Phone),
 			r.Class, r.Major, formatAverage(r.Average), r.GradeCount)
 	}
 	if err := tw.Flush(); err != nil {
@@ -40,15 +43,16 @@ func writeRoster(w io.Writer, page domain.RosterPage) error {
 	return err
 }
 
-func writeStudent(w io.Writer, s *domain.Student) error {
+// writeStudent prints `students show`, phones as writeRoster does.
+func writeStudent(w io.Writer, s *domain.Student, phones domain.PhoneParser) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Matricule\t%s\nName\t%s\nPhone\t%s\n", s.Number, s.FullName(), s.Phone)
+	fmt.Fprintf(tw, "Matricule\t%s\nName\t%s\nPhone\t%s\n", s.Number, s.FullName(), phones.Display(s.Phone))
 	if s.Email != "" {
 		fmt.Fprintf(tw, "E-mail\t%s\n", s.Email)
 	}
 	fmt.Fprintf(tw, "Class\t%s\nMajor\t%s\nBirth date\t%s\n", s.Class, s.Major, s.BirthDate)
 	for _, g := range []struct{ label, value string }{
-		{"Guardian", s.GuardianName}, {"Guardian phone", s.GuardianPhone}, {"Guardian e-mail", s.GuardianEmail},
+		{"Guardian", s.GuardianName}, {"Guardian phone", phones.Display(s.GuardianPhone)}, {"Guardian e-mail", s.GuardianEmail},
 	} {
 		if g.value != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", g.label, g.value)

@@ -109,7 +109,7 @@ func studentsListCmd(env Env, cfg *Config) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return writeRoster(env.Stdout, page)
+				return writeRoster(env.Stdout, page, app.Students.Phones())
 			})
 		},
 	}
@@ -137,7 +137,7 @@ func studentsShowCmd(env Env, cfg *Config) *cobra.Command {
 				if asJSON {
 					return writeJSON(env.Stdout, export.DetailJSON(st, semesters))
 				}
-				if err := writeStudent(env.Stdout, st); err != nil {
+				if err := writeStudent(env.Stdout, st, app.Students.Phones()); err != nil {
 					return err
 				}
 				return writeSemesters(env.Stdout, semesters)

@@ -80,3 +80,19 @@ func digitValue(r rune) (byte, bool) {
 	}
 	return byte((r - start) % 10), true
 }
+
+// Display is how a screen shows a stored (E.164) phone: as the office
+// writes it, in the national format for numbers of the parser's region
+// ("77 123 45 67" in Senegal) and with their country code for the others
+// ("+33 6 12 34 56 78"). Anything that is not a valid number is returned
+// as it is. Files and JSON keep E.164; only screens use this.
+func (p PhoneParser) Display(e164 string) string {
+	num, err := phonenumbers.Parse(e164, p.region())
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return e164
+	}
+	if int(num.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(p.region()) {
+		return phonenumbers.Format(num, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
+}

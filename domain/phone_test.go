@@ -76,6 +76,41 @@ func TestPhoneParseCustomRegion(t *testing.T) {
 	}
 }
 
+// Screens show a stored phone as the office writes it: national for the
+// parser's region, with the country code for the others, as is when it is
+// no number; and what they show parses back to the stored phone (a form
+// prefilled with it saves the same number).
+func TestPhoneDisplay(t *testing.T) {
+	tests := []struct {
+		region, stored, want string
+	}{
+		{"", "+221771234567", "77 123 45 67"},
+		{"SN", "+221338234567", "33 823 45 67"},
+		{"SN", "+33612345678", "+33 6 12 34 56 78"},
+		{"SN", "+12025550123", "+1 202-555-0123"},
+		{"FR", "+33612345678", "06 12 34 56 78"},
+		{"fr", "+221771234567", "+221 77 123 45 67"},
+		{"SN", "", ""},
+		{"SN", "n/a", "n/a"},
+		{"SN", "+22177", "+22177"},          // too short to be a number
+		{"SN", "+221 12 34", "+221 12 34"},  // parses, but no valid number
+		{"SN", "771234567", "77 123 45 67"}, // a national form stored by hand
+	}
+	for _, tt := range tests {
+		p := domain.PhoneParser{Region: tt.region}
+		got := p.Display(tt.stored)
+		if got != tt.want {
+			t.Errorf("PhoneParser{%q}.Display(%q) = %q, want %q", tt.region, tt.stored, got, tt.want)
+		}
+		if !strings.HasPrefix(tt.stored, "+") || got == tt.stored {
+			continue
+		}
+		if back, err := p.Parse(got); err != nil || back != tt.stored {
+			t.Errorf("PhoneParser{%q}.Parse(%q) = %q, %v; want %q back", tt.region, got, back, err, tt.stored)
+		}
+	}
+}
+
 func TestDigits(t *testing.T) {
 	if got := domain.Digits("+221 (77) 123-45.67"); got != "221771234567" {
 		t.Errorf("Digits = %q", got)
@@ -105,6 +140,10 @@ func FuzzParsePhone(f *testing.F) {
 		again, err := p.Parse(got)
 		if err != nil || again != got {
 			t.Fatalf("Parse(%q) = %q, but Parse(%q) = %q, %v", raw, got, got, again, err)
+		}
+		shown := p.Display(got)
+		if back, err := p.Parse(shown); err != nil || back != got {
+			t.Fatalf("Display(%q) = %q, which parses to %q, %v", got, shown, back, err)
 		}
 	})
 }

@@ -35,11 +35,16 @@ func (s *StudentService) Roster(ctx context.Context, a Actor, q RosterQuery) (Ro
 	return page, nil
 }
 
+// rosterView names the cached roster; it changes with the rows' shape,
+// so that a view cached by an older version (rows without their terms)
+// is never read for a newer one.
+const rosterView = "roster-2"
+
 // roster returns every row, from the cache when it can. The slice is the
 // caller's to keep.
 func (s *StudentService) roster(ctx context.Context) ([]RosterRow, bool, error) {
 	var rows []RosterRow
-	online, err := s.views.read(ctx, "roster", &rows, func(ctx context.Context) error {
+	online, err := s.views.read(ctx, rosterView, &rows, func(ctx context.Context) error {
 		var err error
 		rows, err = s.repo.Roster(ctx)
 		if err != nil {

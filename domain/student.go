@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -219,7 +220,7 @@ func (s *Student) Row() RosterRow {
 	return RosterRow{
 		ID: s.ID, Number: s.Number, LastName: s.LastName, FirstName: s.FirstName,
 		Phone: s.Phone, Class: s.Class, Major: s.Major, Average: s.Average,
-		GradeCount: len(s.Grades),
+		GradeCount: len(s.Grades), Terms: slices.Clone(s.Terms),
 	}
 }
 

@@ -63,6 +63,28 @@ func BenchmarkRoster10k(b *testing.B) {
 	}
 }
 
+// BenchmarkRoster10kTerms is BenchmarkRoster10k with two semester
+// averages a student (the rows carry them for the table's semester
+// selector): the read must stay about as fast.
+func BenchmarkRoster10kTerms(b *testing.B) {
+	s := storetest.Open(b)
+	ss := benchStudentsWithGrades()
+	for i, st := range ss {
+		v1, v2 := float64(i%20), float64((i+7)%20)
+		st.Terms = []domain.TermAverage{{Year: "2026-2027", Semester: "S3", Average: &v1}, {Year: "2025-2026", Semester: "S2", Average: &v2}}
+	}
+	if err := s.Students().InsertMany(context.Background(), ss, nil); err != nil {
+		b.Fatal(err)
+	}
+	repo := s.Students()
+	for b.Loop() {
+		rows, err := repo.Roster(context.Background())
+		if err != nil || len(rows) != benchStudents || len(rows[0].Terms) != 2 {
+			b.Fatalf("Roster: %d rows, %v", len(rows), err)
+		}
+	}
+}
+
 func BenchmarkAll10k(b *testing.B) {
 	repo := seeded(b)
 	for b.Loop() {

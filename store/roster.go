@@ -23,8 +23,14 @@ import (
 const rosterColl = "roster"
 
 // rosterBuilt is the `counters` document that says the roster collection
-// was filled from the students (stores made before it existed, restores).
-const rosterBuilt = "roster-built"
+// was filled from the students (stores made before it existed, restores),
+// and rosterVersion the shape of row it was filled with: a store whose
+// rows are of an older shape (no version: before the rows carried the
+// semester averages) has them built again once, at start.
+const (
+	rosterBuilt   = "roster-built"
+	rosterVersion = 2
+)
 
 // rosterDoc is a student's table row.
 type rosterDoc struct {
@@ -37,18 +43,21 @@ type rosterDoc struct {
 	Major      string        `bson:"major"`
 	Average    *float64      `bson:"average"`
 	GradeCount int           `bson:"grade_count"`
-	Version    int64         `bson:"version"`
+	// Terms are the semester averages, packed in one string (packTerms).
+	Terms   string `bson:"terms,omitempty"`
+	Version int64  `bson:"version"`
 }
 
 func rowOf(d *studentDoc) *rosterDoc {
 	return &rosterDoc{ID: d.ID, Number: d.Number, LastName: d.LastName, FirstName: d.FirstName, Phone: d.Phone,
-		Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount, Version: d.Version}
+		Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount, Terms: packTerms(d.Terms), Version: d.Version}
 }
 
 func (d *rosterDoc) row() domain.RosterRow {
 	return domain.RosterRow{
 		ID: d.ID.Hex(), Number: d.Number, LastName: d.LastName, FirstName: d.FirstName,
 		Phone: d.Phone, Class: d.Class, Major: d.Major, Average: d.Average, GradeCount: d.GradeCount,
+		Terms: unpackTerms(d.Terms),
 	}
 }
 
@@ -108,13 +117,17 @@ func (tr *Trails) deliverRows(ctx context.Context, claims []*claimDoc) error {
 }
 
 // ensureRoster fills the roster collection from the students once, for a
-// store made before it existed: the `rosterBuilt` counter says it was done.
+// store made before it existed or whose rows are of an older shape: the
+// `rosterBuilt` counter says it was done, and with which rosterVersion.
 func (s *Store) ensureRoster(ctx context.Context) error {
-	err := s.db.Collection(countersColl).FindOne(ctx, bson.D{{Key: "_id", Value: rosterBuilt}}).Err()
-	if err == nil {
+	var marker struct {
+		Version int `bson:"version"`
+	}
+	err := s.db.Collection(countersColl).FindOne(ctx, bson.D{{Key: "_id", Value: rosterBuilt}}).Decode(&marker)
+	if err == nil && marker.Version >= rosterVersion {
 		return nil
 	}
-	if !isNoDocuments(err) {
+	if err != nil && !isNoDocuments(err) {
 		return fmt.Errorf("read the roster marker: %w", err)
 	}
 	// An empty store stays empty (a restore refuses any document): its
@@ -169,7 +182,7 @@ func (s *Store) RebuildRoster(ctx context.Context) error {
 		return err
 	}
 	_, err = s.db.Collection(countersColl).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rosterBuilt}},
-		bson.D{{Key: "_id", Value: rosterBuilt}, {Key: "built", Value: true}}, options.Replace().SetUpsert(true))
+		bson.D{{Key: "_id", Value: rosterBuilt}, {Key: "built", Value: true}, {Key: "version", Value: rosterVersion}}, options.Replace().SetUpsert(true))
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return outOfSpace(fmt.Errorf("mark the roster built: %w", err))
 	}

@@ -45,10 +45,12 @@ func (f *rosterFile) Close() error { return f.db.Close() }
 
 // sjsonRow is a roster document as FerretDB stores it: the row's fields
 // under the names domain.RosterRow's JSON uses (an ObjectID as its hex
-// string, under _id), beside a type schema ("$s") left unread.
+// string, under _id; the terms packed in a string, which this field takes
+// before the row's), beside a type schema ("$s") left unread.
 type sjsonRow struct {
 	domain.RosterRow
 	ObjectID string `json:"_id"`
+	Terms    string `json:"terms"`
 }
 
 // rows reads every roster row.
@@ -79,7 +81,7 @@ func (f *rosterFile) rows(ctx context.Context) ([]domain.RosterRow, error) {
 		if _, err := bson.ObjectIDFromHex(r.ObjectID); err != nil || r.Number == "" {
 			return nil, fmt.Errorf("a roster row of another shape: %.80s", raw)
 		}
-		r.RosterRow.ID = r.ObjectID
+		r.RosterRow.ID, r.RosterRow.Terms = r.ObjectID, unpackTerms(r.Terms)
 		out = append(out, r.RosterRow)
 	}
 	if err := res.Err(); err != nil {

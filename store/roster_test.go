@@ -1,12 +1,15 @@
 package store_test
 
 import (
+	"context"
 	"sort"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"scolarite/domain"
+	"scolarite/store"
 	"scolarite/store/storetest"
 )
 
@@ -22,6 +25,7 @@ func TestRosterIsTheStudentsRows(t *testing.T) {
 		st := newStudent(100 + i)
 		if i == 3 {
 			st.Grades, st.Average = []domain.Grade{{ID: "g1", Subject: "Maths", Value: 12.5, Coefficient: 1}}, ptr(12.5)
+			st.Terms = []domain.TermAverage{{Year: "2026-2027", Semester: "S3", Average: ptr(12.5)}, {Year: "2025-2026", Semester: "S2"}}
 		}
 		ss = append(ss, st)
 	}
@@ -71,5 +75,80 @@ func TestRosterIsTheStudentsRows(t *testing.T) {
 	}
 	if _, ok := byID[ss[2].ID]; ok {
 		t.Error("the deleted student still has a row")
+	}
+	// The row carries the semester averages, for the table's selector.
+	if r := byID[ss[3].ID]; len(r.Terms) != 2 || r.TermAverage("2026-2027", "S3") == nil || *r.TermAverage("2026-2027", "S3") != 12.5 ||
+		r.Terms[1] != (domain.TermAverage{Year: "2025-2026", Semester: "S2"}) {
+		t.Errorf("terms of the graded row = %+v", r.Terms)
+	}
+	if byID[ss[0].ID].Terms != nil {
+		t.Errorf("a student with no semester has terms %+v", byID[ss[0].ID].Terms)
+	}
+}
+
+// A store whose roster rows were built before they carried the semester
+// averages (its marker has no version) has them built again at the next
+// start, once: a later start leaves the rows as they are.
+func TestOldRosterIsRebuiltOnce(t *testing.T) {
+	s := storetest.Open(t)
+	st := newStudent(200)
+	st.Grades, st.Average = []domain.Grade{{ID: "g1", Subject: "Maths", Value: 14, Coefficient: 1, EvaluationID: "e1"}}, ptr(14)
+	st.Terms = []domain.TermAverage{{Year: "2026-2027", Semester: "S3", Average: ptr(14)}}
+	if err := s.Students().InsertMany(ctx(t), []*domain.Student{st, newStudent(201)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The roster as the previous version left it: rows without terms,
+	// and its marker.
+	db := s.Database()
+	oldShape := func() {
+		t.Helper()
+		if _, err := db.Collection("roster").UpdateMany(ctx(t), bson.D{}, bson.D{{Key: "$unset", Value: bson.D{{Key: "terms", Value: ""}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldShape()
+	if _, err := db.Collection("counters").ReplaceOne(ctx(t), bson.D{{Key: "_id", Value: "roster-built"}},
+		bson.D{{Key: "_id", Value: "roster-built"}, {Key: "built", Value: true}}, options.Replace().SetUpsert(true)); err != nil {
+		t.Fatal(err)
+	}
+	termsOf := func(s *store.Store) []domain.TermAverage {
+		t.Helper()
+		rows, err := s.Students().Roster(ctx(t))
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("roster %+v, %v", rows, err)
+		}
+		for _, r := range rows {
+			if r.Number == st.Number {
+				return r.Terms
+			}
+		}
+		t.Fatalf("no row of %s in %+v", st.Number, rows)
+		return nil
+	}
+	if got := termsOf(s); got != nil {
+		t.Fatalf("the old-shape roster has terms %+v; the test does not make an old roster", got)
+	}
+	reopen := func() *store.Store {
+		t.Helper()
+		again, err := store.Open(ctx(t), storetest.URI(t), db.Name(), storetest.Options()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = again.Close(context.Background()) })
+		return again
+	}
+	if got := termsOf(reopen()); len(got) != 1 || got[0].Semester != "S3" || got[0].Average == nil || *got[0].Average != 14 {
+		t.Fatalf("after a start, the row's terms are %+v; want S3 14", got)
+	}
+	var marker struct {
+		Version int `bson:"version"`
+	}
+	if err := db.Collection("counters").FindOne(ctx(t), bson.D{{Key: "_id", Value: "roster-built"}}).Decode(&marker); err != nil || marker.Version < 2 {
+		t.Fatalf("marker %+v, %v", marker, err)
+	}
+	// Once: with the marker up to date, a start does not rebuild.
+	oldShape()
+	if got := termsOf(reopen()); got != nil {
+		t.Errorf("a second start rebuilt the roster: terms %+v", got)
 	}
 }

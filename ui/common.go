@@ -215,3 +215,13 @@ func status(kind statusKind, text string) tea.Cmd {
 }
 
 func failed(err error) tea.Msg { return errMsg{err: err} }
+
+// phones is the parser of the program's phone region: screens show stored
+// (E.164) phones through its Display, as the office writes them. Without
+// a student service (some tests), the default region's.
+func (c *Common) phones() domain.PhoneParser {
+	if c.Students == nil {
+		return domain.PhoneParser{}
+	}
+	return c.Students.Phones()
+}

@@ -79,7 +79,7 @@ func helpKeys(s screen) []string {
 func TestDetailShowsIdentityAverageAndRank(t *testing.T) {
 	f := openDetail(t, testAdmin)
 	v := f.d.View()
-	mustContain(t, v, "Diop Awa", "2026-00001", "+221771234567", "L1-INFO", "Informatique",
+	mustContain(t, v, "Diop Awa", "2026-00001", "77 123 45 67", "L1-INFO", "Informatique",
 		"06/05/2004 (22 ans)", "Maths", "Moyenne : 10,00/20", "Rang 2/2", "admin")
 	mustNotContain(t, v, "Attention")
 	if lines := strings.Count(v, "\n") + 1; lines > 30 {

@@ -98,9 +98,9 @@ func (d *detail) View() string {
 	}
 	lines = append(lines,
 		pair("col.number", st.Number, "col.class", st.Class),
-		pair("col.phone", st.Phone, "col.major", st.Major),
+		pair("col.phone", d.c.phones().Display(st.Phone), "col.major", st.Major),
 		pair("col.email", email, "col.birth_date", birth),
-		fit(s.Label.Render(fit(t.T("col.guardian"), 11, false))+" "+guardianText(st), d.width, false))
+		fit(s.Label.Render(fit(t.T("col.guardian"), 11, false))+" "+guardianText(st, d.c.phones()), d.width, false))
 	lines = append(lines, fit(d.averageLine(), d.width, false))
 	warn := ""
 	if st.Average != nil && *st.Average < domain.PassMark {
@@ -250,11 +250,11 @@ func (d *detail) FullHelp() [][]key.Binding {
 	return [][]key.Binding{d.keys.list.bindings(), d.ShortHelp()}
 }
 
-// guardianText is the guardian contact on one line: name, phone, e-mail,
-// whichever are recorded, or "–".
-func guardianText(st *domain.Student) string {
+// guardianText is the guardian contact on one line: name, phone (as the
+// office writes it), e-mail, whichever are recorded, or "–".
+func guardianText(st *domain.Student, phones domain.PhoneParser) string {
 	var parts []string
-	for _, v := range []string{st.GuardianName, st.GuardianPhone, st.GuardianEmail} {
+	for _, v := range []string{st.GuardianName, phones.Display(st.GuardianPhone), st.GuardianEmail} {
 		if v != "" {
 			parts = append(parts, v)
 		}

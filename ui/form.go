@@ -108,8 +108,11 @@ func newForm(c *Common, st *domain.Student) screen {
 }
 
 // fill puts a student's identity in the inputs and takes it as the
-// unchanged state.
+// unchanged state. Phones are shown as the office writes them; they parse
+// back to the stored E.164.
 func (f *form) fill(in domain.StudentInput) {
+	phones := f.c.phones()
+	in.Phone, in.GuardianPhone = phones.Display(in.Phone), phones.Display(in.GuardianPhone)
 	values := []string{in.LastName, in.FirstName, in.Phone, in.Email, in.Class, in.Major, in.BirthDate,
 		in.GuardianName, in.GuardianPhone, in.GuardianEmail}
 	for i, v := range values {

@@ -39,7 +39,7 @@ func TestFormGuardian(t *testing.T) {
 
 	// Editing: the guardian is filled in, and clearing it removes it.
 	f = openForm(t, svc, st)
-	mustContain(t, f.View(), "Mamadou Diop", "+221770001122", "m.diop@example.sn")
+	mustContain(t, f.View(), "Mamadou Diop", "77 000 11 22", "m.diop@example.sn")
 	f.setFocus(7)
 	press(t, f, "ctrl+u", "tab", "ctrl+u", "tab", "ctrl+u", "ctrl+s")
 	got, err := svc.Get(context.Background(), testAdmin, "2026-00001")
@@ -92,13 +92,14 @@ func TestGuardianText(t *testing.T) {
 		name, phone, email, want string
 	}{
 		{"", "", "", "–"},
-		{"Mamadou Diop", "+221770001122", "m.diop@example.sn", "Mamadou Diop · +221770001122 · m.diop@example.sn"},
-		{"", "+221770001122", "", "+221770001122"},
+		{"Mamadou Diop", "+221770001122", "m.diop@example.sn", "Mamadou Diop · 77 000 11 22 · m.diop@example.sn"},
+		{"", "+221770001122", "", "77 000 11 22"},
+		{"", "+33612345678", "", "+33 6 12 34 56 78"},
 		{"Fatou Sow", "", "f.sow@example.sn", "Fatou Sow · f.sow@example.sn"},
 	}
 	for _, tt := range tests {
 		st := &domain.Student{GuardianName: tt.name, GuardianPhone: tt.phone, GuardianEmail: tt.email}
-		if got := guardianText(st); got != tt.want {
+		if got := guardianText(st, domain.PhoneParser{}); got != tt.want {
 			t.Errorf("guardianText(%q, %q, %q) = %q, want %q", tt.name, tt.phone, tt.email, got, tt.want)
 		}
 	}

@@ -143,7 +143,7 @@ func TestFormEditKeepsMatricule(t *testing.T) {
 	st := seedStudent(t, svc, studentInput("Diop", "Awa", "77 123 45 67", "L1-INFO"),
 		domain.GradeInput{Subject: "Maths", Value: "12"})
 	f := openForm(t, svc, st)
-	mustContain(t, f.View(), "Modifier l'étudiant", "2026-00002", "Diop", "+221771234567", "2004-05-06")
+	mustContain(t, f.View(), "Modifier l'étudiant", "2026-00002", "Diop", "77 123 45 67", "2004-05-06")
 	if f.Dirty() {
 		t.Fatal("unchanged edit form is Dirty")
 	}
@@ -159,7 +159,35 @@ func TestFormEditKeepsMatricule(t *testing.T) {
 		t.Error("an edit must not open a new detail")
 	}
 	got, err := svc.Get(context.Background(), testAdmin, "2026-00002")
-	if err != nil || got.FirstName != "Aïssatou" || got.Number != "2026-00002" || len(got.Grades) != 1 {
+	if err != nil || got.FirstName != "Aïssatou" || got.Number != "2026-00002" || len(got.Grades) != 1 || got.Phone != "+221771234567" {
+		t.Errorf("stored %+v, %v", got, err)
+	}
+}
+
+// The edit form shows the phones as the office writes them (national for
+// Senegal, with the country code for the others), and saving them
+// unchanged stores the same E.164 numbers.
+func TestFormPhonesShownAsWrittenSaveBack(t *testing.T) {
+	svc, _ := newTestServices(t)
+	in := studentInput("Diop", "Awa", "+33 6 12 34 56 78", "L1-INFO")
+	in.GuardianName, in.GuardianPhone = "Mamadou Diop", "00221 77 000 11 22"
+	st := seedStudent(t, svc, in)
+	if st.Phone != "+33612345678" || st.GuardianPhone != "+221770001122" {
+		t.Fatalf("seeded phones %q, %q", st.Phone, st.GuardianPhone)
+	}
+	f := openForm(t, svc, st)
+	if got := f.inputs[2].Value(); got != "+33 6 12 34 56 78" {
+		t.Errorf("phone prefilled %q, want +33 6 12 34 56 78", got)
+	}
+	if got := f.inputs[8].Value(); got != "77 000 11 22" {
+		t.Errorf("guardian phone prefilled %q, want 77 000 11 22", got)
+	}
+	if f.Dirty() {
+		t.Fatal("unchanged edit form is Dirty")
+	}
+	press(t, f, "tab", "ctrl+u", "Aïssatou", "ctrl+s")
+	got, err := svc.Get(context.Background(), testAdmin, st.Number)
+	if err != nil || got.FirstName != "Aïssatou" || got.Phone != "+33612345678" || got.GuardianPhone != "+221770001122" {
 		t.Errorf("stored %+v, %v", got, err)
 	}
 }

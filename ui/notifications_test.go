@@ -114,7 +114,8 @@ func TestNotificationsLog(t *testing.T) {
 	fits(t, v, 80, 20)
 
 	sfRun(t, m, sfKey("down"))
-	wantIn(t, m.View(), "Prochain essai : 23/11 10:12 · Dernière erreur (2 essai(s)) : SMS provider")
+	// an SMS's number as the office writes it (stored +221771234567)
+	wantIn(t, m.View(), "Prochain essai : 23/11 10:12 · Dernière erreur (2 essai(s)) : SMS provider", "77 123 45 67")
 	sfRun(t, m, sfKey("down"))
 	wantIn(t, m.View(), "pas d'adresse e-mail")
 

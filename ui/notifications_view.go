@@ -19,6 +19,9 @@ func (m *notifications) cell(row, col int) string {
 	case 2:
 		return t.T("status." + n.Status)
 	case 3:
+		if n.Channel == "sms" {
+			return m.c.phones().Display(n.Recipient)
+		}
 		return n.Recipient
 	case 4:
 		return n.Student

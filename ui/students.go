@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -26,6 +28,10 @@ var studentsText = map[string]text{
 	"students.confirm":   {"Supprimer %s (%s) ? (o/n)", "Delete %s (%s)? (y/n)"},
 	"students.deleted":   {"Étudiant %s supprimé.", "Student %s deleted."},
 	"students.empty":     {"Aucun étudiant à afficher.", "No students to show."},
+	"students.semester":  {"semestre affiché", "semester shown"},
+	"students.avgsem":    {"Moy. %s", "Avg. %s"},
+	"students.shown":     {"moyenne : %s", "average: %s"},
+	"students.overall":   {"générale", "overall"},
 }
 
 // rosterColumns are the table's columns, in the order `s` walks them.
@@ -38,18 +44,23 @@ var rosterColumns = []struct {
 	{domain.SortNumber, 10, 0, false},
 	{domain.SortLastName, 9, 3, false},
 	{domain.SortFirstName, 9, 3, false},
-	{domain.SortPhone, 13, 0, false},
+	{domain.SortPhone, 13, 1, false}, // "+33 6 12 34 56 78" needs 17
 	{domain.SortClass, 7, 1, false},
 	{domain.SortMajor, 8, 2, false},
-	{domain.SortAverage, 9, 0, true},
+	{domain.SortAverage, 10, 0, true}, // "Moy. S10 ↓"
 	{domain.SortGrades, 6, 0, true},
 }
+
+// averageCol is the average's column in rosterColumns.
+const averageCol = 6
 
 type studentsKeys struct {
 	list                                    listKeys
 	Filter, Clear, Sort, Reverse, Open      key.Binding
 	New, Edit, Delete, Reload, Confirm, Esc key.Binding
 	Export, Import                          key.Binding
+	// Semester steps the average shown: `]` forward, `[` back.
+	Semester key.Binding
 }
 
 // students is the roster table: the whole visible roster is loaded once,
@@ -66,6 +77,12 @@ type students struct {
 	digits []string           // rows[i]'s phone digits
 	view   []int              // indices into rows that pass the filter
 
+	// The semester selector: the current year's semesters the rows hold
+	// averages of, and the one shown ("": the overall average).
+	year      string
+	semesters []string
+	semester  string
+
 	sortCol  int
 	sortAsc  bool
 	loading  bool
@@ -80,18 +97,22 @@ type students struct {
 
 // rosterLoadedMsg carries a loaded roster with its search keys.
 type rosterLoadedMsg struct {
-	from   *students // a new students screen (after a log-in) counts from 1 again
-	seq    int
-	page   domain.RosterPage
-	search []string
-	digits []string
+	from      *students // a new students screen (after a log-in) counts from 1 again
+	seq       int
+	page      domain.RosterPage
+	search    []string
+	digits    []string
+	semesters []string // domain.RosterSemesters of the current year
 }
 
 func newStudents(c *Common) *students {
 	t := c.T
 	f := newInput(c.Styles, 60)
 	f.Prompt = "/ "
-	s := &students{c: c, filter: f, sortCol: 6, canAdmin: c.Actor.Role == domain.RoleAdmin, online: true, loading: true}
+	s := &students{c: c, filter: f, sortCol: averageCol, canAdmin: c.Actor.Role == domain.RoleAdmin, online: true, loading: true}
+	if c.Curricula != nil {
+		s.year = c.Curricula.CurrentYear()
+	}
 	s.keys = studentsKeys{
 		list:    newListKeys(t),
 		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", t.T("students.filter"))),
@@ -107,6 +128,8 @@ func newStudents(c *Common) *students {
 		Import:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.T("import.key"))),
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp(t.T("keyname.enter"), t.T("key.confirm"))),
 		Esc:     key.NewBinding(key.WithKeys("esc"), key.WithHelp(t.T("keyname.esc"), t.T("key.cancel"))),
+		Semester: key.NewBinding(key.WithKeys("]", "["), key.WithHelp("[ ]", t.T("students.semester")),
+			key.WithDisabled()), // until a load finds semesters
 	}
 	s.keys.New.SetEnabled(s.canAdmin)
 	s.keys.Edit.SetEnabled(s.canAdmin)
@@ -127,7 +150,7 @@ func (s *students) Init() tea.Cmd { return s.load() }
 // the UI loop never computes 100,000 keys.
 func (s *students) load() tea.Cmd {
 	s.loadSeq++
-	seq, c := s.loadSeq, s.c
+	seq, c, year := s.loadSeq, s.c, s.year
 	return func() tea.Msg {
 		page, err := c.Students.Roster(c.Ctx, c.Actor, domain.RosterQuery{})
 		if err != nil {
@@ -137,7 +160,11 @@ func (s *students) load() tea.Cmd {
 		for i := range page.Rows {
 			search[i], digits[i] = page.Rows[i].SearchKey(), domain.Digits(page.Rows[i].Phone)
 		}
-		return rosterLoadedMsg{from: s, seq: seq, page: page, search: search, digits: digits}
+		var semesters []string
+		if year != "" {
+			semesters = domain.RosterSemesters(page.Rows, year)
+		}
+		return rosterLoadedMsg{from: s, seq: seq, page: page, search: search, digits: digits, semesters: semesters}
 	}
 }
 
@@ -149,6 +176,12 @@ func (s *students) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.loading, s.online = false, msg.page.CacheOnline
 		s.rows, s.search, s.digits = msg.page.Rows, msg.search, msg.digits
+		s.semesters = msg.semesters
+		s.keys.Semester.SetEnabled(len(s.semesters) > 0)
+		if !slices.Contains(s.semesters, s.semester) {
+			s.semester = "" // its averages are gone: back to the overall one
+		}
+		s.showAverageTitle()
 		s.resort()
 		return s, nil
 	case changeMsg:
@@ -207,6 +240,8 @@ func (s *students) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Reverse):
 		s.sortAsc = !s.sortAsc
 		s.resort()
+	case key.Matches(msg, k.Semester):
+		s.stepSemester(msg.String() == "[")
 	case key.Matches(msg, k.Export):
 		return exportDialog(s)
 	case key.Matches(msg, k.Import):
@@ -285,7 +320,7 @@ func (s *students) resort() {
 		keep = s.selectedNumber()
 	}
 	s.keepOn = ""
-	idx := domain.SortOrder(s.rows, rosterColumns[s.sortCol].key, s.sortAsc)
+	idx := domain.SortOrderShown(s.rows, rosterColumns[s.sortCol].key, s.sortAsc, s.shown())
 	rows, search, digits := make([]domain.RosterRow, len(idx)), make([]string, len(idx)), make([]string, len(idx))
 	for i, j := range idx {
 		rows[i], search[i], digits[i] = s.rows[j], s.search[j], s.digits[j]
@@ -348,10 +383,10 @@ func (s *students) ShortHelp() []key.Binding {
 	if s.filter.Focused() {
 		return []key.Binding{k.Clear, k.Open}
 	}
-	return []key.Binding{k.Filter, k.Sort, k.Reverse, k.Open, k.New}
+	return []key.Binding{k.Filter, k.Sort, k.Reverse, k.Semester, k.Open, k.New}
 }
 
 func (s *students) FullHelp() [][]key.Binding {
 	k := s.keys
-	return [][]key.Binding{k.list.bindings(), {k.Filter, k.Clear, k.Sort, k.Reverse}, {k.Open, k.New, k.Edit, k.Delete, k.Reload, k.Export, k.Import}}
+	return [][]key.Binding{k.list.bindings(), {k.Filter, k.Clear, k.Sort, k.Reverse, k.Semester}, {k.Open, k.New, k.Edit, k.Delete, k.Reload, k.Export, k.Import}}
 }

@@ -152,6 +152,8 @@ func TestStudentsFilterAsYouType(t *testing.T) {
 	}
 	for _, tc := range []struct{ search, want string }{
 		{"77 123", "2026-00001"}, {"00221 78", "2026-00002"}, {"l2-gc", "2026-00002,2026-00004"}, {".*", ""}, {"$where", ""},
+		// The phone as the table shows it, as E.164, as the office dials it.
+		{"76 555 44 33", "2026-00003"}, {"+221765554433", "2026-00003"}, {"00 221 76 555 44 33", "2026-00003"},
 	} {
 		s.filter.SetValue(tc.search)
 		s.applyFilter()

@@ -19,13 +19,13 @@ func (s *students) cell(row, col int) string {
 	case domain.SortFirstName:
 		return r.FirstName
 	case domain.SortPhone:
-		return r.Phone
+		return s.c.phones().Display(r.Phone)
 	case domain.SortClass:
 		return r.Class
 	case domain.SortMajor:
 		return r.Major
 	case domain.SortAverage:
-		return s.c.T.Average(r.Average)
+		return s.c.T.Average(s.shown().Average(r))
 	default:
 		return fmt.Sprint(r.GradeCount)
 	}
@@ -82,6 +82,13 @@ func (s *students) statusLine() string {
 		arrow = "↓"
 	}
 	parts = append(parts, t.T("students.sorted", strings.ToLower(t.T("col."+string(rosterColumns[s.sortCol].key))), arrow))
+	if len(s.semesters) > 0 {
+		shown := t.T("students.overall")
+		if s.semester != "" {
+			shown = s.semester + " " + s.year
+		}
+		parts = append(parts, t.T("students.shown", shown))
+	}
 	cache := st.Success.Render(t.T("cache.online"))
 	if !s.online {
 		cache = st.Warning.Render(t.T("cache.offline"))
