@@ -106,13 +106,14 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("--year: %w", err)
 	}
-	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Students: st.Students(), Year: year, Log: logger})
 	phones := domain.PhoneParser{Region: cfg.Region}
 	students := domain.NewStudentService(domain.StudentDeps{
 		Repo: st.Students(), Curricula: st.Curricula(),
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	results := domain.NewResultsService(domain.ResultsDeps{Repo: st.Results(), Curricula: st.Curricula(), Students: students,
+		Year: year, Log: logger})
+	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Students: st.Students(), Results: results,
 		Year: year, Log: logger})
 	auth := domain.NewAuthService(domain.AuthDeps{
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),

@@ -104,18 +104,35 @@ func TestCLIResultsJuryAndResit(t *testing.T) {
 	check("Coumba", "ADC", 10, 10, 3, "ADM CMP")
 	run("rules", "set", "--barrier", "8")
 
-	// The resit: Coumba's Anglais resit 11 replaces her exam 7 in session
-	// 2: (72 + 44)/10 = 11.6, ADM, second behind Awa; session 1 stays AJ.
+	// Session 1 closed and published: its decisions are frozen. The resit
+	// session opens; only resits are marked there.
+	if res := try("grades", "add", students["Coumba"], "--evaluation", resit, "--value", "11"); res.code != 1 || !strings.Contains(res.stderr, "resit session") {
+		t.Errorf("a resit marked before the resit session: exit %d, %q", res.code, res.stderr)
+	}
+	run("semester", "close", "--class", "L1-INFO", "--semester", "S1")
+	if res := try("jury", "override", students["Awa"], "--semester", "S1", "--points", "0.25", "--reason", "x"); res.code != 1 || !strings.Contains(res.stderr, "frozen") {
+		t.Errorf("an override of a closed semester: exit %d, %q", res.code, res.stderr)
+	}
+	run("semester", "publish", "--class", "L1-INFO", "--semester", "S1")
+	if out := run("semester", "resit", "--class", "L1-INFO", "--semester", "S1"); !strings.Contains(out, "session 2 open") {
+		t.Errorf("semester resit: %q", out)
+	}
+	// Coumba's Anglais resit 11 replaces her exam 7 in session 2:
+	// (72 + 44)/10 = 11.6, ADM, second behind Awa; session 1 stays AJ.
 	run("grades", "add", students["Coumba"], "--evaluation", resit, "--value", "11")
+	if res := try("grades", "add", students["Coumba"], "--evaluation", exam["Anglais"], "--value", "20"); res.code != 1 || !strings.Contains(res.stderr, "first session") {
+		t.Errorf("an exam marked in the resit session: exit %d, %q", res.code, res.stderr)
+	}
 	r = results("2")
 	check("Coumba", "ADM", 11.6, 10, 2, "ADM ADM")
 	check("Awa", "ADM", 12, 10, 1, "ADM ADM") // admitted in session 1: unchanged
 	r = results("1")
 	check("Coumba", "AJ", 10, 6, 3, "ADM AJ")
-
-	// Closed, the decisions are frozen.
-	run("semester", "close", "--class", "L1-INFO", "--semester", "S1")
-	if res := try("jury", "override", students["Awa"], "--semester", "S1", "--points", "0.25", "--reason", "x"); res.code != 1 || !strings.Contains(res.stderr, "frozen") {
-		t.Errorf("an override of a closed semester: exit %d, %q", res.code, res.stderr)
+	if res := try("jury", "override", students["Coumba"], "--semester", "S1", "--session", "1", "--decision", "ADM", "--reason", "x"); res.code != 1 || !strings.Contains(res.stderr, "frozen") {
+		t.Errorf("session 1's jury during session 2: exit %d, %q", res.code, res.stderr)
+	}
+	run("jury", "override", students["Coumba"], "--semester", "S1", "--session", "2", "--points", "0,25", "--reason", "assiduité")
+	if l := results("2")["Coumba"]; l.Jury == nil || l.Jury.Points != 0.25 || *l.Average != 11.85 {
+		t.Errorf("Coumba's session 2 after jury points: %+v", l)
 	}
 }

@@ -214,19 +214,20 @@ func evaluationsCmd(env Env, cfg *Config) *cobra.Command {
 
 func semesterCmd(env Env, cfg *Config) *cobra.Command {
 	cmd := &cobra.Command{Use: "semester", Short: "Close, reopen and publish a class's semester; its status"}
-	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionReopen, domain.ActionPublish} {
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionReopen, domain.ActionPublish, domain.ActionResit} {
 		var class, semester, reason string
 		c := &cobra.Command{
-			Use:   string(act) + " --class C --semester S [--reason TEXT]",
-			Short: map[domain.SemesterAction]string{domain.ActionClose: "Lock a semester's grades", domain.ActionReopen: "Reopen a closed or published semester (a reason is required)", domain.ActionPublish: "Show a closed semester's results to its students"}[act],
-			Args:  exactArgs(0, ""),
+			Use: string(act) + " --class C --semester S [--reason TEXT]",
+			Short: map[domain.SemesterAction]string{domain.ActionClose: "Lock a semester's grades", domain.ActionReopen: "Reopen a closed or published semester (a reason is required)", domain.ActionPublish: "Show a closed session's results to its students (one message each)",
+				domain.ActionResit: "Open the resit session (session 2) once the first is closed"}[act],
+			Args: exactArgs(0, ""),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				return withApp(cmd, env, cfg, func(app *App) error {
 					cur, err := app.Curricula.ChangeStatus(cmd.Context(), cliActor(), class, semester, "", act, reason)
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(env.Stdout, "%s: %s\n", cur.Key(), cur.Status)
+					fmt.Fprintf(env.Stdout, "%s: session %d %s\n", cur.Key(), cur.CurrentSession(), cur.Status)
 					return nil
 				})
 			},
@@ -252,18 +253,19 @@ func semesterCmd(env Env, cfg *Config) *cobra.Command {
 					Class    string                `json:"class"`
 					Semester string                `json:"semester"`
 					Year     string                `json:"year"`
+					Session  int                   `json:"session"`
 					Status   domain.SemesterStatus `json:"status"`
 					Reason   string                `json:"reason,omitempty"`
 				}
 				rows := make([]row, len(list))
 				for i, c := range list {
-					rows[i] = row{c.Class, c.Semester, c.Year, c.Status, c.Reason}
+					rows[i] = row{c.Class, c.Semester, c.Year, c.CurrentSession(), c.Status, c.Reason}
 				}
 				if asJSON {
 					return writeJSON(env.Stdout, rows)
 				}
 				for _, r := range rows {
-					fmt.Fprintf(env.Stdout, "%s %s %s\t%s\n", r.Class, r.Semester, r.Year, r.Status)
+					fmt.Fprintf(env.Stdout, "%s %s %s\tsession %d\t%s\n", r.Class, r.Semester, r.Year, r.Session, r.Status)
 				}
 				return nil
 			})

@@ -17,6 +17,9 @@ type CurriculumDeps struct {
 	// Students, when set, are read to tell each student of an evaluation
 	// just published (one grade.published event each).
 	Students StudentRepo
+	// Results, when set, gives the messages of a semester's results when
+	// they are published.
+	Results ResultEventer
 	// Year is the current academic year (a setting, e.g. 2026-2027).
 	Year string
 	Now  func() time.Time
@@ -28,6 +31,7 @@ type CurriculumDeps struct {
 type CurriculumService struct {
 	repo     CurriculumRepo
 	students StudentRepo
+	results  ResultEventer
 	year     string
 	now      func() time.Time
 	log      *slog.Logger
@@ -41,7 +45,13 @@ func NewCurriculumService(d CurriculumDeps) *CurriculumService {
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &CurriculumService{repo: d.Repo, students: d.Students, year: d.Year, now: d.Now, log: d.Log}
+	return &CurriculumService{repo: d.Repo, students: d.Students, results: d.Results, year: d.Year, now: d.Now, log: d.Log}
+}
+
+// ResultEventer writes the messages of a semester's results being
+// published (ResultsService).
+type ResultEventer interface {
+	ResultEvents(ctx context.Context, a Actor, c *Curriculum) ([]*Event, error)
 }
 
 // CurrentYear is the academic year the school works in.
@@ -248,14 +258,29 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 	if err != nil {
 		return nil, err
 	}
+	if act == ActionResit && c.CurrentSession() == 2 {
+		return nil, Errorf(ECONFLICT, "the resit session of %s is open already", c.Key())
+	}
 	old := *c
 	c.Status, c.Version = next, old.Version+1
-	if act == ActionReopen {
+	switch act {
+	case ActionReopen:
 		c.Reason = cleanName(reason)
+	case ActionResit:
+		c.Session = 2
 	}
 	t := curriculumTrail(s, a, "semester."+string(act), c.Key(), &old, c)
-	t.Audit[0].Old, t.Audit[0].New = map[string]string{"status": string(old.Status)},
-		map[string]string{"status": string(next), "reason": cleanName(reason)}
+	t.Audit[0].Old, t.Audit[0].New = map[string]any{"status": string(old.Status), "session": old.CurrentSession()},
+		map[string]any{"status": string(next), "session": c.CurrentSession(), "reason": cleanName(reason)}
+	if act == ActionPublish && s.results != nil {
+		// One message per student with their results, in the same trail
+		// as the publication: all sent, or none.
+		events, err := s.results.ResultEvents(ctx, a, c)
+		if err != nil {
+			return nil, err
+		}
+		t.Events = append(t.Events, events...)
+	}
 	if err := s.repo.SaveCurriculum(ctx, c, old.Version, t); err != nil {
 		var de *Error
 		if errors.As(err, &de) && de.Code == ECONFLICT {

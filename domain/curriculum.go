@@ -21,9 +21,12 @@ type Curriculum struct {
 	UEs      []UE   `json:"ues"`
 	// Status is the semester's lifecycle (lifecycle.go); Reason the last
 	// reopening's.
-	Status  SemesterStatus `json:"status"`
-	Reason  string         `json:"reason,omitempty"`
-	Version int64          `json:"version"`
+	Status SemesterStatus `json:"status"`
+	// Session is the session Status is about: 1, or 2 once the resit
+	// session is open (0 in stores written before sessions: 1).
+	Session int    `json:"session,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	Version int64  `json:"version"`
 }
 
 // UE is a teaching unit (unité d'enseignement).

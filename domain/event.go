@@ -14,6 +14,9 @@ const (
 	// EventGradePublished is a student's mark in an evaluation just
 	// published: until then its marks were hidden from the student.
 	EventGradePublished = "grade.published"
+	// EventResultsPublished is a student's results of a semester's
+	// session, when the semester's results are published.
+	EventResultsPublished = "results.published"
 )
 
 // Event is one outbox entry. It carries a snapshot of what consumers need
@@ -31,6 +34,21 @@ type Event struct {
 	// Hidden: the student does not see this change yet (a mark of an
 	// evaluation not published); nobody is notified of it.
 	Hidden bool `json:"hidden,omitempty"`
+	// Result is the student's result, with results.published.
+	Result *ResultNotice `json:"result,omitempty"`
+}
+
+// ResultNotice is what a student is told of their published results.
+type ResultNotice struct {
+	Semester     string   `json:"semester"`
+	Year         string   `json:"year"`
+	Session      int      `json:"session"`
+	Decision     Decision `json:"decision"`
+	Jury         bool     `json:"jury,omitempty"` // the jury changed the decision or gave points
+	Credits      int      `json:"credits"`
+	TotalCredits int      `json:"total_credits"`
+	Average      *float64 `json:"average"` // rounded as shown: 2 decimals, half up
+	Mention      Mention  `json:"mention,omitempty"`
 }
 
 // Snapshot is the part of a student an event carries.

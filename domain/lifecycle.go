@@ -21,7 +21,13 @@ const (
 	ActionClose   SemesterAction = "close"
 	ActionReopen  SemesterAction = "reopen"
 	ActionPublish SemesterAction = "publish"
+	// ActionResit opens the second session (the resits) once the first
+	// is closed or published.
+	ActionResit SemesterAction = "resit"
 )
+
+// CurrentSession is the session the semester's status is about.
+func (c *Curriculum) CurrentSession() int { return max(c.Session, 1) }
 
 // Transition returns the status an action leads to from status, or a
 // conflict naming why it cannot be done. Only admins change a semester's
@@ -43,6 +49,11 @@ func Transition(status SemesterStatus, act SemesterAction, reason string) (Semes
 		if status == SemesterOpen {
 			return "", Errorf(ECONFLICT, "the semester is open: close it before publishing its results")
 		}
+	case ActionResit:
+		if status == SemesterOpen {
+			return "", Errorf(ECONFLICT, "the first session is open: close it before opening the resit session")
+		}
+		return SemesterOpen, nil
 	case ActionReopen:
 		if strings.TrimSpace(reason) == "" {
 			return "", Invalid("reason", "is required to reopen a semester (it is kept in the audit log)")
@@ -51,9 +62,25 @@ func Transition(status SemesterStatus, act SemesterAction, reason string) (Semes
 			return SemesterOpen, nil
 		}
 	default:
-		return "", Invalid("action", "must be close, reopen or publish (got "+Quote(string(act), 20)+")")
+		return "", Invalid("action", "must be close, reopen, publish or resit (got "+Quote(string(act), 20)+")")
 	}
 	return "", Errorf(ECONFLICT, "the semester is already %s", status)
+}
+
+// MayMark reports whether a marks evaluation e now: MayGrade, in the
+// session e belongs to (the resits in session 2 only, the others in
+// session 1 only: the first session is closed once the second opens).
+func (c *Curriculum) MayMark(a Actor, e *Evaluation) error {
+	if err := c.MayGrade(a, e.Subject); err != nil {
+		return err
+	}
+	switch session := c.CurrentSession(); {
+	case session == 1 && e.Kind == KindResit:
+		return Errorf(ECONFLICT, "the resit session of %s %s is not open: resits are marked once an admin opens it", c.Class, c.Semester)
+	case session == 2 && e.Kind != KindResit:
+		return Errorf(ECONFLICT, "the first session of %s %s is over: only the resits are marked now", c.Class, c.Semester)
+	}
+	return nil
 }
 
 // MayGrade reports whether a grades a subject of the curriculum now: an

@@ -70,7 +70,7 @@ func (s *StudentService) Mark(ctx context.Context, a Actor, ref string, version 
 		if st.Class != e.Class {
 			return Invalid("evaluation", "is an evaluation of "+e.Class+"; student "+st.Number+" is in "+st.Class)
 		}
-		return c.MayGrade(a, e.Subject)
+		return c.MayMark(a, e)
 	}
 	var saved Grade
 	st, err := s.mutateWith(ctx, a, ref, version, OpChangeGrade, may, func(st *Student) (*Event, error) {
@@ -127,7 +127,7 @@ func (s *StudentService) MarkCell(ctx context.Context, a Actor, studentID, evalI
 		if st.Class != e.Class {
 			return Invalid("evaluation", "is an evaluation of "+e.Class+"; student "+st.Number+" is in "+st.Class)
 		}
-		return c.MayGrade(a, e.Subject)
+		return c.MayMark(a, e)
 	}
 	var seen *Student
 	st, err := s.mutateWith(ctx, a, studentID, 0, OpChangeGrade, may, func(st *Student) (*Event, error) {
@@ -209,7 +209,7 @@ func (s *StudentService) reterm(ctx context.Context, a Actor, st *Student, evalI
 	if err != nil {
 		return err
 	}
-	if err := c.MayGrade(a, e.Subject); err != nil {
+	if err := c.MayMark(a, e); err != nil {
 		return err
 	}
 	st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
@@ -320,7 +320,7 @@ func (s *StudentService) MarkMany(ctx context.Context, a Actor, evalID string, r
 	if err != nil {
 		return 0, err
 	}
-	if err := c.MayGrade(a, e.Subject); err != nil {
+	if err := c.MayMark(a, e); err != nil {
 		return 0, err
 	}
 	var bad []RowProblem

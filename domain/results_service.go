@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -115,6 +116,39 @@ func (s *ResultsService) Results(ctx context.Context, a Actor, class, semester, 
 	return res, nil
 }
 
+// ResultEvents are the messages of the results of c's current session
+// being published: one results.published event per student of the class.
+func (s *ResultsService) ResultEvents(ctx context.Context, a Actor, c *Curriculum) ([]*Event, error) {
+	res, err := s.Results(ctx, a, c.Class, c.Semester, c.Year, c.CurrentSession())
+	if err != nil {
+		return nil, err
+	}
+	students, err := s.d.Students.Students(ctx, SystemActor(a.Name), RosterQuery{Class: c.Class, Sort: SortLastName})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Student, len(students))
+	for _, st := range students {
+		byID[st.ID] = st
+	}
+	at := s.d.Now().UTC()
+	var t Trail
+	for _, o := range res.Outcomes {
+		st, ok := byID[o.StudentID]
+		if !ok {
+			continue
+		}
+		n := &ResultNotice{Semester: c.Semester, Year: c.Year, Session: o.Session, Decision: o.Decision,
+			Jury: o.Overridden() || len(o.Jury) > 0, Credits: o.Credits, TotalCredits: c.Credits(), Mention: o.Mention}
+		if o.Average != nil {
+			v, _ := strconv.ParseFloat(FormatAverage(o.Average, false), 64)
+			n.Average = &v
+		}
+		t.add(at, a.Name, st, &Event{Type: EventResultsPublished, Result: n})
+	}
+	return t.Events, nil
+}
+
 func (s *ResultsService) curriculum(ctx context.Context, class, semester, year string) (*Curriculum, error) {
 	sem, err := ParseSemester(semester)
 	if err != nil {
@@ -161,6 +195,9 @@ func (s *ResultsService) Override(ctx context.Context, a Actor, in JuryInput) (*
 	}
 	if c.Status != SemesterOpen {
 		return nil, Errorf(EINVALID, "%s is %s: its decisions are frozen; reopen it first", c.Key(), c.Status)
+	}
+	if (in.Session == 1 || in.Session == 2) && in.Session != c.CurrentSession() {
+		return nil, Errorf(EINVALID, "%s is in session %d: the decisions of session %d are frozen", c.Key(), c.CurrentSession(), in.Session)
 	}
 	e := &JuryEntry{StudentID: st.ID, Class: c.Class, Semester: c.Semester, Year: c.Year, Session: in.Session,
 		Reason: cleanName(in.Reason), By: a.Name, At: s.d.Now().UTC()}

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,4 +161,84 @@ func TestSetRegulation(t *testing.T) {
 	if _, err := f.results.SetRegulation(ctx, admin, r); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("a cap of 5: %v", err)
 	}
+}
+
+// The sessions of a semester: publishing tells each student their
+// results (in the publication's trail); the resit session opens once the
+// first is closed, marks only the resits, and freezes session 1's jury.
+func TestSessionsAndPublishedResults(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	resit := f.eval(t, "Anglais", "resit", "100")
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, resit.ID, domain.MarkInput{Value: "15"}); err == nil || !strings.Contains(err.Error(), "resit session") {
+		t.Errorf("a resit marked in session 1: %v", err)
+	}
+	if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionResit, ""); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Errorf("the resit session opened while the first is open: %v", err)
+	}
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	published := func() map[string]*domain.ResultNotice {
+		out := map[string]*domain.ResultNotice{}
+		for _, e := range f.events.All() {
+			if e.Type == domain.EventResultsPublished {
+				out[e.Student.Number+"/"+strconv.Itoa(e.Result.Session)] = e.Result
+			}
+		}
+		return out
+	}
+	got := published()
+	ba, diop := got[f.ba.Number+"/1"], got[f.diop.Number+"/1"]
+	if len(got) != 2 || ba == nil || diop == nil || ba.Decision != domain.DecisionADC || ba.Credits != 10 || ba.TotalCredits != 10 ||
+		*ba.Average != 10.2 || diop.Decision != domain.DecisionAJ || diop.Credits != 6 {
+		t.Fatalf("results.published events = %+v", got)
+	}
+
+	// Session 2: resits only; session 1's jury frozen.
+	c, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionResit, "")
+	if err != nil || c.CurrentSession() != 2 || c.Status != domain.SemesterOpen {
+		t.Fatalf("resit session: %+v, %v", c, err)
+	}
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, resit.ID, domain.MarkInput{Value: "15"}); err != nil {
+		t.Errorf("a resit marked in session 2: %v", err)
+	}
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, f.firstExam(t, "Maths"), domain.MarkInput{Value: "15"}); err == nil || !strings.Contains(err.Error(), "first session") {
+		t.Errorf("an exam marked in session 2: %v", err)
+	}
+	if _, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Decision: "ADM", Reason: "x"}); err == nil || !strings.Contains(err.Error(), "frozen") {
+		t.Errorf("session 1's jury after it: %v", err)
+	}
+	// Diop's Anglais resit 15 replaces the exam's 8 (UE1, 11, was
+	// acquired in session 1 and kept): (66 + 60)/10 = 12.6, ADM.
+	if o := f.outcome(t, 2, f.diop.Number); o.Decision != domain.DecisionADM || domain.FormatAverage(o.Average, false) != "12.60" {
+		t.Errorf("Diop in session 2: %s %s", o.Decision, domain.FormatAverage(o.Average, false))
+	}
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := published()[f.diop.Number+"/2"]; d == nil || d.Decision != domain.DecisionADM || d.Session != 2 || d.Credits != 10 {
+		t.Errorf("session 2's message to Diop: %+v", d)
+	}
+}
+
+// firstExam is the id of the session-1 exam of a subject.
+func (f *juryFixture) firstExam(t *testing.T, subject string) string {
+	t.Helper()
+	evals, err := f.curricula.Evaluations(ctx, admin, "L1-INFO", "S1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evals {
+		if e.Subject == subject && e.Kind == domain.KindExam {
+			return e.ID
+		}
+	}
+	t.Fatalf("no exam in %s", subject)
+	return ""
 }

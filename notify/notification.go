@@ -50,6 +50,8 @@ type Kind string
 const (
 	KindGrade Kind = "grade" // a new grade (grade.added)
 	KindAlert Kind = "alert" // the average fell below 10/20
+	// KindResults: a semester's results were published (results.published).
+	KindResults Kind = "results"
 )
 
 // Notification is one message to one recipient on one channel, with its

@@ -11,6 +11,8 @@ import (
 // planner turns an outbox event into the records it calls for:
 //   - grade.added: a "new grade" message to the student, by e-mail and SMS,
 //     and the same news to the student's guardian;
+//   - results.published: the student's results of a semester (decision,
+//     credits, average), to the student and their guardian;
 //   - average.below_threshold (written by the domain once per crossing
 //     from ≥ 10 to < 10): an alert to the student and their guardian, and
 //     to each staff address of the configuration.
@@ -47,6 +49,11 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 		kind = KindGrade
 	case domain.EventAverageBelow:
 		kind = KindAlert
+	case domain.EventResultsPublished:
+		if e.Result == nil {
+			return nil, nil
+		}
+		kind = KindResults
 	default:
 		return nil, nil
 	}

@@ -42,6 +42,7 @@ type messageData struct {
 	Value, Coefficient  float64 // the grade
 	Average, Previous   *float64
 	PassMark            float64
+	Result              *domain.ResultNotice // results.published
 }
 
 // NewTemplates parses the embedded templates.
@@ -51,6 +52,7 @@ func NewTemplates() (*Templates, error) {
 		tmpl, err := template.New(lang).Option("missingkey=error").Funcs(template.FuncMap{
 			"num":  func(v any) string { return formatNumber(lang, v) },
 			"on20": func(v any) string { return on20(lang, v) },
+			"decision": func(r *domain.ResultNotice) string { return decisionWords(lang, r) },
 		}).ParseFS(templateFiles, "templates/"+lang+".tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s message templates: %w", lang, err)
@@ -99,12 +101,34 @@ func dataFor(school string, e *domain.Event) messageData {
 		School: school, FirstName: e.Student.FirstName, LastName: e.Student.LastName,
 		Number: e.Student.Number, Class: e.Student.Class, GuardianName: e.Student.GuardianName,
 		Average: e.Average, Previous: e.PreviousAverage,
-		PassMark: domain.PassMark,
+		PassMark: domain.PassMark, Result: e.Result,
 	}
 	if e.Grade != nil {
 		d.Subject, d.Value, d.Coefficient = e.Grade.Subject, e.Grade.Value, e.Grade.Coefficient
 	}
 	return d
+}
+
+// decisionWords is a semester decision as a sentence says it.
+func decisionWords(lang string, r *domain.ResultNotice) string {
+	words := map[domain.Decision][2]string{
+		domain.DecisionADM: {"admis", "passed"},
+		domain.DecisionADC: {"admis par compensation", "passed by compensation"},
+		domain.DecisionAJ:  {"ajourné", "not passed"},
+		domain.DecisionDEF: {"défaillant (note manquante)", "incomplete (a mark is missing)"},
+	}[r.Decision]
+	i := 0
+	if lang != French {
+		i = 1
+	}
+	out := words[i]
+	if out == "" {
+		out = string(r.Decision)
+	}
+	if r.Jury {
+		out += [2]string{" (décision du jury)", " (jury decision)"}[i]
+	}
+	return out
 }
 
 // formatNumber writes a grade, coefficient or average with at most two
