@@ -50,8 +50,8 @@ func NewTemplates() (*Templates, error) {
 	t := &Templates{byLang: map[string]*template.Template{}}
 	for _, lang := range []string{French, English} {
 		tmpl, err := template.New(lang).Option("missingkey=error").Funcs(template.FuncMap{
-			"num":  func(v any) string { return formatNumber(lang, v) },
-			"on20": func(v any) string { return on20(lang, v) },
+			"num":      func(v any) string { return formatNumber(lang, v) },
+			"on20":     func(v any) string { return on20(lang, v) },
 			"decision": func(r *domain.ResultNotice) string { return decisionWords(lang, r) },
 		}).ParseFS(templateFiles, "templates/"+lang+".tmpl")
 		if err != nil {
