@@ -285,7 +285,7 @@ func writeSemesters(w io.Writer, semesters []domain.SemesterResult) error {
 		for _, ue := range r.UEs {
 			fmt.Fprintf(tw, "  %s %s\t%d credits\taverage %s\n", ue.Code, ue.Title, ue.Credits, formatAverage(ue.Average))
 			for _, sub := range ue.Subjects {
-				fmt.Fprintf(tw, "    %s (coef. %s)\t\taverage %s\n", sub.Subject, formatNumber(sub.Coefficient), formatAverage(sub.Average))
+				fmt.Fprintf(tw, "    %s (coef. %s)\t\taverage %s\t%s\n", sub.Subject, formatNumber(sub.Coefficient), formatAverage(sub.Average), sub.Remark)
 				for _, m := range sub.Marks {
 					mark := formatAverage(m.Value)
 					switch m.Absent {

@@ -114,7 +114,7 @@ func gradesCmd(env Env, cfg *Config) *cobra.Command {
 		},
 	}
 	imp.Flags().StringVar(&importEval, "evaluation", "", "the evaluation marked (its id)")
-	cmd.AddCommand(add, set, remove, imp)
+	cmd.AddCommand(add, set, remove, imp, remarkCmd(env, cfg))
 	return cmd
 }
 

@@ -154,6 +154,12 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 			shown = func(e Evaluation) bool { return e.Published }
 		}
 		r := SemesterAverages(c, evals, st.Grades, shown)
+		for i := range r.UEs {
+			for j := range r.UEs[i].Subjects {
+				sub := &r.UEs[i].Subjects[j]
+				sub.Remark = st.RemarkOf(c.Year, c.Semester, sub.Subject)
+			}
+		}
 		if a.Role == RoleStudent && c.Status != SemesterPublished {
 			r.Average = nil
 			for i := range r.UEs {

@@ -24,6 +24,7 @@ type SubjectResult struct {
 	Coefficient float64          `json:"coefficient"`
 	Average     *float64         `json:"average"`
 	Marks       []EvaluationMark `json:"evaluations"`
+	Remark      string           `json:"remark,omitempty"` // the teacher's (appréciation)
 }
 
 // UEResult is a student's result in a UE.

@@ -30,6 +30,7 @@ type SheetLine struct {
 	Version   int64            // the student's version, for the next mark's check
 	Marks     []EvaluationMark // one per evaluation, in Sheet.Evaluations' order
 	Average   *float64
+	Remark    string // the teacher's remark on the student in the subject
 }
 
 // Sheet builds the grade sheet of a subject of a class's semester.
@@ -130,7 +131,8 @@ func NewSheet(c *Curriculum, subject string, evals []Evaluation, students []*Stu
 // mark was saved, or read again after someone else's).
 func (sh *Sheet) Line(st *Student) SheetLine {
 	r := sh.plan.Compute(st.Grades).UEs[0].Subjects[0]
-	return SheetLine{StudentID: st.ID, Number: st.Number, Name: st.FullName(), Version: st.Version, Marks: r.Marks, Average: r.Average}
+	return SheetLine{StudentID: st.ID, Number: st.Number, Name: st.FullName(), Version: st.Version, Marks: r.Marks, Average: r.Average,
+		Remark: st.RemarkOf(sh.Curriculum.Year, sh.Curriculum.Semester, sh.Subject)}
 }
 
 // WithEvaluation is the sheet with one more evaluation (just added): a

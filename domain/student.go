@@ -37,7 +37,10 @@ type Student struct {
 	// coefficient-weighted mean of those grades.
 	Average *float64 `json:"average"`
 	// Terms are the student's semester averages, kept with every mark.
-	Terms     []TermAverage `json:"terms,omitempty"`
+	Terms []TermAverage `json:"terms,omitempty"`
+	// Remarks are the teachers' remarks (appréciations), one per subject
+	// and semester.
+	Remarks   []Remark  `json:"remarks,omitempty"`
 	Version   int64         `json:"version"`
 	CreatedAt time.Time     `json:"created_at"`
 	UpdatedAt time.Time     `json:"updated_at"`

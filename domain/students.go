@@ -274,6 +274,7 @@ func (st *Student) clone() *Student {
 	c := *st
 	c.Grades = slices.Clone(st.Grades)
 	c.Terms = slices.Clone(st.Terms)
+	c.Remarks = slices.Clone(st.Remarks)
 	if st.Average != nil {
 		avg := *st.Average
 		c.Average = &avg

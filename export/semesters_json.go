@@ -33,6 +33,7 @@ type SubjectJSON struct {
 	Coefficient float64          `json:"coefficient"`
 	Average     *float64         `json:"average"`
 	Evaluations []EvaluationJSON `json:"evaluations"`
+	Remark      string           `json:"remark,omitempty"`
 }
 
 // EvaluationJSON is a student's mark in one evaluation: value null when
@@ -55,7 +56,8 @@ func DetailJSON(s *domain.Student, semesters []domain.SemesterResult) StudentDet
 		for _, ue := range r.UEs {
 			uj := UEJSON{Code: ue.Code, Title: ue.Title, Credits: ue.Credits, Average: ue.Average, Subjects: make([]SubjectJSON, 0, len(ue.Subjects))}
 			for _, sub := range ue.Subjects {
-				subj := SubjectJSON{Subject: sub.Subject, Coefficient: sub.Coefficient, Average: sub.Average, Evaluations: make([]EvaluationJSON, 0, len(sub.Marks))}
+				subj := SubjectJSON{Subject: sub.Subject, Coefficient: sub.Coefficient, Average: sub.Average, Remark: sub.Remark,
+					Evaluations: make([]EvaluationJSON, 0, len(sub.Marks))}
 				for _, m := range sub.Marks {
 					ej := EvaluationJSON{ID: m.Evaluation.ID, Kind: string(m.Evaluation.Kind), Title: m.Evaluation.Title,
 						Weight: m.Evaluation.Weight, Value: m.Value, Comment: m.Comment}

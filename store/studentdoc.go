@@ -38,10 +38,12 @@ type studentDoc struct {
 	// architecture asks.
 	Average *float64 `bson:"average,omitempty" json:"average"`
 	// Terms are the semester averages (domain.TermAverage).
-	Terms     []termDoc `bson:"terms,omitempty" json:"terms"`
-	Version   int64     `bson:"version" json:"version"`
-	CreatedAt time.Time `bson:"created_at" json:"created_at"`
-	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`
+	Terms []termDoc `bson:"terms,omitempty" json:"terms"`
+	// Remarks are the teachers' remarks (domain.Remark).
+	Remarks   []remarkDoc `bson:"remarks,omitempty" json:"remarks"`
+	Version   int64       `bson:"version" json:"version"`
+	CreatedAt time.Time   `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time   `bson:"updated_at" json:"updated_at"`
 	// Write is the token of the claim whose write made this version, and
 	// Deleted marks the tombstone a delete leaves until its trail is
 	// delivered; every read skips tombstones (see trail.go).
@@ -54,6 +56,16 @@ type termDoc struct {
 	Year     string   `bson:"year" json:"year"`
 	Semester string   `bson:"semester" json:"semester"`
 	Average  *float64 `bson:"average" json:"average"`
+}
+
+// remarkDoc is a teacher's remark on a student in a subject of a semester.
+type remarkDoc struct {
+	Year     string    `bson:"year" json:"year"`
+	Semester string    `bson:"semester" json:"semester"`
+	Subject  string    `bson:"subject" json:"subject"`
+	Text     string    `bson:"text" json:"text"`
+	Teacher  string    `bson:"teacher" json:"teacher"`
+	At       time.Time `bson:"at" json:"at"`
 }
 
 // gradeDoc is one element of a student's `grades` array (and the `grade`
@@ -89,6 +101,9 @@ func toStudentDoc(s *domain.Student, id bson.ObjectID) studentDoc {
 	for _, t := range s.Terms {
 		d.Terms = append(d.Terms, termDoc{Year: t.Year, Semester: t.Semester, Average: t.Average})
 	}
+	for _, r := range s.Remarks {
+		d.Remarks = append(d.Remarks, remarkDoc{Year: r.Year, Semester: r.Semester, Subject: r.Subject, Text: r.Text, Teacher: r.Teacher, At: r.At})
+	}
 	return d
 }
 
@@ -114,6 +129,9 @@ func (d *studentDoc) student() (*domain.Student, error) {
 	}
 	for _, t := range d.Terms {
 		s.Terms = append(s.Terms, domain.TermAverage{Year: t.Year, Semester: t.Semester, Average: t.Average})
+	}
+	for _, r := range d.Remarks {
+		s.Remarks = append(s.Remarks, domain.Remark{Year: r.Year, Semester: r.Semester, Subject: r.Subject, Text: r.Text, Teacher: r.Teacher, At: r.At})
 	}
 	return s, nil
 }

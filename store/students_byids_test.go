@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -33,6 +34,7 @@ func TestByIDsIsByIDForEach(t *testing.T) {
 	}
 	ss[1].Average = ptr(14.1)
 	ss[1].Terms = []domain.TermAverage{{Year: "2026-2027", Semester: "S1", Average: ptr(12.5)}, {Year: "2026-2027", Semester: "S2"}}
+	ss[1].Remarks = []domain.Remark{{Year: "2026-2027", Semester: "S1", Subject: "Maths", Text: "Bon travail, « rigueur »", Teacher: "prof", At: time.Date(2026, 12, 1, 10, 30, 0, 0, time.UTC)}}
 	if err := repo.InsertMany(ctx(t), ss, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -92,15 +92,21 @@ func (f *rosterFile) readStudents(ctx context.Context, table string, ids []strin
 // its Unix milliseconds, and a type schema ("$s") left unread.
 type sjsonStudent struct {
 	studentDoc
-	ObjectID  string       `json:"_id"`
-	Grades    []sjsonGrade `json:"grades"`
-	CreatedAt int64        `json:"created_at"`
-	UpdatedAt int64        `json:"updated_at"`
+	ObjectID  string        `json:"_id"`
+	Grades    []sjsonGrade  `json:"grades"`
+	Remarks   []sjsonRemark `json:"remarks"`
+	CreatedAt int64         `json:"created_at"`
+	UpdatedAt int64         `json:"updated_at"`
 }
 
 type sjsonGrade struct {
 	gradeDoc
 	Date int64 `json:"date"`
+}
+
+type sjsonRemark struct {
+	remarkDoc
+	At int64 `json:"at"`
 }
 
 // decodeSJSONStudent decodes a student document of FerretDB's SQLite
@@ -122,6 +128,12 @@ func decodeSJSONStudent(raw []byte) (*studentDoc, error) {
 	for i, g := range s.Grades {
 		d.Grades[i] = g.gradeDoc
 		d.Grades[i].Date = fromMillis(g.Date)
+	}
+	d.Remarks = nil
+	for _, r := range s.Remarks {
+		rd := r.remarkDoc
+		rd.At = fromMillis(r.At)
+		d.Remarks = append(d.Remarks, rd)
 	}
 	return &d, nil
 }

@@ -29,6 +29,7 @@ type Students interface {
 	Sheet(ctx context.Context, a domain.Actor, class, semester, year, subject string) (*domain.Sheet, error)
 	MarkCell(ctx context.Context, a domain.Actor, studentID, evalID string, shown domain.EvaluationMark, in domain.MarkInput) (*domain.Student, error)
 	SheetStudent(ctx context.Context, a domain.Actor, sh *domain.Sheet, studentID string) (*domain.Student, error)
+	SetRemark(ctx context.Context, a domain.Actor, ref, semester, year, subject, text string) (*domain.Student, error)
 	Standing(ctx context.Context, a domain.Actor, st *domain.Student) (domain.Standing, error)
 	Phones() domain.PhoneParser
 }

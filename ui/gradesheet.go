@@ -38,13 +38,17 @@ var gradeSheetText = map[string]text{
 	"sheet.noevaluations": {"Aucune évaluation : n pour en ajouter une.", "No evaluation: n to add one."},
 	"sheet.published.tag": {"publiée", "published"},
 	"sheet.hidden.tag":    {"non publiée", "not published"},
+	"sheet.remark":        {"remarque (appréciation)", "remark"},
+	"sheet.remark.ask":    {"Remarque sur %s (entrée : enregistrer, vide : effacer) : %s", "Remark on %s (enter: save, empty: remove): %s"},
+	"sheet.remark.saved":  {"Remarque enregistrée pour %s.", "Remark saved for %s."},
+	"sheet.remark.tag":    {"Remarque : %s", "Remark: %s"},
 }
 
 type gradeSheetKeys struct {
 	list                              listKeys
 	Open, Back, NextRow, NextCol      key.Binding
 	PrevCol, Absent, Clear, Undo, New key.Binding
-	Publish, Confirm                  key.Binding
+	Publish, Confirm, Remark          key.Binding
 }
 
 func newGradeSheetKeys(t *Translator) gradeSheetKeys {
@@ -61,6 +65,7 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.T("sheet.new"))),
 		Publish: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.T("sheet.publish"))),
 		Confirm: newYesKey(t),
+		Remark:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.T("sheet.remark"))),
 	}
 }
 
@@ -124,6 +129,12 @@ type (
 		before   domain.EvaluationMark
 		undoing  bool
 		err      error
+	}
+	sheetRemarkMsg struct {
+		from    *gradeSheet
+		sheet   *domain.Sheet
+		student *domain.Student
+		err     error
 	}
 	sheetEvalMsg struct {
 		from      *gradeSheet
@@ -225,10 +236,10 @@ func (m *gradeSheet) ShortHelp() []key.Binding {
 	if m.sheet == nil {
 		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
 	}
-	return []key.Binding{m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Back}
+	return []key.Binding{m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
 }
 
 func (m *gradeSheet) FullHelp() [][]key.Binding {
 	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Back},
-		{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear}, {m.keys.Undo, m.keys.New, m.keys.Publish}}
+		{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear}, {m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark}}
 }

@@ -305,3 +305,35 @@ func TestGradeSheetFollowsOthersWrites(t *testing.T) {
 		t.Errorf("after Diop left the class: %d lines", len(f.s.sheet.Lines))
 	}
 }
+
+// r writes the teacher's remark on the student under the cursor, shown
+// under the sheet when the cursor is on that student.
+func TestGradeSheetRemark(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "r")
+	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Bon travail")})
+	if view := f.s.View(); !strings.Contains(view, "Remarque sur Ba Awa") || !strings.Contains(view, "Bon travail▏") {
+		t.Fatalf("the remark is not being typed:\n%s", view)
+	}
+	said := press(t, f.s, "enter")
+	st, err := f.repo.ByID(context.Background(), f.students[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.RemarkOf("2026-2027", "S1", "Maths"); got != "Bon travail" {
+		t.Fatalf("stored remark = %q (messages %v)", got, said)
+	}
+	if view := f.s.View(); !strings.Contains(view, "Remarque : Bon travail") {
+		t.Errorf("the remark is not shown:\n%s", view)
+	}
+	// esc gives up; an empty remark removes it.
+	press(t, f.s, "r", "backspace", "esc")
+	press(t, f.s, "r")
+	for range "Bon travail" {
+		press(t, f.s, "backspace")
+	}
+	press(t, f.s, "enter")
+	if st, _ = f.repo.ByID(context.Background(), f.students[1].ID); len(st.Remarks) != 0 {
+		t.Errorf("remarks after removing = %+v", st.Remarks)
+	}
+}

@@ -71,6 +71,17 @@ func (m *gradeSheet) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, nil
 	case sheetStudentMsg:
 		return m, m.restudent(msg)
+	case sheetRemarkMsg:
+		if msg.from != m || msg.sheet != m.sheet {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, status(statusError, ErrorText(m.c.T, msg.err))
+		}
+		if row := m.lineOf(msg.student.ID); row >= 0 && msg.student.Version > m.sheet.Lines[row].Version {
+			m.sheet.Lines[row] = m.sheet.Line(msg.student)
+		}
+		return m, status(statusSuccess, m.c.T.T("sheet.remark.saved", msg.student.FullName()))
 	case sheetCursorMsg:
 		if msg.from == m {
 			m.row, m.col = msg.row, msg.col
@@ -234,6 +245,8 @@ func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 		return m.undoLast()
 	case key.Matches(msg, m.keys.New):
 		m.asking, m.answer = "new", ""
+	case key.Matches(msg, m.keys.Remark):
+		m.asking, m.answer = "remark", m.sheet.Lines[m.row].Remark
 	case key.Matches(msg, m.keys.Publish):
 		if !m.sheet.Evaluations[m.col].Published {
 			m.asking = "publish"
@@ -269,6 +282,8 @@ func (m *gradeSheet) answerKey(msg tea.KeyMsg) tea.Cmd {
 			e, err := c.Curricula.PublishEvaluation(c.Ctx, c.Actor, id)
 			return sheetEvalMsg{from: m, eval: e, published: true, err: err}
 		}
+	case "remark":
+		return m.remarkKey(msg)
 	default: // "new": kind and weight
 		switch msg.Type {
 		case tea.KeyEsc:
@@ -343,4 +358,29 @@ func (m *gradeSheet) paste(text string) tea.Cmd {
 	cmds = append(cmds, status(statusSuccess, m.c.T.T("sheet.pasted", len(ins))))
 	m.row = min(m.row+len(ins), len(m.sheet.Lines)-1)
 	return tea.Sequence(cmds...)
+}
+
+// remarkKey types the remark on the student under the cursor; enter
+// saves it (empty: removes it), esc gives up.
+func (m *gradeSheet) remarkKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.asking = ""
+	case tea.KeyBackspace:
+		if r := []rune(m.answer); len(r) > 0 {
+			m.answer = string(r[:len(r)-1])
+		}
+	case tea.KeyEnter:
+		m.asking = ""
+		c, sh, line, text := m.c, m.sheet, m.sheet.Lines[m.row], m.answer
+		return func() tea.Msg {
+			st, err := c.Students.SetRemark(c.Ctx, c.Actor, line.StudentID, sh.Curriculum.Semester, sh.Curriculum.Year, sh.Subject, text)
+			return sheetRemarkMsg{from: m, sheet: sh, student: st, err: err}
+		}
+	case tea.KeyRunes, tea.KeySpace:
+		if len([]rune(m.answer)) < 300 {
+			m.answer += string(msg.Runes)
+		}
+	}
+	return nil
 }

@@ -52,6 +52,9 @@ func (m *gradeSheet) View() string {
 		lines = append(lines, fit(m.lineView(r), m.width, false))
 	}
 	footer := s.Muted.Render("* " + t.T("sheet.hidden.tag"))
+	if len(sh.Lines) > 0 && sh.Lines[m.row].Remark != "" {
+		footer = s.Muted.Render(fit("* "+t.T("sheet.hidden.tag")+" · "+t.T("sheet.remark.tag", sh.Lines[m.row].Remark), m.width, false))
+	}
 	if msg := m.errs[[2]int{m.row, m.col}]; msg != "" {
 		footer = s.Error.Render(fit(msg, m.width, false))
 	}
@@ -61,6 +64,8 @@ func (m *gradeSheet) View() string {
 		footer = s.Warning.Render(t.T("sheet.publish.ask", e.Title, t.Date(e.Date.Time())))
 	case "new":
 		footer = s.Info.Render(t.T("sheet.new.ask", m.answer+"▏"))
+	case "remark":
+		footer = s.Info.Render(fit(t.T("sheet.remark.ask", sh.Lines[m.row].Name, m.answer+"▏"), m.width, false))
 	}
 	return strings.Join(append(lines, footer), "\n")
 }

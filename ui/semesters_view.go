@@ -79,6 +79,8 @@ func (v *semesters) cell(row, col int) string {
 			return t.T("sem.coef", t.Number(x.sub.Coefficient, -1))
 		case 3:
 			return average(x.sub.Average)
+		case 4:
+			return x.sub.Remark // the teacher's
 		}
 		return ""
 	}
