@@ -2,8 +2,8 @@ package domain
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 	"unicode/utf8"

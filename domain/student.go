@@ -41,9 +41,9 @@ type Student struct {
 	// Remarks are the teachers' remarks (appréciations), one per subject
 	// and semester.
 	Remarks   []Remark  `json:"remarks,omitempty"`
-	Version   int64         `json:"version"`
-	CreatedAt time.Time     `json:"created_at"`
-	UpdatedAt time.Time     `json:"updated_at"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // StudentInput is a student as typed in a form, a CLI or a file row.
