@@ -35,7 +35,8 @@ func (st *Student) RemarkOf(year, semester, subject string) string {
 }
 
 // SetRemark writes the remark on a student in a subject of a semester of
-// a year, or removes it (empty text): those who may
+// a year (no subject: the overall remark, admins only), or removes it
+// (empty text): those who may
 // mark the subject, while the semester is open. One write of the student,
 // with its trail.
 func (s *StudentService) SetRemark(ctx context.Context, a Actor, ref, semester, year, subject, text string) (*Student, error) {
@@ -60,6 +61,14 @@ func (s *StudentService) SetRemark(ctx context.Context, a Actor, ref, semester, 
 	may := func(st *Student) error {
 		if c, err = s.curricula.Curriculum(ctx, st.Class, sem, year); err != nil {
 			return err
+		}
+		if cleanName(subject) == "" {
+			// The overall remark (the class council's): admins.
+			if a.Role != RoleAdmin {
+				return forbidden(a, OpManageCurricula)
+			}
+			subject = ""
+			return c.MayGrade(a, "")
 		}
 		_, sub, ok := c.Subject(subject)
 		if !ok {

@@ -242,3 +242,49 @@ func (f *juryFixture) firstExam(t *testing.T, subject string) string {
 	t.Fatalf("no exam in %s", subject)
 	return ""
 }
+
+func TestBulletin(t *testing.T) {
+	f := newJuryFixture(t)
+	if _, err := f.svc.SetRemark(ctx, admin, f.ba.Number, "S1", "2026-2027", "Maths", "Peut mieux faire"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetRemark(ctx, admin, f.ba.Number, "S1", "2026-2027", "", "Admise par compensation, bon semestre"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetRemark(ctx, teacherL3, f.ba.Number, "S1", "2026-2027", "", "x"); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a teacher's overall remark: %v", err)
+	}
+	// An ABI in a new CC of Physique for Ba.
+	cc := f.eval(t, "Physique", "cc", "0,01")
+	if _, _, err := f.svc.Mark(ctx, admin, f.ba.Number, 0, cc.ID, domain.MarkInput{Absent: "ABI"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.results.Bulletin(ctx, admin, f.ba.Number, "S1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Maths: Ba 9, Diop 11 → class 10, min 9, max 11.
+	m := b.Subjects[0]
+	if m.Subject != "Maths" || domain.FormatAverage(m.Average, false) != "9.00" || domain.FormatAverage(m.ClassAverage, false) != "10.00" ||
+		domain.FormatAverage(m.Min, false) != "9.00" || domain.FormatAverage(m.Max, false) != "11.00" || m.Remark != "Peut mieux faire" {
+		t.Errorf("Maths line = %+v", m)
+	}
+	if b.Unjustified != 1 || b.Justified != 0 || b.ClassSize != 2 || b.Outcome.Rank == 0 || b.Remark != "Admise par compensation, bon semestre" {
+		t.Errorf("bulletin: ABI %d ABJ %d, class %d, rank %d, remark %q", b.Unjustified, b.Justified, b.ClassSize, b.Outcome.Rank, b.Remark)
+	}
+	// A student reads theirs once the results are published.
+	if _, err := f.results.Bulletin(ctx, studentActor(f.ba.ID), f.ba.Number, "S1", ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a student's bulletin before publication: %v", err)
+	}
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
+		if _, err := f.curricula.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.results.Bulletin(ctx, studentActor(f.ba.ID), f.ba.Number, "S1", ""); err != nil {
+		t.Errorf("a student's bulletin once published: %v", err)
+	}
+	if _, err := f.results.Bulletin(ctx, studentActor(f.ba.ID), f.diop.Number, "S1", ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a student reads another's bulletin: %v", err)
+	}
+}
