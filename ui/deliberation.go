@@ -9,50 +9,51 @@ import (
 )
 
 var deliberationText = map[string]text{
-	"tab.deliberation":   {"Délibérations", "Deliberation"},
-	"delib.pick":         {"Choisir une classe, un semestre et une session", "Pick a class, a semester and a session"},
-	"delib.none":         {"Aucun semestre à délibérer cette année (curriculum import).", "No semester to deliberate this year (curriculum import)."},
-	"delib.session":      {"session %d", "session %d"},
-	"delib.title":        {"Délibérations · %s %s %s · session %d · règlement v%d", "Deliberation · %s %s %s · session %d · regulation v%d"},
-	"delib.readonly":     {"lecture seule", "read-only"},
-	"delib.frozen":       {"%s : décisions figées", "%s: decisions frozen"},
-	"delib.empty":        {"Aucun étudiant dans cette classe.", "No student in this class."},
-	"delib.nomatch":      {"Aucun étudiant ne correspond au filtre.", "No student matches the filter."},
-	"delib.rank":         {"Rg", "Rk"},
-	"delib.student":      {"Étudiant", "Student"},
-	"delib.average":      {"Moy.", "Avg."},
-	"delib.credits":      {"Créd.", "Cred."},
-	"delib.decision":     {"Décision", "Decision"},
-	"delib.mention":      {"Mention", "Mention"},
-	"delib.jury":         {"jury", "jury"},
-	"delib.admitted":     {"admis %d/%d (%d %%)", "admitted %d/%d (%d%%)"},
-	"delib.filter":       {"filtre : %s", "filter: %s"},
-	"delib.filter.bar":   {"sous la note plancher", "below the barrier"},
-	"delib.legend":       {"* sous 10", "* below 10"},
-	"delib.legend.bar":   {"! sous la note plancher (%s)", "! below the barrier (%s)"},
-	"delib.legend.cap":   {"points de jury ≤ %s", "jury points ≤ %s"},
-	"delib.missing":      {"sans note : %s", "no mark: %s"},
-	"delib.ask.decision": {"Décision du jury pour %s (%s → ADM, ADC, AJ ou DEF)", "The jury's decision for %s (%s → ADM, ADC, AJ or DEF)"},
-	"delib.ask.points":   {"Points de jury pour %s (au plus %s par UE et pour le semestre)", "Jury points for %s (at most %s per UE and for the semester)"},
-	"delib.ue.hint":      {"vide : le semestre", "empty: the semester"},
-	"delib.decided":      {"%s : décision %s enregistrée.", "%s: decision %s recorded."},
-	"delib.pointed":      {"%s : %s point(s) de jury sur %s enregistré(s).", "%s: %s jury point(s) on %s recorded."},
-	"delib.semester":     {"le semestre", "the semester"},
-	"key.delib.open":     {"ouvrir", "open"},
-	"key.delib.detail":   {"fiche de l'étudiant", "student's record"},
-	"key.delib.back":     {"retour aux semestres", "back to semesters"},
-	"key.delib.filter":   {"filtre décision", "decision filter"},
-	"key.delib.barrier":  {"sous la note plancher", "below the barrier"},
-	"key.delib.session":  {"session 1/2", "session 1/2"},
-	"key.delib.sort":     {"tri nom/rang", "sort name/rank"},
-	"key.delib.override": {"changer la décision", "override the decision"},
-	"key.delib.points":   {"points de jury", "jury points"},
-	"key.delib.field":    {"champ suivant", "next field"},
-	"key.delib.field.up": {"champ précédent", "previous field"},
-	"field.decision":     {"Décision", "Decision"},
-	"field.points":       {"Points", "Points"},
-	"field.ue":           {"UE", "UE"},
-	"field.session":      {"Session", "Session"},
+	"tab.deliberation":    {"Délibérations", "Deliberation"},
+	"delib.pick":          {"Choisir une classe et un semestre · session %d (s : l'autre)", "Pick a class and a semester · session %d (s: the other)"},
+	"delib.none":          {"Aucun semestre à délibérer cette année (curriculum import).", "No semester to deliberate this year (curriculum import)."},
+	"delib.title":         {"Délibérations · %s %s %s · session %d · règlement v%d", "Deliberation · %s %s %s · session %d · regulation v%d"},
+	"delib.readonly":      {"lecture seule", "read-only"},
+	"delib.frozen":        {"%s : décisions figées", "%s: decisions frozen"},
+	"delib.empty":         {"Aucun étudiant dans cette classe.", "No student in this class."},
+	"delib.nomatch":       {"Aucun étudiant ne correspond au filtre.", "No student matches the filter."},
+	"delib.rank":          {"Rg", "Rk"},
+	"delib.student":       {"Étudiant", "Student"},
+	"delib.average":       {"Moy.", "Avg."},
+	"delib.credits":       {"Créd.", "Cred."},
+	"delib.decision":      {"Décision", "Decision"},
+	"delib.mention":       {"Mention", "Mention"},
+	"delib.mention.short": {"Ment.", "Ment."},
+	"delib.points.on":     {"+%s sur %s", "+%s on %s"},
+	"delib.jury":          {"jury", "jury"},
+	"delib.admitted":      {"admis %d/%d (%d %%)", "admitted %d/%d (%d%%)"},
+	"delib.filter":        {"filtre : %s", "filter: %s"},
+	"delib.filter.bar":    {"sous la note plancher", "below the barrier"},
+	"delib.legend":        {"* sous 10", "* below 10"},
+	"delib.legend.bar":    {"! sous la note plancher (%s)", "! below the barrier (%s)"},
+	"delib.legend.cap":    {"points de jury ≤ %s", "jury points ≤ %s"},
+	"delib.missing":       {"sans note : %s", "no mark: %s"},
+	"delib.ask.decision":  {"Décision du jury pour %s (%s → ADM, ADC, AJ ou DEF)", "The jury's decision for %s (%s → ADM, ADC, AJ or DEF)"},
+	"delib.ask.points":    {"Points de jury pour %s (au plus %s par UE et pour le semestre)", "Jury points for %s (at most %s per UE and for the semester)"},
+	"delib.ue.hint":       {"vide : le semestre", "empty: the semester"},
+	"delib.decided":       {"%s : décision %s enregistrée.", "%s: decision %s recorded."},
+	"delib.pointed":       {"%s : %s point(s) de jury sur %s enregistré(s).", "%s: %s jury point(s) on %s recorded."},
+	"delib.semester":      {"le semestre", "the semester"},
+	"key.delib.open":      {"ouvrir", "open"},
+	"key.delib.detail":    {"fiche", "record"},
+	"key.delib.back":      {"retour aux semestres", "back to semesters"},
+	"key.delib.filter":    {"filtre décision", "decision filter"},
+	"key.delib.barrier":   {"sous la note plancher", "below the barrier"},
+	"key.delib.session":   {"session 1/2", "session 1/2"},
+	"key.delib.sort":      {"tri nom/rang", "sort name/rank"},
+	"key.delib.override":  {"changer la décision", "override the decision"},
+	"key.delib.points":    {"points de jury", "jury points"},
+	"key.delib.field":     {"champ suivant", "next field"},
+	"key.delib.field.up":  {"champ précédent", "previous field"},
+	"field.decision":      {"Décision", "Decision"},
+	"field.points":        {"Points", "Points"},
+	"field.ue":            {"UE", "UE"},
+	"field.session":       {"Session", "Session"},
 	// The domain's reasons about the jury, matched by their beginning.
 	"reason.must be ADM, ADC, AJ or DEF":  {"doit être ADM, ADC, AJ ou DEF", "must be ADM, ADC, AJ or DEF"},
 	"reason.must be a positive number":    {"doit être un nombre positif, par ex. 0,25", "must be a positive number such as 0,25"},
@@ -90,7 +91,7 @@ func newDeliberationKeys(t *Translator) deliberationKeys {
 	}
 }
 
-// delibChoice is one session of a semester the actor may read.
+// delibChoice is a semester the actor may read, and the session shown.
 type delibChoice struct {
 	class, semester, year string
 	status                domain.SemesterStatus
@@ -110,6 +111,7 @@ type deliberation struct {
 	keys    deliberationKeys
 	choices []delibChoice
 	pick    int
+	session int          // the session the picker opens
 	choice  *delibChoice // the session shown, nil on the picker
 	res     *domain.ClassResults
 	rows    []int // indices in res.Outcomes, as filtered and sorted
@@ -141,7 +143,7 @@ type juryPrompt struct {
 }
 
 func newDeliberation(c *Common) screen {
-	m := &deliberation{c: c, keys: newDeliberationKeys(c.T)}
+	m := &deliberation{c: c, keys: newDeliberationKeys(c.T), session: 1}
 	m.enableJury()
 	return m
 }
@@ -182,11 +184,9 @@ func (m *deliberation) loadChoices() tea.Cmd {
 			return delibChoicesMsg{from: m}
 		}
 		list, err := c.Curricula.List(c.Ctx, c.Actor, "", "")
-		out := make([]delibChoice, 0, 2*len(list))
+		out := make([]delibChoice, 0, len(list))
 		for _, cur := range list {
-			for session := 1; session <= 2; session++ {
-				out = append(out, delibChoice{class: cur.Class, semester: cur.Semester, year: cur.Year, status: cur.Status, session: session})
-			}
+			out = append(out, delibChoice{class: cur.Class, semester: cur.Semester, year: cur.Year, status: cur.Status})
 		}
 		return delibChoicesMsg{from: m, choices: out, err: err}
 	}
@@ -249,9 +249,9 @@ func (m *deliberation) ShortHelp() []key.Binding {
 	case m.prompt != nil:
 		return []key.Binding{m.keys.NextField, m.keys.Submit, m.keys.Cancel}
 	case m.res == nil:
-		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
+		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open, m.keys.Session}
 	}
-	return []key.Binding{m.keys.Detail, m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Override, m.keys.Points, m.keys.Back}
+	return []key.Binding{m.keys.Override, m.keys.Points, m.keys.Detail, m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Back}
 }
 
 func (m *deliberation) FullHelp() [][]key.Binding {
@@ -259,10 +259,10 @@ func (m *deliberation) FullHelp() [][]key.Binding {
 	case m.prompt != nil:
 		return [][]key.Binding{{m.keys.NextField, m.keys.PrevField, m.keys.Submit, m.keys.Cancel}}
 	case m.res == nil:
-		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open}}
+		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Session}}
 	}
-	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Detail, m.keys.Back},
-		{m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Sort}, {m.keys.Override, m.keys.Points}}
+	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Detail, m.keys.Override, m.keys.Points, m.keys.Back},
+		{m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Sort}}
 }
 
 // enableJury offers o and p only to whom may use them, where they may

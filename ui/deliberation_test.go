@@ -76,8 +76,8 @@ func (f *delibFixture) open(t *testing.T, actor domain.Actor, w, h int) *deliber
 	m := newDeliberation(c).(*deliberation)
 	m.SetSize(w, h)
 	start(t, m)
-	if len(m.choices) != 2 || m.choices[0].session != 1 || m.choices[1].session != 2 {
-		t.Fatalf("choices %+v, want L2-INFO S3 sessions 1 and 2", m.choices)
+	if len(m.choices) != 1 || m.choices[0].class != "L2-INFO" || m.choices[0].semester != "S3" {
+		t.Fatalf("choices %+v, want L2-INFO S3", m.choices)
 	}
 	press(t, m, "enter")
 	if m.res == nil || len(m.rows) != 5 {
@@ -204,7 +204,7 @@ func TestDeliberationOverrideWithAReason(t *testing.T) {
 	}
 	wantLine(t, m.View(), "SOW Ibrahima", "ADM (jury)")
 	v := m.View()
-	wantIn(t, v, "ADM 2 · ADC 1 · AJ 1 · DEF 1 · admis 3/5 (60 %)", "jury ADM « Dossier médical »")
+	wantIn(t, v, "ADM 2 · ADC 1 · AJ 1 · DEF 1 · admis 3/5 (60 %)", "jury : ADM « Dossier médical »")
 	if o := m.selected(); o == nil || o.LastName != "SOW" {
 		t.Errorf("the reload moved the cursor to %+v", o)
 	}
@@ -222,7 +222,7 @@ func TestDeliberationJuryPointsAndTheirCap(t *testing.T) {
 	}
 	// 6 + 0,5 on UE32: still below the barrier, so still AJ, by the jury.
 	wantLine(t, m.View(), "FALL Moussa", "6,50!", "AJ (jury)")
-	wantIn(t, m.View(), "jury +0,5 UE32 « Oral de rattrapage »")
+	wantIn(t, m.View(), "jury : +0,5 sur UE32 « Oral de rattrapage »")
 
 	// 0,25 more would make 0,75: over the cap, refused, nothing changes.
 	press(t, m, "p", "0,25", "tab", "UE32", "tab", "Encore", "enter")
@@ -351,6 +351,11 @@ func TestDeliberationSessionTwo(t *testing.T) {
 	wantLine(t, v, "FALL Moussa", "AJ ")
 	press(t, m, "s")
 	wantIn(t, m.View(), "· session 1 ·")
+	// The picker opens the session chosen there.
+	press(t, m, "esc", "s", "enter")
+	if m.res == nil || m.res.Session != 2 {
+		t.Fatalf("s then enter on the picker did not open session 2: %+v", m.res)
+	}
 }
 
 func TestDeliberationEnterOpensTheStudent(t *testing.T) {
@@ -366,7 +371,7 @@ func TestDeliberationEnterOpensTheStudent(t *testing.T) {
 	if m.choice != nil || m.res != nil {
 		t.Error("esc did not go back to the semesters")
 	}
-	wantIn(t, m.View(), "L2-INFO    S3   2026-2027  session 1  (ouvert)")
+	wantIn(t, m.View(), "session 1 (s : l'autre)", "L2-INFO    S3   2026-2027  (ouvert)")
 }
 
 func TestDeliberationFits80x24(t *testing.T) {

@@ -71,17 +71,25 @@ func (m *deliberation) holds(studentID string) bool {
 }
 
 func (m *deliberation) pickKey(msg tea.KeyMsg) tea.Cmd {
+	page := max(m.height-2, 1)
 	switch {
 	case key.Matches(msg, m.keys.list.Up):
 		m.pick = max(m.pick-1, 0)
 	case key.Matches(msg, m.keys.list.Down):
 		m.pick = min(m.pick+1, max(len(m.choices)-1, 0))
+	case key.Matches(msg, m.keys.list.PageUp):
+		m.pick = max(m.pick-page, 0)
+	case key.Matches(msg, m.keys.list.PageDown):
+		m.pick = min(m.pick+page, max(len(m.choices)-1, 0))
 	case key.Matches(msg, m.keys.list.Top):
 		m.pick = 0
 	case key.Matches(msg, m.keys.list.Bottom):
 		m.pick = max(len(m.choices)-1, 0)
+	case key.Matches(msg, m.keys.Session):
+		m.session = 3 - m.session
 	case key.Matches(msg, m.keys.Open) && len(m.choices) > 0:
 		ch := m.choices[m.pick]
+		ch.session = m.session
 		m.choice, m.res, m.rows, m.cursor, m.top = &ch, nil, nil, 0, 0
 		return m.load()
 	}
@@ -125,6 +133,7 @@ func (m *deliberation) tableKey(msg tea.KeyMsg) tea.Cmd {
 		m.refilter(m.selectedID())
 	case key.Matches(msg, m.keys.Session):
 		m.choice.session = 3 - m.choice.session
+		m.session = m.choice.session
 		return m.load()
 	case key.Matches(msg, m.keys.Override) && m.mayDecide():
 		return m.ask(false)

@@ -18,7 +18,7 @@ const (
 	delibCreditsW  = 5
 	delibDecisionW = 10 // "ADM (jury)"
 	delibMentionW  = 10
-	delibShortW    = 3 // "AB", "TB"
+	delibShortW    = 5 // "AB", "TB", and the header "Ment."
 	delibMinName   = 20
 	delibNumberW   = 10 // a matricule, 2026-00042
 )
@@ -111,12 +111,16 @@ func (m *deliberation) headLines() []string {
 	lines := []string{fit(first, m.width, false)}
 	lines = append(lines, fit(m.summary(), m.width, false))
 	l := m.layout()
+	mentionHead := t.T("delib.mention")
+	if l.mention < delibMentionW {
+		mentionHead = t.T("delib.mention.short")
+	}
 	head := fit(t.T("delib.rank"), delibRankW, true) + " " + fit(t.T("delib.student"), l.name, false)
 	for _, ue := range c.UEs {
 		head += " " + fit(ue.Code, delibCellW, true)
 	}
 	head += " " + fit(t.T("delib.average"), delibCellW, true) + " " + fit(t.T("delib.credits"), delibCreditsW, true) +
-		" " + fit(t.T("delib.decision"), delibDecisionW, false) + " " + fit(t.T("delib.mention"), l.mention, false)
+		" " + fit(t.T("delib.decision"), delibDecisionW, false) + " " + fit(mentionHead, l.mention, false)
 	return append(lines, s.Header.Render(fit(head, m.width, false)))
 }
 
@@ -249,12 +253,13 @@ func (m *deliberation) footLines() []string {
 		for _, j := range o.Jury {
 			what := string(j.Decision)
 			if j.Decision == "" {
-				what = "+" + t.Number(j.Points, -1) + " " + j.UE
-				if j.UE == "" {
-					what = "+" + t.Number(j.Points, -1) + " " + t.T("delib.semester")
+				where := j.UE
+				if where == "" {
+					where = t.T("delib.semester")
 				}
+				what = t.T("delib.points.on", t.Number(j.Points, -1), where)
 			}
-			parts = append(parts, t.T("delib.jury")+" "+what+" « "+j.Reason+" »")
+			parts = append(parts, t.T("delib.jury.entry", what, j.Reason))
 		}
 		if len(o.Missing) > 0 {
 			parts = append(parts, t.T("delib.missing", strings.Join(o.Missing, ", ")))
@@ -272,7 +277,7 @@ func (m *deliberation) footLines() []string {
 
 func (m *deliberation) pickView() string {
 	s, t := m.c.Styles, m.c.T
-	lines := []string{s.Title.Render(fit(t.T("delib.pick"), m.width, false))}
+	lines := []string{s.Title.Render(fit(t.T("delib.pick", m.session), m.width, false))}
 	if len(m.choices) == 0 {
 		return strings.Join(append(lines, s.Muted.Render(t.T("delib.none"))), "\n")
 	}
@@ -280,8 +285,7 @@ func (m *deliberation) pickView() string {
 	top := max(0, m.pick-body+1)
 	for i := top; i < min(len(m.choices), top+body); i++ {
 		ch := m.choices[i]
-		line := fit(fmt.Sprintf("%-10s %-4s %s  %s  (%s)", ch.class, ch.semester, ch.year, t.T("delib.session", ch.session),
-			statusText(t, ch.status)), m.width, false)
+		line := fit(fmt.Sprintf("%-10s %-4s %s  (%s)", ch.class, ch.semester, ch.year, statusText(t, ch.status)), m.width, false)
 		if i == m.pick {
 			line = s.Selected.Render(line)
 		}
