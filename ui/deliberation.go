@@ -25,6 +25,7 @@ var deliberationText = map[string]text{
 	"delib.mention":       {"Mention", "Mention"},
 	"delib.mention.short": {"Ment.", "Ment."},
 	"delib.points.on":     {"+%s sur %s", "+%s on %s"},
+	"delib.jury.entry":    {"jury : %s « %s »", "jury: %s “%s”"},
 	"delib.jury":          {"jury", "jury"},
 	"delib.admitted":      {"admis %d/%d (%d %%)", "admitted %d/%d (%d%%)"},
 	"delib.filter":        {"filtre : %s", "filter: %s"},
