@@ -22,10 +22,11 @@ import (
 //	NDIAYE Fatou 10 10  –  UE31 10,00 UE32  –     10,00  DEF             rank 4
 //	SOW Ibrahima 15 15  7  UE31 15,00 UE32  7,00! 11,80  AJ (barrier)    rank 2
 type delibFixture struct {
-	svc  *domain.StudentService
-	cs   *domain.CurriculumService
-	rs   *domain.ResultsService
-	jury *domaintest.ResultsRepo
+	svc   *domain.StudentService
+	cs    *domain.CurriculumService
+	rs    *domain.ResultsService
+	jury  *domaintest.ResultsRepo
+	evals []*domain.Evaluation // Maths, Physique, Anglais
 }
 
 var delibNames = []string{"BA", "DIOP", "FALL", "NDIAYE", "SOW"}
@@ -52,6 +53,7 @@ func newDelibFixture(t *testing.T) *delibFixture {
 		}
 		evals = append(evals, e)
 	}
+	f.evals = evals
 	firsts := []string{"Awa", "Modou", "Moussa", "Fatou", "Ibrahima"}
 	marks := [][]string{{"14", "12", "13"}, {"12", "12", "9"}, {"12", "12", "6"}, {"10", "10", ""}, {"15", "15", "7"}}
 	for i, name := range delibNames {
@@ -372,6 +374,24 @@ func TestDeliberationEnterOpensTheStudent(t *testing.T) {
 		t.Error("esc did not go back to the semesters")
 	}
 	wantIn(t, m.View(), "session 1 (s : l'autre)", "L2-INFO    S3   2026-2027  (ouvert)")
+}
+
+// A mark given meanwhile (the change feed) is in the results at once.
+func TestDeliberationFollowsChanges(t *testing.T) {
+	f := newDelibFixture(t)
+	m := f.open(t, testAdmin, 120, 30)
+	m.goTo(t, "NDIAYE")
+	st := m.selected()
+	if _, _, err := f.svc.Mark(context.Background(), testAdmin, st.Number, 0, f.evals[2].ID, domain.MarkInput{Value: "11"}); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, m, changeMsg{change: domain.Change{Type: "grade.added", StudentID: st.StudentID}})
+	// (10×6 + 11×4)/10 = 10,40: admitted.
+	wantLine(t, m.View(), "NDIAYE Fatou", "11,00 ", "10,40 ", "10/10", "ADM ")
+	wantIn(t, m.View(), "ADM 2 · ADC 1 · AJ 2 · DEF 0")
+	if o := m.selected(); o == nil || o.LastName != "NDIAYE" {
+		t.Errorf("the reload moved the cursor to %+v", o)
+	}
 }
 
 func TestDeliberationFits80x24(t *testing.T) {

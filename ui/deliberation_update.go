@@ -42,9 +42,9 @@ func (m *deliberation) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case delibJuryMsg:
 		return m, m.decided(msg)
 	case changeMsg:
-		// A mark changed: a student of the results shown is read again
-		// with the whole class (ranks and compensation depend on all).
-		if m.res != nil && (msg.change.StudentID == "" || m.holds(msg.change.StudentID)) {
+		// A student of the results shown changed (a mark), or one was
+		// added: the whole class is read again (ranks depend on all).
+		if m.res != nil && msg.change.StudentID != "" && (msg.change.Type == domain.EventStudentCreated || m.holds(msg.change.StudentID)) {
 			return m, m.load()
 		}
 		return m, nil
