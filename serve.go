@@ -46,6 +46,7 @@ func serveDeps(cfg cli.Config, app *cli.App, notifications ui.Notifications, dem
 	return serve.Deps{
 		Students:      app.Students,
 		Curricula:     app.Curricula,
+		Results:       app.Results,
 		Auth:          app.Auth,
 		Feed:          app.Feed,
 		Notifications: notifications,

@@ -30,6 +30,7 @@ func runUI(ctx context.Context, cfg cli.Config, app *cli.App) error {
 		Ctx:       jobsCtx,
 		Students:  app.Students,
 		Curricula: app.Curricula,
+		Results:   app.Results,
 		Auth:      app.Auth,
 		Feed:      app.Feed,
 		Tokens:    cli.TokenFile{Path: tokenPath(cfg)},

@@ -87,6 +87,7 @@ type Auth interface {
 type Deps struct {
 	Students      ui.Students
 	Curricula     ui.Curricula
+	Results       ui.Results // nil: no deliberation screen
 	Auth          Auth
 	Feed          Subscriber       // nil: no live updates
 	Notifications ui.Notifications // nil: no notification screens

@@ -25,19 +25,20 @@ const (
 	tabNotifications
 	tabGradeSheet
 	tabCurricula
+	tabDeliberation
 )
 
 func (t tab) title(tr *Translator) string {
-	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications", "tab.gradesheet", "tab.curricula"}[t])
+	return tr.T([...]string{"tab.students", "tab.stats", "tab.users", "tab.mygrades", "tab.notifications", "tab.gradesheet", "tab.curricula", "tab.deliberation"}[t])
 }
 
 // tabsFor lists the top-level screens of a role, in tab order.
 func tabsFor(r domain.Role) []tab {
 	switch r {
 	case domain.RoleAdmin:
-		return []tab{tabStudents, tabGradeSheet, tabCurricula, tabStats, tabUsers, tabNotifications}
+		return []tab{tabStudents, tabGradeSheet, tabCurricula, tabDeliberation, tabStats, tabUsers, tabNotifications}
 	case domain.RoleTeacher:
-		return []tab{tabStudents, tabGradeSheet, tabStats}
+		return []tab{tabStudents, tabGradeSheet, tabDeliberation, tabStats}
 	case domain.RoleStudent:
 		return []tab{tabMyGrades}
 	}
@@ -279,6 +280,9 @@ func (m *Model) open(msg loggedInMsg) tea.Cmd {
 	if m.c.Curricula == nil {
 		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabGradeSheet || t == tabCurricula })
 	}
+	if m.c.Curricula == nil || m.c.Results == nil {
+		m.tabs = slices.DeleteFunc(m.tabs, func(t tab) bool { return t == tabDeliberation })
+	}
 	m.active, m.stack = 0, nil
 	text := m.c.T.T("login.welcome", msg.login.User.Username)
 	if msg.resumed {
@@ -309,6 +313,8 @@ func (m *Model) newTab(t tab) screen {
 		return newGradeSheet(m.c)
 	case tabCurricula:
 		return newCurriculum(m.c)
+	case tabDeliberation:
+		return newDeliberation(m.c)
 	}
 	return newStudents(m.c)
 }

@@ -48,6 +48,12 @@ type Curricula interface {
 	Semesters(ctx context.Context, a domain.Actor, st *domain.Student) ([]domain.SemesterResult, error)
 }
 
+// Results is what the deliberation screen asks of the results service.
+type Results interface {
+	Results(ctx context.Context, a domain.Actor, class, semester, year string, session int) (*domain.ClassResults, error)
+	Override(ctx context.Context, a domain.Actor, in domain.JuryInput) (*domain.JuryEntry, error)
+}
+
 // Auth is what the screens ask of the auth service.
 type Auth interface {
 	Login(ctx context.Context, username, password string) (*domain.Login, error)
@@ -93,12 +99,15 @@ type Common struct {
 	// Curricula is nil where evaluations are not available: no grade
 	// sheet or curricula tab.
 	Curricula Curricula
-	Auth      Auth
-	Feed      Feed // nil: no live updates
-	Tokens    TokenStore
-	Log       *slog.Logger
-	Styles    Styles
-	T         *Translator
+	// Results is nil where results are not available: no deliberation
+	// tab.
+	Results Results
+	Auth    Auth
+	Feed    Feed // nil: no live updates
+	Tokens  TokenStore
+	Log     *slog.Logger
+	Styles  Styles
+	T       *Translator
 	// LangChosen: the terminal chose T's language; otherwise the user's
 	// saved preference replaces it at log-in.
 	LangChosen bool

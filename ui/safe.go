@@ -41,6 +41,9 @@ func guard(c *Common) {
 	if _, ok := c.Ages.(safeAges); c.Ages != nil && !ok {
 		c.Ages = safeAges{c.Ages}
 	}
+	if _, ok := c.Results.(safeResults); c.Results != nil && !ok {
+		c.Results = safeResults{c.Results}
+	}
 }
 
 // stored is the student service as the files need it: not escaped.
@@ -290,6 +293,32 @@ func (s safeNotifications) Mine(ctx context.Context, a domain.Actor, limit int) 
 }
 
 // safeAges escapes the analytics table: its majors come from Kafka.
+// safeResults escapes the students' names and the jury's reasons. Results
+// are computed for each call, never shared, so they are escaped in place.
+type safeResults struct{ inner Results }
+
+func (s safeResults) Results(ctx context.Context, a domain.Actor, class, semester, year string, session int) (*domain.ClassResults, error) {
+	res, err := s.inner.Results(ctx, a, class, semester, year, session)
+	if res != nil {
+		for i := range res.Outcomes {
+			o := &res.Outcomes[i]
+			escaped(&o.Number, &o.LastName, &o.FirstName)
+			for j := range o.Jury {
+				escaped(&o.Jury[j].Reason, &o.Jury[j].By)
+			}
+		}
+	}
+	return res, err
+}
+
+func (s safeResults) Override(ctx context.Context, a domain.Actor, in domain.JuryInput) (*domain.JuryEntry, error) {
+	e, err := s.inner.Override(ctx, a, in)
+	if e != nil {
+		escaped(&e.Reason, &e.By)
+	}
+	return e, err
+}
+
 type safeAges struct{ domain.AgeReports }
 
 func (s safeAges) Latest(ctx context.Context) (*domain.AgeReport, error) {
