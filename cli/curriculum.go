@@ -282,6 +282,9 @@ func writeSemesters(w io.Writer, semesters []domain.SemesterResult) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range semesters {
 		fmt.Fprintf(tw, "\n%s %s (%s)\taverage %s\n", r.Semester, r.Year, r.Status, formatAverage(r.Average))
+		if o := r.Outcome; o != nil {
+			fmt.Fprintf(tw, "  results (session %d): %s, %d credits, mention %s, rank %d\n", o.Session, o.Decision, o.Credits, orDash(string(o.Mention)), o.Rank)
+		}
 		for _, ue := range r.UEs {
 			fmt.Fprintf(tw, "  %s %s\t%d credits\taverage %s\n", ue.Code, ue.Title, ue.Credits, formatAverage(ue.Average))
 			for _, sub := range ue.Subjects {

@@ -18,8 +18,8 @@ type CurriculumDeps struct {
 	// just published (one grade.published event each).
 	Students StudentRepo
 	// Results, when set, gives the messages of a semester's results when
-	// they are published.
-	Results ResultEventer
+	// they are published, and each student's published results.
+	Results ResultsSource
 	// Year is the current academic year (a setting, e.g. 2026-2027).
 	Year string
 	Now  func() time.Time
@@ -31,7 +31,7 @@ type CurriculumDeps struct {
 type CurriculumService struct {
 	repo     CurriculumRepo
 	students StudentRepo
-	results  ResultEventer
+	results  ResultsSource
 	year     string
 	now      func() time.Time
 	log      *slog.Logger
@@ -48,10 +48,11 @@ func NewCurriculumService(d CurriculumDeps) *CurriculumService {
 	return &CurriculumService{repo: d.Repo, students: d.Students, results: d.Results, year: d.Year, now: d.Now, log: d.Log}
 }
 
-// ResultEventer writes the messages of a semester's results being
-// published (ResultsService).
-type ResultEventer interface {
+// ResultsSource computes what a semester's results tell (ResultsService):
+// the messages of their publication, and a student's outcome.
+type ResultsSource interface {
 	ResultEvents(ctx context.Context, a Actor, c *Curriculum) ([]*Event, error)
+	Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error)
 }
 
 // CurrentYear is the academic year the school works in.

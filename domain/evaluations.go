@@ -166,6 +166,11 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 				r.UEs[i].Average = nil
 			}
 		}
+		if c.Status == SemesterPublished && s.results != nil {
+			if r.Outcome, err = s.results.Outcome(ctx, c, st.ID); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, r)
 	}
 	return out, nil

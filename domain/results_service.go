@@ -149,6 +149,21 @@ func (s *ResultsService) ResultEvents(ctx context.Context, a Actor, c *Curriculu
 	return t.Events, nil
 }
 
+// Outcome is a student's result of c's current session (rank among the
+// class included), nil when the student is not in the class.
+func (s *ResultsService) Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error) {
+	res, err := s.Results(ctx, SystemActor("results"), c.Class, c.Semester, c.Year, c.CurrentSession())
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Outcomes {
+		if res.Outcomes[i].StudentID == studentID {
+			return &res.Outcomes[i], nil
+		}
+	}
+	return nil, nil
+}
+
 func (s *ResultsService) curriculum(ctx context.Context, class, semester, year string) (*Curriculum, error) {
 	sem, err := ParseSemester(semester)
 	if err != nil {

@@ -44,6 +44,9 @@ type SemesterResult struct {
 	Status   SemesterStatus `json:"status"`
 	Average  *float64       `json:"average"`
 	UEs      []UEResult     `json:"ues"`
+	// Outcome is the student's result of the semester's current session
+	// once published (decision, credits, rank): nil before.
+	Outcome *SemesterOutcome `json:"-"`
 }
 
 // SemesterAverages computes a student's semester from the curriculum, the

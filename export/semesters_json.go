@@ -16,6 +16,18 @@ type SemesterJSON struct {
 	Status   domain.SemesterStatus `json:"status"`
 	Average  *float64              `json:"average"`
 	UEs      []UEJSON              `json:"ues"`
+	// Result is the published result of the semester's current session
+	// (null before it is published).
+	Result *SemesterResultJSON `json:"result"`
+}
+
+// SemesterResultJSON is a published semester result.
+type SemesterResultJSON struct {
+	Session  int             `json:"session"`
+	Decision domain.Decision `json:"decision"`
+	Credits  int             `json:"credits"`
+	Mention  *string         `json:"mention"`
+	Rank     *int            `json:"rank"`
 }
 
 // UEJSON is one UE of a semester.
@@ -53,6 +65,17 @@ func DetailJSON(s *domain.Student, semesters []domain.SemesterResult) StudentDet
 	out := StudentDetailJSON{StudentJSON: ToJSON(s), Semesters: make([]SemesterJSON, 0, len(semesters))}
 	for _, r := range semesters {
 		sj := SemesterJSON{Semester: r.Semester, Year: r.Year, Status: r.Status, Average: r.Average, UEs: make([]UEJSON, 0, len(r.UEs))}
+		if o := r.Outcome; o != nil {
+			sj.Result = &SemesterResultJSON{Session: o.Session, Decision: o.Decision, Credits: o.Credits}
+			if o.Mention != "" {
+				m := string(o.Mention)
+				sj.Result.Mention = &m
+			}
+			if o.Rank > 0 {
+				rank := o.Rank
+				sj.Result.Rank = &rank
+			}
+		}
 		for _, ue := range r.UEs {
 			uj := UEJSON{Code: ue.Code, Title: ue.Title, Credits: ue.Credits, Average: ue.Average, Subjects: make([]SubjectJSON, 0, len(ue.Subjects))}
 			for _, sub := range ue.Subjects {

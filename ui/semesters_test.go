@@ -35,7 +35,9 @@ func newSemFixture(t *testing.T) *semFixture {
 	f := &semFixture{}
 	f.svc = domain.NewStudentService(domain.StudentDeps{Repo: repo, Curricula: cr, Phones: domain.PhoneParser{},
 		Now: func() time.Time { return testNow }})
-	f.cs = domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: repo, Year: "2026-2027",
+	results := domain.NewResultsService(domain.ResultsDeps{Repo: &domaintest.ResultsRepo{}, Curricula: cr, Students: f.svc,
+		Year: "2026-2027", Now: func() time.Time { return testNow }})
+	f.cs = domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: repo, Results: results, Year: "2026-2027",
 		Now: func() time.Time { return testNow }})
 	list := []*domain.Curriculum{
 		{Class: "L2-INFO", Semester: "S3", UEs: []domain.UE{
@@ -240,6 +242,9 @@ func TestMyGradesSemestersHideWhatIsNotPublished(t *testing.T) {
 	v = m.View()
 	wantIn(t, v, "2026-2027 · publié", "Moyenne du semestre : 12,48/20", "Moyenne pondérée : 12,48/20",
 		"rang : à la publication des résultats", "Examen final")
+	// Its results: Physique has no mark (DEF); UE32 is acquired (4 of 10
+	// credits); first of the class.
+	wantIn(t, v, "Résultats (session 1) : DEF · 4/10 crédits · rang 1")
 	wantLine(t, v, "UE31 Sciences", "12,80")
 	wantLine(t, v, "UE32 Langues", "12,00")
 	wantNotIn(t, v, "résultats non publiés", "non publiée)")

@@ -41,7 +41,31 @@ func (v *semesters) View() string {
 			avg = s.Warning.Render(t.T("sem.average", t.T("value.out_of_20", t.Average(r.Average))))
 		}
 	}
+	if o := r.Outcome; o != nil {
+		avg += s.Muted.Render(" · ") + v.outcomeText(o, credits)
+	}
 	return strings.Join([]string{fit(head, v.width, false), fit(avg, v.width, false), v.table.View(s)}, "\n")
+}
+
+// outcomeText is a published semester's result on one line: the
+// decision (the jury's said so), credits, mention and rank.
+func (v *semesters) outcomeText(o *domain.SemesterOutcome, total int) string {
+	s, t := v.c.Styles, v.c.T
+	decision := string(o.Decision)
+	if o.Overridden() || len(o.Jury) > 0 {
+		decision += t.T("sem.outcome.jury")
+	}
+	text := t.T("sem.outcome", o.Session, decision, o.Credits, total)
+	if o.Mention != "" {
+		text += " · " + string(o.Mention)
+	}
+	if o.Rank > 0 {
+		text += " · " + t.T("sem.outcome.rank", o.Rank)
+	}
+	if o.Decision.Validated() {
+		return s.Success.Render(text)
+	}
+	return s.Warning.Render(text)
 }
 
 // semesterStatus is a semester's lifecycle in words (no status: open).
