@@ -114,6 +114,22 @@ func TestCLIResultsJuryAndResit(t *testing.T) {
 		t.Errorf("an override of a closed semester: exit %d, %q", res.code, res.stderr)
 	}
 	run("semester", "publish", "--class", "L1-INFO", "--semester", "S1")
+	// Published: the student's record says the result.
+	var shown struct {
+		Semesters []struct {
+			Result *struct {
+				Decision string  `json:"decision"`
+				Credits  int     `json:"credits"`
+				Mention  *string `json:"mention"`
+			} `json:"result"`
+		} `json:"semesters"`
+	}
+	if err := json.Unmarshal([]byte(run("students", "show", students["Awa"], "--json")), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if len(shown.Semesters) != 1 || shown.Semesters[0].Result == nil || shown.Semesters[0].Result.Decision != "ADM" || shown.Semesters[0].Result.Credits != 10 {
+		t.Errorf("Awa's published result in students show: %+v", shown.Semesters)
+	}
 	if out := run("semester", "resit", "--class", "L1-INFO", "--semester", "S1"); !strings.Contains(out, "session 2 open") {
 		t.Errorf("semester resit: %q", out)
 	}
