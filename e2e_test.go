@@ -21,6 +21,11 @@ func TestTUITakeOverEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-takeo
 // changed meanwhile, publishes; the student then sees their mark.
 func TestGradeSheetEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-gradesheet.sh") }
 
+// TestResultsEndToEnd runs scripts/e2e-results.sh: a class marked by
+// files, closed, its results, the resit session, a jury decision, the
+// publication, the deliberation screen and the student's result.
+func TestResultsEndToEnd(t *testing.T) { runTmuxScript(t, "scripts/e2e-results.sh") }
+
 // TestServeOpenSSHEndToEnd runs scripts/e2e-ssh.sh: `scolarite serve` on a
 // fresh data dir and the real OpenSSH client in tmux, with a password, with
 // a registered key, in English, after the key's removal, and SIGTERM. It

@@ -214,6 +214,18 @@ func (s *ResultsService) Override(ctx context.Context, a Actor, in JuryInput) (*
 	if (in.Session == 1 || in.Session == 2) && in.Session != c.CurrentSession() {
 		return nil, Errorf(EINVALID, "%s is in session %d: the decisions of session %d are frozen", c.Key(), c.CurrentSession(), in.Session)
 	}
+	if in.Session == 2 {
+		// A student admitted in session 1 does not sit session 2.
+		first, err := s.Results(ctx, SystemActor(a.Name), c.Class, c.Semester, c.Year, 1)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range first.Outcomes {
+			if o.StudentID == st.ID && o.Decision.Validated() {
+				return nil, Errorf(EINVALID, "%s was admitted in session 1 (%s): there is no session 2 to decide for them", st.Number, o.Decision)
+			}
+		}
+	}
 	e := &JuryEntry{StudentID: st.ID, Class: c.Class, Semester: c.Semester, Year: c.Year, Session: in.Session,
 		Reason: cleanName(in.Reason), By: a.Name, At: s.d.Now().UTC()}
 	if err := s.checkEntry(ctx, c, e, in); err != nil {

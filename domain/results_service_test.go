@@ -212,6 +212,9 @@ func TestSessionsAndPublishedResults(t *testing.T) {
 	if _, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.diop.Number, Semester: "S1", Session: 1, Decision: "ADM", Reason: "x"}); err == nil || !strings.Contains(err.Error(), "frozen") {
 		t.Errorf("session 1's jury after it: %v", err)
 	}
+	if _, err := f.results.Override(ctx, admin, domain.JuryInput{Student: f.ba.Number, Semester: "S1", Session: 2, Points: "0,5", Reason: "x"}); err == nil || !strings.Contains(err.Error(), "admitted in session 1") {
+		t.Errorf("session 2's jury on a student admitted in session 1: %v", err)
+	}
 	// Diop's Anglais resit 15 replaces the exam's 8 (UE1, 11, was
 	// acquired in session 1 and kept): (66 + 60)/10 = 12.6, ADM.
 	if o := f.outcome(t, 2, f.diop.Number); o.Decision != domain.DecisionADM || domain.FormatAverage(o.Average, false) != "12.60" {
