@@ -103,7 +103,7 @@ func (s *ResultsService) Results(ctx context.Context, a Actor, class, semester, 
 	for _, e := range entries {
 		jury[e.StudentID] = append(jury[e.StudentID], e)
 	}
-	students, err := s.d.Students.Students(ctx, SystemActor(a.Name), RosterQuery{Class: c.Class, Sort: SortLastName})
+	students, err := s.d.Students.ClassStudents(ctx, a, c.Class)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (s *ResultsService) ResultEvents(ctx context.Context, a Actor, c *Curriculu
 	if err != nil {
 		return nil, err
 	}
-	students, err := s.d.Students.Students(ctx, SystemActor(a.Name), RosterQuery{Class: c.Class, Sort: SortLastName})
+	students, err := s.d.Students.ClassStudents(ctx, a, c.Class)
 	if err != nil {
 		return nil, err
 	}

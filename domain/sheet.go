@@ -57,7 +57,7 @@ func (s *StudentService) Sheet(ctx context.Context, a Actor, class, semester, ye
 	if err != nil {
 		return nil, err
 	}
-	students, err := s.classStudents(ctx, a, c.Class)
+	students, err := s.ClassStudents(ctx, a, c.Class)
 	if err != nil {
 		return nil, err
 	}
@@ -87,15 +87,14 @@ func (s *StudentService) SheetStudent(ctx context.Context, a Actor, sh *Sheet, s
 	return st, nil
 }
 
-// classStudents is the records of a class's students, by name: the
+// ClassStudents is the records of a class's students, by name: the
 // class's rows of the roster, then their records in one read by ID (a
 // class of 1,000 in a school of 10,000 was a minute's wait when the
 // whole school's records were read for it). A student who changed class
-// between the two reads is left out. The actor may grade a subject of
-// the class (the caller checked), which is what the sheet shows of it: a
-// teacher named on the subject only may not list the class's records
-// otherwise.
-func (s *StudentService) classStudents(ctx context.Context, a Actor, class string) ([]*Student, error) {
+// between the two reads is left out. The caller checked that the actor
+// may see what it shows of them (the grade sheet: a subject they grade;
+// the results: the class).
+func (s *StudentService) ClassStudents(ctx context.Context, a Actor, class string) ([]*Student, error) {
 	page, err := s.Roster(ctx, SystemActor(a.Name), RosterQuery{Class: class, Sort: SortLastName})
 	if err != nil {
 		return nil, err
