@@ -113,7 +113,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	results := domain.NewResultsService(domain.ResultsDeps{Repo: st.Results(), Curricula: st.Curricula(), Students: students,
-		Year: year, Log: logger})
+		Year: year, Log: logger, Transcripts: st.Transcripts()})
 	auth := domain.NewAuthService(domain.AuthDeps{
 		Users: st.Users(), Students: st.Students(), Sessions: c.Sessions(), Limiter: c.Limiter(),
 		Audit: st.Audit(), Phones: phones, Log: logger, Teaching: curricula,
