@@ -216,3 +216,20 @@ func TestWriteMinutes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTranscripts1000 writes a 1,000-student class's relevés (six
+// UEs of three subjects each) in one PDF. Goal: under 10 s.
+func BenchmarkTranscripts1000(b *testing.B) {
+	ts := transcriptsOf(resultsClass(b, 1000, domain.SemesterClosed))
+	for b.Loop() {
+		var out countWriter
+		if err := WriteTranscripts(context.Background(), ts, &out, reportOpt); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(out)/1e6, "MB")
+	}
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
