@@ -170,8 +170,8 @@ func releveTable(d *pdfDoc, t *domain.Transcript) {
 	d.font("", 7.5)
 	d.color(colMuted)
 	legend := l.t("releve.legend")
-	if !resit {
-		legend = legend[:strings.LastIndex(legend, " · ")]
+	if resit {
+		legend += l.t("releve.legendresit")
 	}
 	d.CellFormat(d.width(), 4, d.fit(legend, d.width()), "", 1, "L", false, 0, "")
 	d.color([3]int{})

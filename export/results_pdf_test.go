@@ -92,6 +92,7 @@ func keepPDF(t *testing.T, name string, pdf []byte) {
 func TestWriteTranscripts(t *testing.T) {
 	res := resultsClass(t, 3, domain.SemesterClosed)
 	ts := transcriptsOf(res)
+	ts[0].UEs[1].Subjects[0].Resit = true // its mark is marked, and the legend says why
 	var b bytes.Buffer
 	if err := WriteTranscripts(context.Background(), ts[:1], &b, reportOpt); err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestWriteTranscripts(t *testing.T) {
 		tr.Number, "05/04/2003", "L3-INFO", "Fait à Dakar, le 23/11/2026", "Le Directeur des études",
 		"Code de vérification", tr.Code, "scolarite verify " + tr.Code, "Relevé de notes n° " + tr.Code,
 		"Moyenne du semestre", lang(French, tr.Average) + "/20", fmt.Sprintf("%d/30", tr.Credits), string(tr.Decision),
-		"Décision du jury : " + French.decision(tr.Decision)}
+		"Décision du jury : " + French.decision(tr.Decision), "* " + lang(French, tr.UEs[1].Subjects[0].Average), "· * note de rattrapage"}
 	for _, ue := range tr.UEs {
 		want = append(want, ue.Code, ue.Title)
 		for _, s := range ue.Subjects {
@@ -122,6 +123,9 @@ func TestWriteTranscripts(t *testing.T) {
 	}
 	if strings.Contains(text, "provisoire") {
 		t.Error("a closed semester's relevé says it is provisional")
+	}
+	if n := strings.Count(text, "* "); n != 2 {
+		t.Errorf("%d asterisks, want the resit mark's and the legend's", n)
 	}
 	// A UE's line: code, title, credits, its average and status; a
 	// subject's: coefficient and mark.
@@ -152,6 +156,9 @@ func TestWriteTranscripts(t *testing.T) {
 				t.Errorf("English relevé %d lacks %q", i+1, w)
 			}
 		}
+	}
+	if strings.Contains(pages[0], "resit mark") {
+		t.Error("the legend explains a resit mark the relevé does not have")
 	}
 	if !strings.Contains(pages[1], "AJ (jury)") || !strings.Contains(pages[1], "Decision of the jury: Failed (jury)") {
 		t.Errorf("the jury's decision does not show:\n%s", pages[1])
