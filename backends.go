@@ -112,7 +112,7 @@ func openApp(ctx context.Context, cfg cli.Config) (app *cli.App, err error) {
 		Views: c.Views(), Feed: c.Feed(), Phones: phones, Log: logger,
 	})
 	results := domain.NewResultsService(domain.ResultsDeps{Repo: st.Results(), Curricula: st.Curricula(), Students: students,
-		Year: year, Log: logger})
+		Year: year, Log: logger, Transcripts: st.Transcripts()})
 	curricula := domain.NewCurriculumService(domain.CurriculumDeps{Repo: st.Curricula(), Students: st.Students(), Results: results,
 		Year: year, Log: logger})
 	auth := domain.NewAuthService(domain.AuthDeps{

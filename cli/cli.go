@@ -178,6 +178,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(backupCmds(env, cfg)...)
 	root.AddCommand(curriculumCmd(env, cfg), evaluationsCmd(env, cfg), semesterCmd(env, cfg))
 	root.AddCommand(resultsCmd(env, cfg), juryCmd(env, cfg), rulesCmd(env, cfg))
+	root.AddCommand(verifyCmd(env, cfg))
 	return root
 }
 

@@ -158,7 +158,7 @@ func printImport(stdout, stderr io.Writer, res *export.ImportResult) error {
 
 func reportCmd(env Env, cfg *Config) *cobra.Command {
 	var out, lang string
-	cmd := &cobra.Command{Use: "report", Short: "PDF reports: a class, a student's report card, the whole school"}
+	cmd := &cobra.Command{Use: "report", Short: "PDF reports: a class, a student's report card, the whole school, relevés de notes, the jury's minutes"}
 	run := func(cmd *cobra.Command, write func(app *App, w io.Writer, opt export.ReportOptions) error) error {
 		if out == "" {
 			return usagef("-o FILE.pdf is required")
@@ -207,6 +207,7 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 		c.Flags().StringVar(&lang, "lang", envOr(env, "SCOLARITE_LANG", "fr"), "language of the document: fr or en")
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(documentCmds(env, cfg)...)
 	return cmd
 }
 

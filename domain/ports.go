@@ -202,3 +202,15 @@ type ResultsRepo interface {
 	// AddJuryEntry inserts e and assigns e.ID.
 	AddJuryEntry(ctx context.Context, e *JuryEntry, t Trail) error
 }
+
+// TranscriptRepo records every relevé de notes issued, under its code
+// (transcripts.go). Implemented by store.
+type TranscriptRepo interface {
+	// RecordTranscripts records the relevés of ts not recorded yet; for
+	// those recorded already (the same content: the same code) it sets
+	// IssuedAt and IssuedBy to the record's, the first issue. A code
+	// recorded for another content (a collision) is an error.
+	RecordTranscripts(ctx context.Context, ts []*Transcript) error
+	// Transcript returns the relevé recorded under code; ENOTFOUND.
+	Transcript(ctx context.Context, code string) (*Transcript, error)
+}

@@ -84,6 +84,7 @@ type SemesterOutcome struct {
 	Number     string
 	LastName   string
 	FirstName  string
+	BirthDate  Date
 	Class      string
 	Semester   string
 	Year       string
@@ -162,7 +163,7 @@ func sessionEntries(jury []JuryEntry, session int) []JuryEntry {
 }
 
 func (p *ResultPlan) session(st *Student, marks map[string]*Grade, session int, prev *SemesterOutcome, jury []JuryEntry) SemesterOutcome {
-	o := SemesterOutcome{StudentID: st.ID, Number: st.Number, LastName: st.LastName, FirstName: st.FirstName,
+	o := SemesterOutcome{StudentID: st.ID, Number: st.Number, LastName: st.LastName, FirstName: st.FirstName, BirthDate: st.BirthDate,
 		Class: p.c.Class, Semester: p.c.Semester, Year: p.c.Year, Session: session, Jury: jury, Regulation: p.reg.Version}
 	var semester mean
 	for i, ue := range p.c.UEs {

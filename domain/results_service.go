@@ -20,6 +20,9 @@ type ResultsDeps struct {
 	Year      string          // the current academic year
 	Now       func() time.Time
 	Log       *slog.Logger
+
+	// Transcripts records the relevés issued (nil: none can be issued).
+	Transcripts TranscriptRepo
 }
 
 // ResultsService computes a class's semester results under the school's

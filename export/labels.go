@@ -102,7 +102,9 @@ var labels = map[string]label{
 func (l Lang) t(key string, args ...any) string {
 	lb, ok := labels[key]
 	if !ok {
-		return key
+		if lb, ok = resultLabels[key]; !ok {
+			return key
+		}
 	}
 	s := lb.fr
 	if l == English {

@@ -89,14 +89,7 @@ func (t *pdfTable) header() {
 // it would not fit.
 func (t *pdfTable) row(cells []string, style rowStyle) {
 	d := t.d
-	if !t.drawn || d.room() < t.rowH {
-		if t.drawn {
-			d.AddPageFormat(d.orientation, d.GetPageSizeStr())
-		} else {
-			d.need(t.headerH() + 2*t.rowH)
-		}
-		t.header()
-	}
+	t.start(t.rowH)
 	fontStyle := ""
 	if style == rowBold {
 		fontStyle = "B"
@@ -131,4 +124,77 @@ func (t *pdfTable) end() {
 	d.draw(colBorder)
 	d.Line(x, y, x+t.width, y)
 	d.Ln(2)
+}
+
+// rowAlerts draws a row whose cells marked in alerts are in the alert
+// colour, the others as a normal row.
+func (t *pdfTable) rowAlerts(cells []string, alerts []bool) {
+	d := t.d
+	t.start(t.rowH)
+	d.font("", t.size)
+	d.fill(colZebra)
+	for i, c := range t.cols {
+		text := ""
+		if i < len(cells) {
+			text = d.fit(cells[i], c.w)
+		}
+		d.color([3]int{})
+		if i < len(alerts) && alerts[i] {
+			d.color(colAlert)
+		}
+		d.CellFormat(c.w, t.rowH, text, "", 0, c.align, t.rows%2 == 1, 0, "")
+	}
+	d.color([3]int{})
+	d.Ln(t.rowH)
+	t.rows++
+}
+
+// wrapped draws a row whose cells wrap over up to maxLines lines (the
+// last one shortened with an ellipsis), the row as tall as its longest
+// cell.
+func (t *pdfTable) wrapped(cells []string, maxLines int) {
+	d := t.d
+	const lineH = 4.5
+	d.font("", t.size)
+	lines := make([][]string, len(t.cols))
+	n := 1
+	for i, c := range t.cols {
+		if i < len(cells) {
+			lines[i] = d.wrap(cells[i], c.w, maxLines)
+		}
+		n = max(n, len(lines[i]))
+	}
+	h := max(t.rowH, float64(n)*lineH+1.5)
+	t.start(h)
+	d.font("", t.size)
+	x, y := d.GetXY()
+	if t.rows%2 == 1 {
+		d.fill(colZebra)
+		d.Rect(x, y, t.width, h, "F")
+	}
+	cx := x
+	for i, c := range t.cols {
+		for k, line := range lines[i] {
+			d.SetXY(cx, y+0.75+float64(k)*lineH)
+			d.CellFormat(c.w, lineH, line, "", 0, c.align, false, 0, "")
+		}
+		cx += c.w
+	}
+	d.SetXY(x, y+h)
+	t.rows++
+}
+
+// start draws the header before the first row, and starts a new page
+// (the header repeated) when a row h high would not fit.
+func (t *pdfTable) start(h float64) {
+	d := t.d
+	if t.drawn && d.room() >= h {
+		return
+	}
+	if t.drawn {
+		d.AddPageFormat(d.orientation, d.GetPageSizeStr())
+	} else {
+		d.need(t.headerH() + 2*h)
+	}
+	t.header()
 }

@@ -19,6 +19,7 @@ var allCollections = []string{
 	studentsColl, countersColl, claimsColl, leasesColl, usersColl, auditColl, eventsColl,
 	notificationsColl, notificationLeaseColl, importsColl, curriculaColl, evaluationsColl, studentKeysColl, rosterColl,
 	notifiedQueueColl, publishedQueueColl, dueColl, regulationsColl, juryColl,
+	relevesColl,
 }
 
 func (s *Store) ensureCollections(ctx context.Context) error {

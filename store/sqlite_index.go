@@ -23,7 +23,7 @@ const idIndexSuffix = "_scolarite_id_expr"
 // one student (show, grades add, the detail screen), its lookup hints,
 // its claims and its table row (every write replaces it), the counters,
 // the leases, a class's curriculum and an evaluation (every mark reads
-// them), and the outbox events and
+// them), a relevé issued (read by its code), and the outbox events and
 // notification records, which are marked one by one by _id (every such
 // write scanned the table), and their queues (entries written and
 // deleted by _id; small, but a retried record's entry is updated). The
@@ -33,6 +33,7 @@ var idIndexed = []string{
 	studentsColl, studentKeysColl, claimsColl, countersColl, leasesColl, usersColl,
 	notificationsColl, notificationLeaseColl, eventsColl, importsColl, curriculaColl, evaluationsColl, rosterColl,
 	notifiedQueueColl, publishedQueueColl, dueColl, regulationsColl, juryColl,
+	relevesColl,
 }
 
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB

@@ -61,6 +61,7 @@ type Store struct {
 	students  *StudentRepo
 	curricula *CurriculumRepo
 	results   *ResultsRepo
+	releves   *TranscriptRepo
 	users     *UserRepo
 	audit     *AuditLog
 	events    *EventLog
@@ -175,6 +176,7 @@ func newStore(client *mongo.Client, db *mongo.Database, log *slog.Logger) *Store
 		trails: s.trails, writes: &s.writes}
 	s.results = &ResultsRepo{regulations: db.Collection(regulationsColl), jury: db.Collection(juryColl),
 		trails: s.trails, writes: &s.writes}
+	s.releves = &TranscriptRepo{coll: db.Collection(relevesColl)}
 	s.users = &UserRepo{coll: db.Collection(usersColl)}
 	s.audit = &AuditLog{coll: db.Collection(auditColl)}
 	s.events = &EventLog{coll: db.Collection(eventsColl)}
@@ -261,6 +263,9 @@ func (s *Store) Curricula() *CurriculumRepo { return s.curricula }
 
 // Results returns the regulation and the jury's decisions.
 func (s *Store) Results() *ResultsRepo { return s.results }
+
+// Transcripts returns the record of the relevés de notes issued.
+func (s *Store) Transcripts() *TranscriptRepo { return s.releves }
 
 // Users returns the account repository.
 func (s *Store) Users() *UserRepo { return s.users }
