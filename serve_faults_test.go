@@ -80,6 +80,11 @@ func TestServeSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 				t.Errorf("screen %d: detail of %s not shown", i, st.Number)
 				return
 			}
+			scr.send("s") // a demo class opens on its semesters: s shows the free grades
+			if !scr.shows(10*time.Second, "Enseignant") {
+				t.Errorf("screen %d: the free grades of %s not shown:\n%s", i, st.Number, scr.text())
+				return
+			}
 			readied = true
 			ready.Done()
 			<-start

@@ -235,7 +235,9 @@ func TestServeEveryRoleAtOnce(t *testing.T) {
 	deadline := time.Now().Add(wait)
 	for {
 		first := strings.TrimRight(strings.SplitN(chef.text(), "\n", 2)[0], " ")
-		if strings.HasSuffix(first, "chef · administrateur") && len([]rune(first)) <= 110 && len([]rune(first)) > 100 {
+		// At 110 columns the admin's tabs leave room for the user's name
+		// only (their role shows on wider screens).
+		if strings.HasSuffix(first, "chef") && len([]rune(first)) <= 110 && len([]rune(first)) > 100 {
 			break
 		}
 		if time.Now().After(deadline) {

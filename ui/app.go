@@ -401,25 +401,46 @@ func (m *Model) View() string {
 
 func (m *Model) header() string {
 	s := m.c.Styles
-	parts := []string{s.Title.Render(m.c.T.T("app.title"))}
-	for i, t := range m.tabs {
-		style := s.Tab
-		if i == m.active && len(m.stack) == 0 {
-			style = s.ActiveTab
-		}
-		parts = append(parts, style.Render(t.title(m.c.T)))
-	}
-	left := strings.Join(parts, " ")
 	right := ""
 	if m.login != nil {
 		right = m.login.User.Username + " · " + m.c.T.T("role."+string(m.login.User.Role))
-		if lipgloss.Width(left)+lipgloss.Width(right)+1 > m.c.Width {
+		if lipgloss.Width(m.headerLeft(len(m.tabs)))+lipgloss.Width(right)+1 > m.c.Width {
 			right = m.login.User.Username // narrow terminal: the name says enough
 		}
 		right = s.User.Render(right)
 	}
+	// Tabs that do not fit are left out, farthest from the active one
+	// first, so that the user's name always shows.
+	left := m.headerLeft(len(m.tabs))
+	for n := len(m.tabs) - 1; n > 0 && lipgloss.Width(left)+lipgloss.Width(right)+1 > m.c.Width; n-- {
+		left = m.headerLeft(n)
+	}
 	gap := max(1, m.c.Width-lipgloss.Width(left)-lipgloss.Width(right))
 	return fit(left+strings.Repeat(" ", gap)+right, m.c.Width, false)
+}
+
+// headerLeft is the title and n of the tabs: a window around the active
+// one, "…" marking the tabs left out on either side.
+func (m *Model) headerLeft(n int) string {
+	s := m.c.Styles
+	active := min(m.active, max(len(m.tabs)-1, 0))
+	from := max(0, min(active-n/2, len(m.tabs)-n))
+	to := min(len(m.tabs), from+n)
+	parts := []string{s.Title.Render(m.c.T.T("app.title"))}
+	if from > 0 {
+		parts = append(parts, s.Tab.Render("…"))
+	}
+	for i := from; i < to; i++ {
+		style := s.Tab
+		if i == m.active && len(m.stack) == 0 {
+			style = s.ActiveTab
+		}
+		parts = append(parts, style.Render(m.tabs[i].title(m.c.T)))
+	}
+	if to < len(m.tabs) {
+		parts = append(parts, s.Tab.Render("…"))
+	}
+	return strings.Join(parts, " ")
 }
 
 func (m *Model) statusLine() string {

@@ -419,3 +419,17 @@ func TestAppFitsTheTerminal(t *testing.T) {
 		check(startApp(t, newAppEnv(t), w, h), "log-in")
 	}
 }
+
+// A terminal too narrow for every tab keeps the user's name and the
+// active tab, the others left out around it ("…").
+func TestAppHeaderKeepsTheUserOnANarrowTerminal(t *testing.T) {
+	a := loggedIn(t, "admin")
+	a.press("tab") // Statistiques
+	a.send(tea.WindowSizeMsg{Width: 52, Height: 30})
+	h := a.header()
+	if w := lipgloss.Width(h); w > 52 {
+		t.Errorf("the header is %d columns wide: %q", w, h)
+	}
+	wantIn(t, h, "Statistiques", "…", "admin")
+	wantNotIn(t, h, "Utilisateurs", "Étudiants")
+}
