@@ -52,6 +52,8 @@ type Curricula interface {
 type Results interface {
 	Results(ctx context.Context, a domain.Actor, class, semester, year string, session int) (*domain.ClassResults, error)
 	Override(ctx context.Context, a domain.Actor, in domain.JuryInput) (*domain.JuryEntry, error)
+	Regulation(ctx context.Context) (domain.Regulation, error)
+	SetRegulation(ctx context.Context, a domain.Actor, r domain.Regulation) (domain.Regulation, error)
 }
 
 // Auth is what the screens ask of the auth service.

@@ -69,6 +69,7 @@ type deliberationKeys struct {
 	list                                 listKeys
 	Open, Detail, Back, Filter, Barrier  key.Binding
 	Session, Sort, Override, Points      key.Binding
+	Rules                                key.Binding
 	NextField, PrevField, Submit, Cancel key.Binding
 }
 
@@ -85,6 +86,7 @@ func newDeliberationKeys(t *Translator) deliberationKeys {
 		Sort:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.T("key.delib.sort"))),
 		Override:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.T("key.delib.override"))),
 		Points:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", t.T("key.delib.points"))),
+		Rules:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", t.T("key.rules.open"))),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", t.T("key.delib.field"))),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("⇧tab/↑", t.T("key.delib.field.up"))),
 		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, t.T("key.confirm"))),
@@ -146,6 +148,7 @@ type juryPrompt struct {
 func newDeliberation(c *Common) screen {
 	m := &deliberation{c: c, keys: newDeliberationKeys(c.T), session: 1}
 	m.enableJury()
+	m.keys.Rules.SetEnabled(c.Actor.Role == domain.RoleAdmin)
 	return m
 }
 
@@ -250,7 +253,7 @@ func (m *deliberation) ShortHelp() []key.Binding {
 	case m.prompt != nil:
 		return []key.Binding{m.keys.NextField, m.keys.Submit, m.keys.Cancel}
 	case m.res == nil:
-		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open, m.keys.Session}
+		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open, m.keys.Session, m.keys.Rules}
 	}
 	return []key.Binding{m.keys.Override, m.keys.Points, m.keys.Detail, m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Back}
 }
@@ -260,7 +263,7 @@ func (m *deliberation) FullHelp() [][]key.Binding {
 	case m.prompt != nil:
 		return [][]key.Binding{{m.keys.NextField, m.keys.PrevField, m.keys.Submit, m.keys.Cancel}}
 	case m.res == nil:
-		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Session}}
+		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Session, m.keys.Rules}}
 	}
 	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Detail, m.keys.Override, m.keys.Points, m.keys.Back},
 		{m.keys.Filter, m.keys.Barrier, m.keys.Session, m.keys.Sort}}

@@ -87,6 +87,8 @@ func (m *deliberation) pickKey(msg tea.KeyMsg) tea.Cmd {
 		m.pick = max(len(m.choices)-1, 0)
 	case key.Matches(msg, m.keys.Session):
 		m.session = 3 - m.session
+	case key.Matches(msg, m.keys.Rules) && m.c.Actor.Role == domain.RoleAdmin:
+		return openScreen(newRules(m.c))
 	case key.Matches(msg, m.keys.Open) && len(m.choices) > 0:
 		ch := m.choices[m.pick]
 		ch.session = m.session

@@ -363,3 +363,11 @@ func textReason(t *Translator, reason string) (string, bool) {
 	}
 	return "", false
 }
+
+func (s safeResults) Regulation(ctx context.Context) (domain.Regulation, error) {
+	return s.inner.Regulation(ctx)
+}
+
+func (s safeResults) SetRegulation(ctx context.Context, a domain.Actor, r domain.Regulation) (domain.Regulation, error) {
+	return s.inner.SetRegulation(ctx, a, r)
+}
