@@ -88,3 +88,18 @@ func BenchmarkGradeSheet(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkResults is the results of a 1,000-student class (every
+// student's UE and semester averages, decision, mention and rank, exactly)
+// on the embedded default, in a school of 10,000: what the deliberation
+// screen and `scolarite results` wait for. Goal: under 200 ms.
+func BenchmarkResults(b *testing.B) {
+	app, c, _ := sheetClass(b)
+	ctx := context.Background()
+	for b.Loop() {
+		res, err := app.Results.Results(ctx, admin, c.Class, c.Semester, c.Year, 1)
+		if err != nil || len(res.Outcomes) != sheetSchool/10 {
+			b.Fatalf("results of %s %s: %v", c.Class, c.Semester, err)
+		}
+	}
+}
