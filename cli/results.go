@@ -27,10 +27,14 @@ func resultsCmd(env Env, cfg *Config) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(env.Stdout, export.ResultsJSON(res))
+				years, err := app.Results.YearOutcomes(cmd.Context(), cliActor(), res)
+				if err != nil {
+					return err
 				}
-				return writeResults(env.Stdout, res)
+				if asJSON {
+					return writeJSON(env.Stdout, export.ResultsJSON(res, years))
+				}
+				return writeResults(env.Stdout, res, years)
 			})
 		},
 	}
@@ -43,7 +47,7 @@ func resultsCmd(env Env, cfg *Config) *cobra.Command {
 
 // writeResults prints one line per student: UE averages and statuses,
 // the semester's average, credits, decision, mention and rank.
-func writeResults(w io.Writer, res *domain.ClassResults) error {
+func writeResults(w io.Writer, res *domain.ClassResults, years map[string]domain.YearOutcome) error {
 	c := res.Curriculum
 	fmt.Fprintf(w, "%s %s %s, session %d (regulation version %d)\n\n", c.Class, c.Semester, c.Year, res.Session, res.Regulation.Version)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -51,7 +55,11 @@ func writeResults(w io.Writer, res *domain.ClassResults) error {
 	for _, ue := range c.UEs {
 		head = append(head, ue.Code)
 	}
-	fmt.Fprintln(tw, strings.Join(append(head, "AVERAGE", "CREDITS", "DECISION", "MENTION"), "\t"))
+	head = append(head, "AVERAGE", "CREDITS", "DECISION", "MENTION")
+	if years != nil {
+		head = append(head, "YEAR")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, o := range res.Outcomes {
 		rank := "-"
 		if o.Rank > 0 {
@@ -66,6 +74,9 @@ func writeResults(w io.Writer, res *domain.ClassResults) error {
 			decision += " (jury)"
 		}
 		line = append(line, orDash(domain.FormatAverage(o.Average, false)), fmt.Sprintf("%d/%d", o.Credits, c.Credits()), decision, orDash(string(o.Mention)))
+		if y, ok := years[o.StudentID]; ok {
+			line = append(line, fmt.Sprintf("%s %d cr.", y.Decision, y.Credits))
+		}
 		fmt.Fprintln(tw, strings.Join(line, "\t"))
 	}
 	return tw.Flush()

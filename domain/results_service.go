@@ -327,3 +327,37 @@ func (c *Curriculum) ueCode(code string) (string, bool) {
 	}
 	return "", false
 }
+
+// YearOutcomes decides the year of each student of a class whose second
+// semester of the year is semester (S2, S4, …): both semesters' results,
+// each of its current session. Nil for an odd semester or when the first
+// semester has no curriculum.
+func (s *ResultsService) YearOutcomes(ctx context.Context, a Actor, res *ClassResults) (map[string]YearOutcome, error) {
+	c := res.Curriculum
+	n, err := strconv.Atoi(strings.TrimPrefix(c.Semester, "S"))
+	if err != nil || n%2 == 1 {
+		return nil, nil
+	}
+	first, err := s.d.Curricula.Curriculum(ctx, c.Class, "S"+strconv.Itoa(n-1), c.Year)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.Results(ctx, a, first.Class, first.Semester, first.Year, first.CurrentSession())
+	if err != nil {
+		return nil, err
+	}
+	byStudent := make(map[string]SemesterOutcome, len(before.Outcomes))
+	for _, o := range before.Outcomes {
+		byStudent[o.StudentID] = o
+	}
+	out := make(map[string]YearOutcome, len(res.Outcomes))
+	for _, o := range res.Outcomes {
+		if prev, ok := byStudent[o.StudentID]; ok {
+			out[o.StudentID] = Year(prev, o, res.Regulation)
+		}
+	}
+	return out, nil
+}

@@ -291,3 +291,45 @@ func TestBulletin(t *testing.T) {
 		t.Errorf("a student reads another's bulletin: %v", err)
 	}
 }
+
+// The year of a class, on its second semester's results: both semesters
+// validated → ADM with all the credits; else AJ below the AJAC credits.
+func TestYearOutcomes(t *testing.T) {
+	f := newJuryFixture(t)
+	s2 := testCurriculum()
+	s2.Semester = "S2"
+	if _, _, err := f.curricula.Import(ctx, admin, []*domain.Curriculum{s2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, subject := range []string{"Maths", "Physique", "Anglais"} {
+		e, err := f.curricula.AddEvaluation(ctx, admin, domain.EvaluationInput{Class: "L1-INFO", Semester: "S2", Subject: subject, Kind: "exam", Weight: "100"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []*domain.Student{f.ba, f.diop} {
+			if _, _, err := f.svc.Mark(ctx, admin, st.Number, 0, e.ID, domain.MarkInput{Value: "12"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	res, err := f.results.Results(ctx, admin, "L1-INFO", "S2", "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	years, err := f.results.YearOutcomes(ctx, admin, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ba: S1 ADC (10) + S2 ADM (10) = 20 of 20, ADM. Diop: S1 AJ (6) + 10
+	// = 16, below the 45 of AJAC: AJ.
+	if y := years[f.ba.ID]; y.Decision != domain.DecisionADM || y.Credits != 20 {
+		t.Errorf("Ba's year: %+v", y)
+	}
+	if y := years[f.diop.ID]; y.Decision != domain.DecisionAJ || y.Credits != 16 {
+		t.Errorf("Diop's year: %+v", y)
+	}
+	s1, _ := f.results.Results(ctx, admin, "L1-INFO", "S1", "", 1)
+	if y, err := f.results.YearOutcomes(ctx, admin, s1); y != nil || err != nil {
+		t.Errorf("a year decided on S1: %v, %v", y, err)
+	}
+}

@@ -23,6 +23,16 @@ type ResultJSON struct {
 	UEs       []UEOutcomeJSON     `json:"ues"`
 	Subjects  []SubjectResultJSON `json:"subjects"`
 	Missing   []string            `json:"missing,omitempty"`
+	// Year is the year's decision, on the second semester of a year
+	// (S2, S4, …) only.
+	Year *YearJSON `json:"year,omitempty"`
+}
+
+// YearJSON is a year decided on its two semesters.
+type YearJSON struct {
+	Decision domain.Decision `json:"decision"`
+	Credits  int             `json:"credits"`
+	Average  *float64        `json:"average"`
 }
 
 // JuryJSON is what the jury decided on a student's session: its decision
@@ -48,8 +58,9 @@ type SubjectResultJSON struct {
 	Average *float64 `json:"average"`
 }
 
-// ResultsJSON is the JSON form of a class's results.
-func ResultsJSON(res *domain.ClassResults) []ResultJSON {
+// ResultsJSON is the JSON form of a class's results (years: the year
+// decisions, by student id, or nil).
+func ResultsJSON(res *domain.ClassResults, years map[string]domain.YearOutcome) []ResultJSON {
 	out := make([]ResultJSON, 0, len(res.Outcomes))
 	for _, o := range res.Outcomes {
 		r := ResultJSON{Number: o.Number, LastName: o.LastName, FirstName: o.FirstName, Average: ratFloat(o.Average),
@@ -61,6 +72,9 @@ func ResultsJSON(res *domain.ClassResults) []ResultJSON {
 		if o.Rank > 0 {
 			rank := o.Rank
 			r.Rank = &rank
+		}
+		if y, ok := years[o.StudentID]; ok {
+			r.Year = &YearJSON{Decision: y.Decision, Credits: y.Credits, Average: ratFloat(y.Average)}
 		}
 		for _, u := range o.UEs {
 			r.UEs = append(r.UEs, UEOutcomeJSON{Code: u.Code, Average: ratFloat(u.Average), CreditsEarned: u.Earned, Status: u.Status})
