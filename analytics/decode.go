@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,11 +58,9 @@ type Record struct {
 // Deleted reports a student.deleted event.
 func (r *Record) Deleted() bool { return r.Type == domain.EventStudentDeleted }
 
-var knownTypes = map[string]bool{
-	domain.EventStudentCreated: true, domain.EventStudentUpdated: true, domain.EventStudentDeleted: true,
-	domain.EventGradeAdded: true, domain.EventGradeChanged: true, domain.EventGradeRemoved: true,
-	domain.EventAverageBelow: true,
-}
+// isKnownType reports one of the domain's event types (a message of
+// another type is not ours: rejected, to the DLQ).
+func isKnownType(t string) bool { return slices.Contains(domain.EventTypes, t) }
 
 // wire holds the raw members of a JSON message; a "type" makes it ours.
 type wire struct {
@@ -192,7 +191,7 @@ func (d *Decoder) decodeJSON(key, v []byte, ts time.Time) (Record, error) {
 	r := Record{Format: FormatOldJSON, Time: ts}
 	if w.typ != nil && string(w.typ) != "null" {
 		r.Format, r.Type = FormatEvent, fields[0]
-		if !knownTypes[r.Type] {
+		if !isKnownType(r.Type) {
 			return Record{}, fmt.Errorf("unknown event type %.40q", r.Type)
 		}
 		if len(key) > 0 {

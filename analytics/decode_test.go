@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"scolarite/domain"
 )
 
 var ts = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -97,7 +99,7 @@ func refDecodeJSON(key, v []byte) (Record, error) {
 	r := Record{Format: FormatOldJSON, Time: ts}
 	if w.Type != nil {
 		r.Format, r.Type = FormatEvent, *w.Type
-		if !knownTypes[r.Type] {
+		if !isKnownType(r.Type) {
 			return Record{}, errBadJSON
 		}
 		if len(key) > 0 {
@@ -150,4 +152,16 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("scanner %+v\nencoding/json %+v", got, want)
 		}
 	})
+}
+
+// Every event type the domain writes is ours: none is rejected as
+// unknown (grade.published and results.published once were).
+func TestDecodeEveryDomainEventType(t *testing.T) {
+	for _, typ := range domain.EventTypes {
+		in := `{"type":"` + typ + `","time":"2026-11-20T08:00:00Z","first_name":"Awa","last_name":"Ba","age":22,"major":"Gestion","class":"L1"}`
+		r, err := Decode([]byte("2026-00002"), []byte(in), ts)
+		if err != nil || r.Type != typ || r.Format != FormatEvent {
+			t.Errorf("%s: %+v, %v", typ, r, err)
+		}
+	}
 }

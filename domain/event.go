@@ -19,6 +19,11 @@ const (
 	EventResultsPublished = "results.published"
 )
 
+// EventTypes lists every event type the domain writes: the consumers of
+// the stream (analytics) know these as ours.
+var EventTypes = []string{EventStudentCreated, EventStudentUpdated, EventStudentDeleted, EventGradeAdded,
+	EventGradeChanged, EventGradeRemoved, EventAverageBelow, EventGradePublished, EventResultsPublished}
+
 // Event is one outbox entry. It carries a snapshot of what consumers need
 // (the notifier, the Kafka relay) so they never read a newer student state.
 type Event struct {
