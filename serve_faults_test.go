@@ -102,7 +102,20 @@ func TestServeSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	ready.Wait()
 	close(start)
-	time.Sleep(3 * time.Second) // everyone typing
+	// Everyone typing: SIGTERM once the grades shown as saved are at least
+	// one per person (a loaded machine takes longer to get there), so that
+	// the test always has something to prove.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		n := 0
+		for _, subjects := range acked {
+			n += len(subjects)
+		}
+		mu.Unlock()
+		if n >= people || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -70,13 +70,20 @@ done
 echo "   servers now run in pid $(servers_pid)"
 
 echo "== the second goes on: statistics, table, a new grade"
-# The admin's tabs: Étudiants, Saisie des notes, Maquettes, Statistiques, …
-keys Tab; keys Tab; keys Tab
+# The admin's tabs: Étudiants, Saisie des notes, Maquettes, Délibérations,
+# Statistiques, …: the statistics are as many tabs away as the header has
+# before them.
+hops=$(screen | head -1 | python3 -c '
+import sys
+tabs = [t for t in sys.stdin.read().split("   ") if t.strip()]
+print(next(i for i, t in enumerate(tabs) if "Statistiques" in t))')
+[ "$hops" -ge 1 ] || fail "no statistics tab in the header"
+for _ in $(seq "$hops"); do keys Tab; done
 wait_for "Moyenne générale"
 sleep 1
 clean
 screen | grep -q "Erreur" && fail "the statistics failed after the take-over"
-keys BTab; keys BTab; keys BTab
+for _ in $(seq "$hops"); do keys BTab; done
 # The table, not the statistics' top 10, which also shows matricules.
 deadline=$((SECONDS + 15))
 until screen | grep -q "Matricule" && ! screen | grep -q "Moyenne générale"; do
