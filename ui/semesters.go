@@ -166,6 +166,20 @@ func (v *semesters) shown() *domain.SemesterResult {
 	return &v.list[v.pick]
 }
 
+// card is the semester a report card prints: the one shown, unless its
+// results are withheld from the reader (then nil: their latest
+// published). A nil view has none.
+func (v *semesters) card() *domain.SemesterResult {
+	if v == nil {
+		return nil
+	}
+	r := v.shown()
+	if r == nil || v.hidden(r) {
+		return nil
+	}
+	return r
+}
+
 // hidden reports that the UE and semester averages of r are withheld:
 // the reader is a student and r's results are not published.
 func (v *semesters) hidden(r *domain.SemesterResult) bool {
