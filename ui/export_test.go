@@ -255,7 +255,8 @@ func writeCard(t *testing.T, d *fileDialog) string {
 }
 
 // b prints the bulletin of the semester shown: from the detail, S3 then
-// S4; from "Mes notes", the free grades' card until S3 is published,
+// S4 (with the free grades on screen, the latest semester's, or the free
+// grades' card); from "Mes notes", the free grades' card until S3 is published,
 // then its bulletin.
 func TestReportCardPrintsShownSemester(t *testing.T) {
 	f := newSemFixture(t)
@@ -267,6 +268,10 @@ func TestReportCardPrintsShownSemester(t *testing.T) {
 	}
 	press(t, d, "]")
 	wantIn(t, cardOf(t, d).View(), "semestre S4, 2026-2027")
+	press(t, d, "s") // the free grades on screen: the report card picks
+	if v := cardOf(t, d).View(); strings.Contains(v, "semestre S") {
+		t.Errorf("the free grades shown, the card still names a semester:\n%s", v)
+	}
 
 	m := f.myGrades(t, f.diop, 100, 30)
 	dlg = cardOf(t, m)

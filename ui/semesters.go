@@ -166,11 +166,12 @@ func (v *semesters) shown() *domain.SemesterResult {
 	return &v.list[v.pick]
 }
 
-// card is the semester a report card prints: the one shown, unless its
-// results are withheld from the reader (then nil: their latest
-// published). A nil view has none.
-func (v *semesters) card() *domain.SemesterResult {
-	if v == nil {
+// card is the semester a report card prints: the one shown (when the
+// view is on screen), unless its results are withheld from the reader.
+// nil leaves it to the report card: the latest semester with an average
+// (a student's latest published), else the free grades.
+func (v *semesters) card(onScreen bool) *domain.SemesterResult {
+	if v == nil || !onScreen {
 		return nil
 	}
 	r := v.shown()
