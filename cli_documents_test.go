@@ -12,8 +12,8 @@ import (
 
 // The jury's documents through the binary: a student's relevé and its
 // code, the same code when issued again, verify (a known code, an unknown
-// one, a malformed one), a class's relevés in one file, and the minutes
-// with the jury's decision and its reason.
+// one, a malformed one), a class's relevés in one file, the report card
+// (the bulletin) and the minutes with the jury's decision and its reason.
 func TestCLIReleveMinutesAndVerify(t *testing.T) {
 	dir := t.TempDir()
 	year := []string{"--year", "2026-2027"}
@@ -72,6 +72,21 @@ func TestCLIReleveMinutesAndVerify(t *testing.T) {
 		if r := try(args...); r.code != 2 {
 			t.Errorf("%v: exit %d, %q; want a usage error", args, r.code, r.stderr)
 		}
+	}
+
+	// The report card is the bulletin: Binta's latest semester (S1), with
+	// the remark and the jury's decision; a semester asked for, the same.
+	run("grades", "remark", binta, "--semester", "S1", "--subject", "Analyse", "--text", "Des efforts à poursuivre en analyse.")
+	card := filepath.Join(dir, "binta.pdf")
+	if out := run("report", "student", binta, "-o", card); !strings.Contains(out, "wrote "+card) {
+		t.Errorf("report student: %q", out)
+	}
+	pdfCheck(t, card, "BULLETIN DE NOTES", "Semestre S1 · session 1", "Sow Binta", "Analyse", "10,50", "Des efforts à poursuivre en analyse.",
+		"AJ (jury)", "Moy.", "Le Directeur des études")
+	run("report", "student", awa, "--semester", "s1", "--lang", "en", "-o", card)
+	pdfCheck(t, card, "REPORT CARD", "Ndiaye Awa", "12.00/20", "Fairly good")
+	if r := try("report", "student", awa, "--semester", "S2", "-o", card); r.code != 1 {
+		t.Errorf("a bulletin of S2, which has no curriculum: exit %d, %q", r.code, r.stderr)
 	}
 
 	// The minutes: both students, the counts, the jury's decision and why.

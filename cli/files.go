@@ -182,16 +182,28 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 			})
 		},
 	}
+	var semester string
 	student := &cobra.Command{
-		Use:   "student ID -o FILE.pdf",
-		Short: "A student's report card (ID: matricule or phone)",
-		Args:  exactArgs(1, "ID (matricule or phone)"),
+		Use:   "student ID [--semester S] -o FILE.pdf",
+		Short: "A student's report card (ID: matricule or phone): the bulletin of a semester",
+		Long: "Writes the bulletin of a semester (--semester; by default the student's latest semester that\n" +
+			"has an average): per subject the student's average, the class's average, lowest and highest, the\n" +
+			"teacher's remark; the semester's average, credits, decision, mention and rank; the absences; the\n" +
+			"overall remark. A student with no semester's average gets the card of their free grades.",
+		Args: exactArgs(1, "ID (matricule or phone)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd, func(app *App, w io.Writer, opt export.ReportOptions) error {
-				return export.StudentReport(cmd.Context(), app.Students, cliActor(), args[0], w, opt)
+				var src export.BulletinSource
+				if app.Results != nil {
+					src = app.Results
+				}
+				q := export.CardQuery{Student: args[0], Semester: semester}
+				_, err := export.ReportCard(cmd.Context(), app.Students, src, cliActor(), q, w, opt)
+				return err
 			})
 		},
 	}
+	student.Flags().StringVar(&semester, "semester", "", "semester, S1 to S10 (default: the latest with an average)")
 	school := &cobra.Command{
 		Use:   "school -o FILE.pdf",
 		Short: "Whole-school summary: one line per class and the overall top 10",

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"math/big"
+	"slices"
 )
 
 // Bulletin is a student's report card of a semester: per subject their
@@ -101,4 +102,25 @@ func (s *ResultsService) Bulletin(ctx context.Context, a Actor, ref, semester, y
 		}
 	}
 	return b, nil
+}
+
+// TermsLatestFirst are the student's semesters that have an average, the
+// latest first: those a report card may print.
+func (st *Student) TermsLatestFirst() []TermAverage {
+	var out []TermAverage
+	for _, t := range st.Terms {
+		if t.Average != nil {
+			out = append(out, t)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b TermAverage) int {
+		switch {
+		case a.after(&b):
+			return -1
+		case b.after(&a):
+			return 1
+		}
+		return 0
+	})
+	return out
 }

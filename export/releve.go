@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"scolarite/domain"
 )
@@ -63,26 +62,7 @@ func WriteTranscripts(ctx context.Context, ts []domain.Transcript, w io.Writer, 
 // releve draws one relevé from the top of a page.
 func releve(d *pdfDoc, t *domain.Transcript) {
 	l := d.lang
-	w := d.width()
-	// The school and the year, then the title.
-	d.font("B", 11)
-	d.color(colPrimary)
-	d.CellFormat(w/2, 6, l.t("school"), "", 0, "L", false, 0, "")
-	d.font("", 10)
-	d.color(colMuted)
-	d.CellFormat(w/2, 6, l.t("releve.year", t.Year), "", 1, "R", false, 0, "")
-	d.Ln(2)
-	d.font("B", 17)
-	d.color(colPrimary)
-	d.CellFormat(w, 8, strings.ToUpper(l.t("releve.title")), "", 1, "C", false, 0, "")
-	sem := l.t("releve.semester", t.Semester, t.Session)
-	if t.Session == 2 {
-		sem = l.t("releve.resit", t.Semester, t.Session)
-	}
-	d.font("", 11)
-	d.color([3]int{})
-	d.CellFormat(w, 6, sem, "", 1, "C", false, 0, "")
-	d.Ln(2)
+	docHeader(d, l.t("releve.title"), t.Year, t.Semester, t.Session)
 	if t.Provisional {
 		d.banner(l.t("releve.provisional"))
 	}
@@ -106,13 +86,28 @@ func (d *pdfDoc) banner(text string) {
 }
 
 // releveIdentity is the student: the name in full (wrapped, never cut),
-// then matricule, birth date, class and semester.
+// then matricule, birth date, class and year.
 func releveIdentity(d *pdfDoc, t *domain.Transcript) {
 	l := d.lang
+	birth := l.t("none")
+	if !t.BirthDate.IsZero() {
+		birth = l.day(t.BirthDate.Time())
+	}
+	studentBox(d, t.LastName+" "+t.FirstName, [][2]string{
+		{l.t("card.number"), t.Number},
+		{l.t("releve.birth"), birth},
+		{l.t("card.class"), t.Class},
+		{l.t("releve.yearlabel"), t.Year},
+	})
+}
+
+// studentBox is a student's name in full (wrapped, never cut) over the
+// label / value pairs, on a shaded band.
+func studentBox(d *pdfDoc, name string, pairs [][2]string) {
 	x, y := d.GetXY()
 	d.font("B", 13)
-	lines := d.wrap(t.LastName+" "+t.FirstName, d.width()-8, 3)
-	h := float64(len(lines))*6 + 2 + 2*6.5 + 2
+	lines := d.wrap(name, d.width()-8, 3)
+	h := float64(len(lines))*6 + 2 + float64((len(pairs)+1)/2)*6.5 + 2
 	d.fill(colZebra)
 	d.Rect(x, y, d.width(), h, "F")
 	d.fill(colPrimary)
@@ -123,17 +118,8 @@ func releveIdentity(d *pdfDoc, t *domain.Transcript) {
 		d.CellFormat(d.width()-8, 6, line, "", 1, "L", false, 0, "")
 	}
 	d.Ln(1)
-	birth := l.t("none")
-	if !t.BirthDate.IsZero() {
-		birth = l.day(t.BirthDate.Time())
-	}
 	d.SetX(x + 4)
-	d.identity([][2]string{
-		{l.t("card.number"), t.Number},
-		{l.t("releve.birth"), birth},
-		{l.t("card.class"), t.Class},
-		{l.t("releve.yearlabel"), t.Year},
-	})
+	d.identity(pairs)
 	d.SetXY(x, y+h+3)
 }
 
@@ -275,11 +261,7 @@ func releveSignature(d *pdfDoc, t *domain.Transcript) {
 	d.CellFormat(half-16, 5, d.fit(l.t("releve.verifyhow", t.Code), half-16), "", 0, "L", false, 0, "")
 	// Place, date and the signature.
 	d.color([3]int{})
-	d.SetXY(x+half, y)
-	d.font("", 10)
-	d.CellFormat(half, 6, l.t("releve.place", l.day(t.IssuedAt)), "", 2, "C", false, 0, "")
-	d.SetX(x + half)
-	d.font("B", 10)
-	d.CellFormat(half, 6, l.t("releve.signer"), "", 2, "C", false, 0, "")
+	d.SetXY(x, y)
+	signature(d, t.IssuedAt)
 	d.SetXY(x, y+releveSignH)
 }

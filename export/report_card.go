@@ -9,15 +9,62 @@ import (
 	"scolarite/domain"
 )
 
-// StudentReport writes a student's report card (A4 portrait): identity,
-// grades by subject with their coefficients, the weighted average, the
-// rank in class, the class average and a remark. The domain decides who
-// may read it: an administrator, a teacher of the class, or the student.
-func StudentReport(ctx context.Context, r Reader, a domain.Actor, ref string, w io.Writer, opt ReportOptions) error {
-	st, err := r.Get(ctx, a, ref)
+// BulletinSource builds a student's bulletin of a semester ("" year: the
+// current one): the results service.
+type BulletinSource interface {
+	Bulletin(ctx context.Context, a domain.Actor, ref, semester, year string) (*domain.Bulletin, error)
+}
+
+// CardQuery is whose report card, of which semester: "" is the student's
+// latest semester that has an average (for a student reading their own,
+// the latest published).
+type CardQuery struct {
+	Student  string // matricule or phone
+	Semester string
+	Year     string // "": the current year (with Semester), or the term's
+}
+
+// ReportCard writes a student's report card (A4 portrait): the bulletin
+// of a semester, or, for a student with no semester's average (a student
+// reader: none published), the card of their free grades. It returns the
+// bulletin written, nil for the free grades' card. src may be nil (no
+// results: always the free grades). The domain decides who may read it:
+// an administrator, a teacher of the class, or the student.
+func ReportCard(ctx context.Context, r Reader, src BulletinSource, a domain.Actor, q CardQuery, w io.Writer, opt ReportOptions) (*domain.Bulletin, error) {
+	st, err := r.Get(ctx, a, q.Student)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	if q.Semester != "" {
+		if src == nil {
+			return nil, domain.Errorf(domain.EUNAVAILABLE, "semester results are not available here")
+		}
+		b, err := src.Bulletin(ctx, a, st.Number, q.Semester, q.Year)
+		if err != nil {
+			return nil, err
+		}
+		return b, WriteBulletin(b, w, opt)
+	}
+	if src != nil {
+		for _, term := range st.TermsLatestFirst() {
+			b, err := src.Bulletin(ctx, a, st.Number, term.Semester, term.Year)
+			switch code := domain.ErrorCode(err); {
+			case err == nil:
+				return b, WriteBulletin(b, w, opt)
+			case code == domain.ENOTFOUND, code == domain.EFORBIDDEN && a.Role == domain.RoleStudent:
+				continue // no curriculum (the class changed), or not published yet
+			default:
+				return nil, err
+			}
+		}
+	}
+	return nil, freeGradeCard(ctx, r, a, st, w, opt)
+}
+
+// freeGradeCard writes the report card of a student's free grades:
+// identity, grades by subject with their coefficients, the weighted
+// average, the rank in class, the class average and a remark.
+func freeGradeCard(ctx context.Context, r Reader, a domain.Actor, st *domain.Student, w io.Writer, opt ReportOptions) error {
 	standing, err := r.Standing(ctx, a, st)
 	if err != nil {
 		return err

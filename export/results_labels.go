@@ -3,7 +3,7 @@ package export
 import "scolarite/domain"
 
 // resultLabels are the texts of the jury's documents: the relevé de
-// notes and the procès-verbal de délibération.
+// notes, the bulletin and the procès-verbal de délibération.
 var resultLabels = map[string]label{
 	"releve.title":       {"Relevé de notes", "Transcript of records"},
 	"releve.year":        {"Année universitaire %s", "Academic year %s"},
@@ -30,6 +30,13 @@ var resultLabels = map[string]label{
 	"releve.verify":      {"Code de vérification", "Verification code"},
 	"releve.verifyhow":   {"À vérifier avec : scolarite verify %s", "Check it with: scolarite verify %s"},
 	"releve.footer":      {"Relevé de notes n° %s", "Transcript no. %s"},
+	"bulletin.mark":      {"Moy. /20", "Avg. /20"},
+	"bulletin.class":     {"Moy. classe", "Class avg."},
+	"bulletin.remark":    {"Appréciation", "Teacher's remark"},
+	"bulletin.ue":        {"%s · %d/%d crédits", "%s · %d/%d credits"},
+	"bulletin.absences":  {"Absences : %d justifiée(s) (ABJ) · %d non justifiée(s) (ABI)", "Absences: %d excused (ABJ) · %d unexcused (ABI)"},
+	"bulletin.overall":   {"Appréciation générale", "Overall remark"},
+	"bulletin.noremark":  {"Pas d'appréciation.", "No remark."},
 	"pv.title":           {"Procès-verbal de délibération", "Minutes of the deliberation"},
 	"pv.subtitle":        {"%s · semestre %s · session %d · année universitaire %s · règlement version %d", "%s · semester %s · session %d · academic year %s · regulation version %d"},
 	"pv.students":        {"Effectif", "Students"},

@@ -48,12 +48,14 @@ type Curricula interface {
 	Semesters(ctx context.Context, a domain.Actor, st *domain.Student) ([]domain.SemesterResult, error)
 }
 
-// Results is what the deliberation screen asks of the results service.
+// Results is what the deliberation screen and the report card ask of
+// the results service.
 type Results interface {
 	Results(ctx context.Context, a domain.Actor, class, semester, year string, session int) (*domain.ClassResults, error)
 	Override(ctx context.Context, a domain.Actor, in domain.JuryInput) (*domain.JuryEntry, error)
 	Regulation(ctx context.Context) (domain.Regulation, error)
 	SetRegulation(ctx context.Context, a domain.Actor, r domain.Regulation) (domain.Regulation, error)
+	Bulletin(ctx context.Context, a domain.Actor, ref, semester, year string) (*domain.Bulletin, error)
 }
 
 // Auth is what the screens ask of the auth service.

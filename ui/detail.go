@@ -331,7 +331,7 @@ func (d *detail) browseKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.DeleteStudent) && d.may(domain.OpDeleteStudent):
 		d.mode, d.err = detailDeleting, ""
 	case key.Matches(msg, k.Card) && d.st != nil:
-		return cardDialog(d.c, d.st)
+		return cardDialog(d.c, d.st, d.sems.card(d.semView))
 	}
 	return nil
 }

@@ -44,6 +44,7 @@ var exportText = map[string]text{
 	"report.class":     {"Rapport de la classe %s", "Report of class %s"},
 	"report.school":    {"Synthèse de l'établissement", "School summary"},
 	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
+	"report.bulletin":  {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
 	"report.choose":    {"document suivant", "next document"},
 	"report.done":      {"Rapport écrit : %s", "Report written: %s"},
 }
@@ -353,24 +354,37 @@ func reportDialog(c *Common, class string) tea.Cmd {
 	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), choices, run))
 }
 
-// cardDialog writes a student's report card, from the detail screen.
-func cardDialog(c *Common, st *domain.Student) tea.Cmd {
+// cardDialog writes a student's report card, from the detail screen and
+// "Mes notes": the bulletin of sem, the semester shown (nil: the
+// student's latest with an average), or the card of the free grades for
+// a student who has none (the domain decides, export.ReportCard).
+func cardDialog(c *Common, st *domain.Student, sem *domain.SemesterResult) tea.Cmd {
 	t := c.T
 	reader, ok := stored(c.Students).(export.Reader)
 	if !ok {
 		return status(statusWarning, t.T("export.noservice"))
 	}
-	choices := []fileChoice{{label: t.T("report.card", st.FullName(), st.Number), name: "bulletin-" + st.Number + ".pdf"}}
+	var src export.BulletinSource
+	if c.Results != nil {
+		src = storedResults(c.Results)
+	}
+	q := export.CardQuery{Student: st.Number}
+	choice := fileChoice{label: t.T("report.card", st.FullName(), st.Number), name: "bulletin-" + st.Number + ".pdf"}
+	if sem != nil && src != nil {
+		q.Semester, q.Year = sem.Semester, sem.Year
+		choice = fileChoice{label: t.T("report.bulletin", st.FullName(), st.Number, sem.Semester, sem.Year),
+			name: "bulletin-" + st.Number + "-" + sem.Semester + ".pdf"}
+	}
 	opt := export.ReportOptions{Lang: exportLang(t)}
-	ref := st.Number
 	run := func(ctx context.Context, _ int, path string, progress func(int, int)) (string, error) {
 		err := export.WriteFile(path, func(w io.Writer) error {
-			return export.StudentReport(ctx, reader, c.Actor, ref, w, opt)
+			_, err := export.ReportCard(ctx, reader, src, c.Actor, q, w, opt)
+			return err
 		})
 		progress(1, 1)
 		return t.T("report.done", absPath(path)), err
 	}
-	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), choices, run))
+	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), []fileChoice{choice}, run))
 }
 
 func absPath(p string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -213,5 +214,78 @@ func TestTeacherCannotImport(t *testing.T) {
 	a.press("x")
 	if _, ok := a.m.screen.(*fileDialog); !ok || !strings.Contains(a.flatView(), "2 étudiant(s)") {
 		t.Fatalf("teacher's export:\n%s", a.m.View())
+	}
+}
+
+// cardOf presses b on s and returns the report card's dialog, sized.
+func cardOf(t *testing.T, s screen) *fileDialog {
+	t.Helper()
+	open, ok := findMsg[openScreenMsg](press(t, s, "b"))
+	if !ok {
+		t.Fatal("b opened nothing")
+	}
+	d, ok := open.screen.(*fileDialog)
+	if !ok {
+		t.Fatalf("b opened %s", screenName(open.screen))
+	}
+	d.SetSize(120, 30)
+	return d
+}
+
+// writeCard writes the dialog's document to a temporary file and returns
+// its text (pdftotext), or "" where poppler is not installed.
+func writeCard(t *testing.T, d *fileDialog) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bulletin.pdf")
+	d.path.SetValue(path)
+	press(t, d, "enter")
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("%s: %v\n%s", path, err, d.View())
+	}
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return ""
+	}
+	out, err := exec.Command(bin, "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// b prints the bulletin of the semester shown: from the detail, S3 then
+// S4 (with the free grades on screen, the latest semester's, or the free
+// grades' card); from "Mes notes", the free grades' card until S3 is published,
+// then its bulletin.
+func TestReportCardPrintsShownSemester(t *testing.T) {
+	f := newSemFixture(t)
+	d := f.detail(t, testAdmin, f.diop, 100, 30)
+	dlg := cardOf(t, d)
+	wantIn(t, dlg.View(), "Bulletin de Diop Awa ("+f.diop.Number+") — semestre S3, 2026-2027", "bulletin-"+f.diop.Number+"-S3.pdf")
+	if text := writeCard(t, dlg); text != "" {
+		wantIn(t, text, "BULLETIN DE NOTES", "Semestre S3 · session 1", "UE31", "Maths", "12,80", "Document provisoire")
+	}
+	press(t, d, "]")
+	wantIn(t, cardOf(t, d).View(), "semestre S4, 2026-2027")
+	press(t, d, "s") // the free grades on screen: the report card picks
+	if v := cardOf(t, d).View(); strings.Contains(v, "semestre S") {
+		t.Errorf("the free grades shown, the card still names a semester:\n%s", v)
+	}
+
+	m := f.myGrades(t, f.diop, 100, 30)
+	dlg = cardOf(t, m)
+	wantIn(t, dlg.View(), "Bulletin de Diop Awa ("+f.diop.Number+")", "bulletin-"+f.diop.Number+".pdf")
+	wantNotIn(t, dlg.View(), "semestre S3")
+	if text := writeCard(t, dlg); text != "" {
+		wantIn(t, text, "Bulletin de notes", "Histoire", "Moyenne générale")
+		wantNotIn(t, text, "BULLETIN DE NOTES", "12,80")
+	}
+	f.publishS3(t)
+	m = f.myGrades(t, f.diop, 100, 30)
+	dlg = cardOf(t, m)
+	wantIn(t, dlg.View(), "semestre S3, 2026-2027")
+	if text := writeCard(t, dlg); text != "" {
+		wantIn(t, text, "BULLETIN DE NOTES", "Semestre S3 · session 1", "UE32", "Anglais", "12,48/20", "DEF")
 	}
 }

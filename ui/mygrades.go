@@ -143,7 +143,7 @@ func (m *myGrades) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Card) && m.student != nil:
-			return m, cardDialog(m.c, m.student)
+			return m, cardDialog(m.c, m.student, m.sems.card(m.semView))
 		case m.canSwitch() && key.Matches(msg, m.sems.keys.Toggle):
 			m.semView = !m.semView
 		case m.semView:

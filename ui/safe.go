@@ -319,6 +319,33 @@ func (s safeResults) Override(ctx context.Context, a domain.Actor, in domain.Jur
 	return e, err
 }
 
+// Bulletin escapes the student's names and the remarks. The student is
+// the service's record, maybe shared: it is copied first.
+func (s safeResults) Bulletin(ctx context.Context, a domain.Actor, ref, semester, year string) (*domain.Bulletin, error) {
+	b, err := s.inner.Bulletin(ctx, a, ref, semester, year)
+	if b == nil {
+		return b, err
+	}
+	if b.Student != nil {
+		st := *b.Student
+		escaped(&st.Number, &st.LastName, &st.FirstName, &st.Class)
+		b.Student = &st
+	}
+	escaped(&b.Remark)
+	for i := range b.Subjects {
+		escaped(&b.Subjects[i].Subject, &b.Subjects[i].UE, &b.Subjects[i].Remark)
+	}
+	return b, err
+}
+
+// storedResults is the results service as the files need it: not escaped.
+func storedResults(r Results) Results {
+	if safe, ok := r.(safeResults); ok {
+		return safe.inner
+	}
+	return r
+}
+
 type safeAges struct{ domain.AgeReports }
 
 func (s safeAges) Latest(ctx context.Context) (*domain.AgeReport, error) {

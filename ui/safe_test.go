@@ -184,6 +184,40 @@ func TestSafeDecorators(t *testing.T) {
 	if got, err := (safeAges{fakeAges{nil}}).Latest(ctx); got != nil || err != nil {
 		t.Errorf("no report: %v, %v", got, err)
 	}
+	// A bulletin: the student's names and the remarks, the stored
+	// record untouched.
+	st := evilStudent()
+	b, _ := safeResults{plantedBulletin{b: &domain.Bulletin{Student: st, Remark: "bien\x1b[5m",
+		Subjects: []domain.BulletinSubject{{Subject: "Maths", Remark: "\u202erevoir"}}}}}.Bulletin(ctx, testAdmin, st.Number, "S1", "")
+	if b.Student.LastName != `\u001b[2J\u001b[HL1` || b.Remark != `bien\u001b[5m` || b.Subjects[0].Remark != `\u202erevoir` || st.LastName != "\x1b[2J\x1b[HL1" {
+		t.Errorf("bulletin %q %q %q (stored %q)", b.Student.LastName, b.Remark, b.Subjects[0].Remark, st.LastName)
+	}
+	if inner := (plantedBulletin{b: b}); storedResults(safeResults{inner}) != Results(inner) {
+		t.Error("the files do not get the results unwrapped")
+	}
+}
+
+// plantedBulletin returns its bulletin, and nothing else.
+type plantedBulletin struct{ b *domain.Bulletin }
+
+func (plantedBulletin) Results(context.Context, domain.Actor, string, string, string, int) (*domain.ClassResults, error) {
+	return nil, nil
+}
+
+func (plantedBulletin) Override(context.Context, domain.Actor, domain.JuryInput) (*domain.JuryEntry, error) {
+	return nil, nil
+}
+
+func (p plantedBulletin) Bulletin(context.Context, domain.Actor, string, string, string) (*domain.Bulletin, error) {
+	return p.b, nil
+}
+
+func (plantedBulletin) Regulation(context.Context) (domain.Regulation, error) {
+	return domain.DefaultRegulation(), nil
+}
+
+func (plantedBulletin) SetRegulation(context.Context, domain.Actor, domain.Regulation) (domain.Regulation, error) {
+	return domain.Regulation{}, nil
 }
 
 // guard wraps once, leaves absent services absent (nil means "not

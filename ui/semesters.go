@@ -166,6 +166,21 @@ func (v *semesters) shown() *domain.SemesterResult {
 	return &v.list[v.pick]
 }
 
+// card is the semester a report card prints: the one shown (when the
+// view is on screen), unless its results are withheld from the reader.
+// nil leaves it to the report card: the latest semester with an average
+// (a student's latest published), else the free grades.
+func (v *semesters) card(onScreen bool) *domain.SemesterResult {
+	if v == nil || !onScreen {
+		return nil
+	}
+	r := v.shown()
+	if r == nil || v.hidden(r) {
+		return nil
+	}
+	return r
+}
+
 // hidden reports that the UE and semester averages of r are withheld:
 // the reader is a student and r's results are not published.
 func (v *semesters) hidden(r *domain.SemesterResult) bool {

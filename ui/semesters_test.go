@@ -25,6 +25,7 @@ import (
 type semFixture struct {
 	svc        *domain.StudentService
 	cs         *domain.CurriculumService
+	rs         *domain.ResultsService
 	diop, fall *domain.Student
 }
 
@@ -35,9 +36,9 @@ func newSemFixture(t *testing.T) *semFixture {
 	f := &semFixture{}
 	f.svc = domain.NewStudentService(domain.StudentDeps{Repo: repo, Curricula: cr, Phones: domain.PhoneParser{},
 		Now: func() time.Time { return testNow }})
-	results := domain.NewResultsService(domain.ResultsDeps{Repo: &domaintest.ResultsRepo{}, Curricula: cr, Students: f.svc,
+	f.rs = domain.NewResultsService(domain.ResultsDeps{Repo: &domaintest.ResultsRepo{}, Curricula: cr, Students: f.svc,
 		Year: "2026-2027", Now: func() time.Time { return testNow }})
-	f.cs = domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: repo, Results: results, Year: "2026-2027",
+	f.cs = domain.NewCurriculumService(domain.CurriculumDeps{Repo: cr, Students: repo, Results: f.rs, Year: "2026-2027",
 		Now: func() time.Time { return testNow }})
 	list := []*domain.Curriculum{
 		{Class: "L2-INFO", Semester: "S3", UEs: []domain.UE{
@@ -82,7 +83,7 @@ func newSemFixture(t *testing.T) *semFixture {
 
 func (f *semFixture) common(t *testing.T, actor domain.Actor) *Common {
 	c := newTestCommon(t, f.svc, actor)
-	c.Curricula = f.cs
+	c.Curricula, c.Results = f.cs, f.rs
 	return c
 }
 
