@@ -88,6 +88,13 @@ func TestCLIReleveMinutesAndVerify(t *testing.T) {
 	if r := try("report", "student", awa, "--semester", "S2", "-o", card); r.code != 1 {
 		t.Errorf("a bulletin of S2, which has no curriculum: exit %d, %q", r.code, r.stderr)
 	}
+	// The whole class's bulletins in one file; a class needs its semester.
+	cards := filepath.Join(dir, "bulletins.pdf")
+	run("report", "student", "--class", "L1-INFO", "--semester", "S1", "-o", cards)
+	pdfCheck(t, cards, "BULLETIN DE NOTES", "Sow Binta", "Ndiaye Awa", "Des efforts à poursuivre en analyse.")
+	if r := try("report", "student", "--class", "L1-INFO", "-o", cards); r.code != 2 && r.code != 1 {
+		t.Errorf("--class without --semester: exit %d, %q", r.code, r.stderr)
+	}
 
 	// The minutes: both students, the counts, the jury's decision and why.
 	pv := filepath.Join(dir, "pv.pdf")

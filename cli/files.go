@@ -182,17 +182,28 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 			})
 		},
 	}
-	var semester string
+	var semester, cardClass string
 	student := &cobra.Command{
-		Use:   "student ID [--semester S] -o FILE.pdf",
+		Use:   "student (ID | --class C --semester S) [--semester S] -o FILE.pdf",
 		Short: "A student's report card (ID: matricule or phone): the bulletin of a semester",
 		Long: "Writes the bulletin of a semester (--semester; by default the student's latest semester that\n" +
 			"has an average): per subject the student's average, the class's average, lowest and highest, the\n" +
 			"teacher's remark; the semester's average, credits, decision, mention and rank; the absences; the\n" +
-			"overall remark. A student with no semester's average gets the card of their free grades.",
-		Args: exactArgs(1, "ID (matricule or phone)"),
+			"overall remark. A student with no semester's average gets the card of their free grades.\n" +
+			"With --class, the bulletins of every student of the class, in one file.",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (cardClass != "") || cardClass != "" && semester == "" {
+				return usagef("give a student (ID), or --class C with --semester S")
+			}
 			return run(cmd, func(app *App, w io.Writer, opt export.ReportOptions) error {
+				if cardClass != "" {
+					bs, err := app.Results.ClassBulletins(cmd.Context(), cliActor(), cardClass, semester, "")
+					if err != nil {
+						return err
+					}
+					return export.WriteBulletins(cmd.Context(), bs, w, opt)
+				}
 				var src export.BulletinSource
 				if app.Results != nil {
 					src = app.Results
@@ -204,6 +215,7 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 		},
 	}
 	student.Flags().StringVar(&semester, "semester", "", "semester, S1 to S10 (default: the latest with an average)")
+	student.Flags().StringVar(&cardClass, "class", "", "every student of this class (with --semester), in one file")
 	school := &cobra.Command{
 		Use:   "school -o FILE.pdf",
 		Short: "Whole-school summary: one line per class and the overall top 10",

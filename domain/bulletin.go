@@ -51,6 +51,43 @@ func (s *ResultsService) Bulletin(ctx context.Context, a Actor, ref, semester, y
 	if err != nil {
 		return nil, err
 	}
+	evals, err := s.d.Curricula.Evaluations(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	return bulletinOf(st, res, evals), nil
+}
+
+// ClassBulletins are the bulletins of every student of a class (admins
+// and the class's teachers), by name, from one reading of the results.
+func (s *ResultsService) ClassBulletins(ctx context.Context, a Actor, class, semester, year string) ([]*Bulletin, error) {
+	c, err := s.curriculum(ctx, class, semester, year)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Results(ctx, a, c.Class, c.Semester, c.Year, c.CurrentSession())
+	if err != nil {
+		return nil, err
+	}
+	evals, err := s.d.Curricula.Evaluations(ctx, c.Class, c.Semester, c.Year)
+	if err != nil {
+		return nil, err
+	}
+	students, err := s.d.Students.ClassStudents(ctx, a, c.Class)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Bulletin, 0, len(students))
+	for _, st := range students {
+		out = append(out, bulletinOf(st, res, evals))
+	}
+	return out, nil
+}
+
+// bulletinOf is a student's bulletin from the class's results and the
+// semester's evaluations.
+func bulletinOf(st *Student, res *ClassResults, evals []Evaluation) *Bulletin {
+	c := res.Curriculum
 	b := &Bulletin{Student: st, Curriculum: c, ClassSize: len(res.Outcomes), Remark: st.RemarkOf(c.Year, c.Semester, "")}
 	for _, o := range res.Outcomes {
 		if o.StudentID == st.ID {
@@ -84,10 +121,6 @@ func (s *ResultsService) Bulletin(ctx context.Context, a Actor, ref, semester, y
 			b.Subjects = append(b.Subjects, line)
 		}
 	}
-	evals, err := s.d.Curricula.Evaluations(ctx, c.Class, c.Semester, c.Year)
-	if err != nil {
-		return nil, err
-	}
 	of := map[string]bool{}
 	for _, e := range evals {
 		of[e.ID] = true
@@ -101,7 +134,7 @@ func (s *ResultsService) Bulletin(ctx context.Context, a Actor, ref, semester, y
 			b.Unjustified++
 		}
 	}
-	return b, nil
+	return b
 }
 
 // TermsLatestFirst are the student's semesters that have an average, the

@@ -275,6 +275,15 @@ func TestBulletin(t *testing.T) {
 	if b.Unjustified != 1 || b.Justified != 0 || b.ClassSize != 2 || b.Outcome.Rank == 0 || b.Remark != "Admise par compensation, bon semestre" {
 		t.Errorf("bulletin: ABI %d ABJ %d, class %d, rank %d, remark %q", b.Unjustified, b.Justified, b.ClassSize, b.Outcome.Rank, b.Remark)
 	}
+	// The whole class's, from one reading of the results: the same lines.
+	all, err := f.results.ClassBulletins(ctx, admin, "l1-info", "S1", "")
+	if err != nil || len(all) != 2 || all[0].Student.Number != f.ba.Number || all[0].Subjects[0].Remark != "Peut mieux faire" ||
+		all[0].Unjustified != 1 || all[1].Student.Number != f.diop.Number || all[1].Outcome.Decision != domain.DecisionAJ {
+		t.Errorf("class bulletins: %d, %v", len(all), err)
+	}
+	if _, err := f.results.ClassBulletins(ctx, teacherL3, "L1-INFO", "S1", ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("another class's teacher reads the class's bulletins: %v", err)
+	}
 	// A student reads theirs once the results are published.
 	if _, err := f.results.Bulletin(ctx, studentActor(f.ba.ID), f.ba.Number, "S1", ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("a student's bulletin before publication: %v", err)

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -28,6 +29,30 @@ func WriteBulletin(b *domain.Bulletin, w io.Writer, opt ReportOptions) error {
 	printed := opt.now()
 	d := newPDF(l, "P", l.t("card.title")+" — "+b.Student.LastName+" "+b.Student.FirstName, printed)
 	bulletin(d, b, printed)
+	return d.output(w)
+}
+
+// WriteBulletins writes the bulletins of a class in one file, each from a
+// new page.
+func WriteBulletins(ctx context.Context, bs []*domain.Bulletin, w io.Writer, opt ReportOptions) error {
+	if len(bs) == 0 {
+		return domain.Invalid("bulletins", "there is none to write: the class has no student")
+	}
+	l := opt.Lang
+	printed := opt.now()
+	c := bs[0].Curriculum
+	d := newPDF(l, "P", l.t("card.title")+" — "+c.Class+" "+c.Semester, printed)
+	for i, b := range bs {
+		if i%progressStep == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if i > 0 {
+			d.AddPageFormat("P", d.GetPageSizeStr())
+		}
+		bulletin(d, b, printed)
+	}
 	return d.output(w)
 }
 
