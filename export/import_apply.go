@@ -70,10 +70,15 @@ func (p *Plan) Apply(ctx context.Context) (*ImportResult, error) {
 			// The journal stays: the next start tries the roll-back again.
 			return nil, fmt.Errorf("import failed: %w; undoing it failed too, some rows stay written: %w", err, uerr)
 		}
-		ap.finishJournal(ctx)
+		// Nothing is left to roll back: a journal left open is harmless.
+		_ = ap.finishJournal(ctx)
 		return nil, fmt.Errorf("import failed, nothing was kept: %w", err)
 	}
-	ap.finishJournal(ctx)
+	if err := ap.finishJournal(ctx); err != nil {
+		// Its journal stays open: the next start rolls the import back,
+		// so it is not done (and the person is told so, not "imported").
+		return nil, fmt.Errorf("the import was written but its journal could not be closed (%w): it will be rolled back at the next start; import the file again then", err)
+	}
 	p.progress(PhaseWrite, int64(p.valid), int64(p.valid))
 	res := ap.result
 	return &res, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"scolarite/domain"
 )
@@ -26,10 +27,23 @@ func (ap *applier) journalCreating(ctx context.Context) error {
 	return j.Creating(ctx, ap.journal, phones)
 }
 
-func (ap *applier) finishJournal(ctx context.Context) {
-	if j := ap.p.opt.Journal; j != nil {
-		_ = j.Finish(context.WithoutCancel(ctx), ap.journal)
+// finishJournal closes the import's journal, trying a few times: a
+// journal left open is rolled back at the next start, so an import whose
+// journal cannot be closed must not be reported as done.
+func (ap *applier) finishJournal(ctx context.Context) error {
+	j := ap.p.opt.Journal
+	if j == nil {
+		return nil
 	}
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	for attempt := range 4 {
+		if err = j.Finish(ctx, ap.journal); err == nil {
+			return nil
+		}
+		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+	}
+	return err
 }
 
 // Recovered says what RecoverImports did with one abandoned import.
