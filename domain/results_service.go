@@ -234,7 +234,7 @@ func (s *ResultsService) Override(ctx context.Context, a Actor, in JuryInput) (*
 	if err := s.checkEntry(ctx, c, e, in); err != nil {
 		return nil, err
 	}
-	t := Trail{Audit: []AuditEntry{{At: e.At, Actor: a.Name, Action: "jury.decide", Entity: "student", EntityID: st.Number, New: e}}}
+	t := Trail{Audit: []AuditEntry{{At: e.At, Actor: a.Name, Action: "jury.decide", Entity: "jury", EntityID: st.Number, New: e}}}
 	if err := s.d.Repo.AddJuryEntry(ctx, e, t); err != nil {
 		return nil, err
 	}
