@@ -346,6 +346,19 @@ func checkCurriculumTrails(t *testing.T, db *mongo.Database, audits []checkedAud
 	if actions["evaluation.add"] != len(evals) || actions["evaluation.publish"] != published {
 		t.Errorf("%d evaluations (%d published), %d and %d audit entries", len(evals), published, actions["evaluation.add"], actions["evaluation.publish"])
 	}
+	jury := 0
+	for _, e := range audits {
+		if e.Action == "jury.decide" {
+			jury++
+		}
+	}
+	n, err := db.Collection("jury").CountDocuments(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(jury) != n {
+		t.Errorf("%d jury decisions, %d audit entries", n, jury)
+	}
 }
 
 // checkRoster: the table rows are exactly the students', at their version.

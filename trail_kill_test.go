@@ -158,6 +158,13 @@ func trailChild(dir string) int {
 			if e, err := app.Curricula.AddEvaluation(ctx, a, in); err == nil {
 				evals = append(evals, *e)
 			}
+			// A remark and a jury decision (refused for a student of
+			// another class, or while the semester is closed).
+			if st, err := svc.SetRemark(ctx, a, number, "S1", app.Curricula.CurrentYear(), "Analyse", fmt.Sprintf("r%d", rng.IntN(1000))); err == nil {
+				fmt.Printf("edit %s %d\n", number, st.Version)
+			}
+			_, _ = app.Results.Override(ctx, a, domain.JuryInput{Student: number, Semester: "S1", Session: 1,
+				Decision: []string{"ADM", "AJ"}[rng.IntN(2)], Reason: "test"})
 		case op == 24:
 			e := evals[rng.IntN(len(evals))]
 			_, _ = app.Curricula.PublishEvaluation(ctx, a, e.ID)
