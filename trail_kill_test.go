@@ -210,7 +210,9 @@ func trailChild(dir string) int {
 			if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
 				continue
 			}
-			if _, err := export.ImportFile(ctx, svc, a, file, export.ImportOptions{Journal: app.Imports, BatchSize: 3}); err == nil {
+			// A refused import (a random phone already taken) returns
+			// no error and writes nothing: it is not acknowledged.
+			if res, err := export.ImportFile(ctx, svc, a, file, export.ImportOptions{Journal: app.Imports, BatchSize: 3}); err == nil && !res.Refused {
 				fmt.Printf("import %s\n", strings.Join(phones, ","))
 			}
 		}
