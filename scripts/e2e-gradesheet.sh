@@ -9,18 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/e2e-lib.sh
 
-work=$(mktemp -d)
-pane=gradesheet-$$
-trap 'tmux kill-session -t "$pane" 2>/dev/null || true; rm -rf "$work"' EXIT
-bin=$work/scolarite
-go build -o "$bin" .
-data=$work/data
-export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
-mkdir -p "$HOME"
-cli() { "$bin" --data-dir "$data" "$@"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
-
-tmux new-session -d -s "$pane" -x 120 -y 35 "$bin --data-dir $data --demo"
+start_demo gradesheet
 login prof prof-demo 60
 wait_for "Bienvenue, prof"
 

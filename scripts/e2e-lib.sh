@@ -33,3 +33,18 @@ login() {
   type_text "$2"; keys Enter
 }
 logout() { keys C-l; wait_for "Mot de passe"; }
+# start_demo NAME: a fresh data dir, the binary built, the demo running in
+# the tmux pane NAME (removed on exit); cli and json helpers.
+start_demo() {
+  work=$(mktemp -d)
+  pane=$1-$$
+  trap 'tmux kill-session -t "$pane" 2>/dev/null || true; rm -rf "$work"' EXIT
+  bin=$work/scolarite
+  go build -o "$bin" .
+  data=$work/data
+  export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
+  mkdir -p "$HOME"
+  tmux new-session -d -s "$pane" -x 120 -y 35 "$bin --data-dir $data --demo"
+}
+cli() { "$bin" --data-dir "$data" "$@"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
