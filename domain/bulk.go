@@ -143,6 +143,11 @@ func (s *StudentService) insertNumbered(ctx context.Context, year int, out []*St
 		if errors.As(err, &de) && de.Code == ECONFLICT && de.Field() == "number" && attempt < maxRetries {
 			continue
 		}
+		// Nothing was written (InsertMany is all or none): the numbers go
+		// back unless someone reserved after them, so that a refused or
+		// failed add does not leave a hole in the matricules. A failed
+		// release (the disk still full) leaves the hole, nothing worse.
+		_, _ = s.repo.ReleaseNumbers(ctx, year, last, len(out))
 		if errors.As(err, &de) {
 			return err
 		}

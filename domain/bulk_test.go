@@ -1,12 +1,14 @@
 package domain_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"testing"
 
 	"scolarite/domain"
+	"scolarite/domain/domaintest"
 )
 
 func newStudents(n int) []domain.NewStudent {
@@ -105,5 +107,29 @@ func TestStudentsWholeRecords(t *testing.T) {
 		}
 		_, err = e.svc.Students(ctx, studentActor(all[0].ID), domain.RosterQuery{})
 		wantCode(t, err, domain.EFORBIDDEN)
+	}
+}
+
+// failingInserts refuses every insert, as a full disk would.
+type failingInserts struct{ *domaintest.StudentRepo }
+
+func (failingInserts) InsertMany(context.Context, []*domain.Student, []domain.Trail) error {
+	return errors.New("write students: no space left on device")
+}
+
+// A failed add gives its matricule back: the next add takes it, and no
+// hole is left in the sequence.
+func TestFailedCreateGivesItsNumberBack(t *testing.T) {
+	e := newEnv(t, false)
+	e.create(t, studentIn("Fall", "Moussa", "78 234 56 78", "L3-INFO")) // 2026-00001
+	failing := domain.NewStudentService(domain.StudentDeps{Repo: failingInserts{e.repo}, Now: e.clock.Now})
+	if _, err := failing.Create(ctx, admin, studentIn("Sow", "Awa", "77 100 00 01", "L3-INFO")); err == nil {
+		t.Fatal("the failing insert was not reported")
+	}
+	if _, err := failing.CreateMany(ctx, admin, newStudents(3), "import"); err == nil {
+		t.Fatal("the failing import was not reported")
+	}
+	if got := e.create(t, studentIn("Sow", "Awa", "77 100 00 01", "L3-INFO")).Number; got != "2026-00002" {
+		t.Errorf("after two failed adds the next matricule is %s, want 2026-00002", got)
 	}
 }

@@ -45,6 +45,10 @@ type StudentRepo interface {
 	// ReserveNumbers reserves n consecutive sequence numbers for a year and
 	// returns the last one.
 	ReserveNumbers(ctx context.Context, year int, n int) (int64, error)
+	// ReleaseNumbers gives back the n numbers ending at last when they are
+	// still the latest reserved (nobody reserved after them), and reports
+	// whether it did.
+	ReleaseNumbers(ctx context.Context, year int, last int64, n int) (bool, error)
 }
 
 // UserRepo stores accounts. Implemented by store.

@@ -470,3 +470,17 @@ func (r *StudentRepo) ReserveNumbers(ctx context.Context, year int, n int) (int6
 	}
 	return c.Seq, nil
 }
+
+// ReleaseNumbers gives back the n numbers ending at last, in one
+// conditional update: only while the counter still stands at last, so
+// that a number reserved by someone else since is never issued twice.
+func (r *StudentRepo) ReleaseNumbers(ctx context.Context, year int, last int64, n int) (bool, error) {
+	defer r.writes.lock()()
+	res, err := r.counters.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: fmt.Sprintf("students-%d", year)}, {Key: "seq", Value: last}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: -int64(n)}}}})
+	if err != nil {
+		return false, outOfSpace(fmt.Errorf("release %d matricule(s) of %d: %w", n, year, err))
+	}
+	return res.ModifiedCount == 1, nil
+}

@@ -300,6 +300,30 @@ func TestNextNumber(t *testing.T) {
 	wantCode(t, err, domain.EINVALID)
 }
 
+// Numbers go back only while nobody reserved after them.
+func TestReleaseNumbers(t *testing.T) {
+	repo := storetest.Open(t).Students()
+	last, err := repo.ReserveNumbers(ctx(t), 2026, 3)
+	if err != nil || last != 3 {
+		t.Fatalf("ReserveNumbers = %d, %v", last, err)
+	}
+	if ok, err := repo.ReleaseNumbers(ctx(t), 2026, last, 3); err != nil || !ok {
+		t.Fatalf("ReleaseNumbers of the latest = %v, %v; want true", ok, err)
+	}
+	if got, err := repo.NextNumber(ctx(t), 2026); err != nil || got != 1 {
+		t.Fatalf("NextNumber after the release = %d, %v; want 1", got, err)
+	}
+	if _, err := repo.NextNumber(ctx(t), 2026); err != nil { // someone else: 2
+		t.Fatal(err)
+	}
+	if ok, err := repo.ReleaseNumbers(ctx(t), 2026, 1, 1); err != nil || ok {
+		t.Fatalf("ReleaseNumbers behind a later reservation = %v, %v; want false", ok, err)
+	}
+	if got, err := repo.NextNumber(ctx(t), 2026); err != nil || got != 3 {
+		t.Fatalf("NextNumber = %d, %v; want 3 (2 was not given back twice)", got, err)
+	}
+}
+
 func TestNextNumberConcurrent(t *testing.T) {
 	repo := storetest.Open(t).Students()
 	const n = 20

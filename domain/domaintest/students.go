@@ -289,4 +289,14 @@ func (r *StudentRepo) ReserveNumbers(_ context.Context, year int, n int) (int64,
 	return r.seq[year], nil
 }
 
+func (r *StudentRepo) ReleaseNumbers(_ context.Context, year int, last int64, n int) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seq[year] != last {
+		return false, nil
+	}
+	r.seq[year] -= int64(n)
+	return true, nil
+}
+
 var _ domain.StudentRepo = (*StudentRepo)(nil)
