@@ -9,7 +9,7 @@ fail() {
 screen() { tmux capture-pane -p -t "$pane"; }
 # wait_for TEXT [SECONDS]: until the screen shows TEXT.
 wait_for() {
-  local deadline=$((SECONDS + ${2:-15}))
+  local deadline=$((SECONDS + ${2:-${WAIT:-15}}))
   until screen | grep -qF -- "$1"; do
     [ $SECONDS -lt $deadline ] || fail "the screen never showed: $1"
     sleep 0.2
@@ -17,7 +17,7 @@ wait_for() {
 }
 # wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
 wait_gone() {
-  local deadline=$((SECONDS + ${2:-15}))
+  local deadline=$((SECONDS + ${2:-${WAIT:-15}}))
   while screen | grep -qF -- "$1"; do
     [ $SECONDS -lt $deadline ] || fail "the screen still shows: $1"
     sleep 0.2
@@ -33,17 +33,24 @@ login() {
   type_text "$2"; keys Enter
 }
 logout() { keys C-l; wait_for "Mot de passe"; }
-# start_demo NAME: a fresh data dir, the binary built, the demo running in
-# the tmux pane NAME (removed on exit); cli and json helpers.
-start_demo() {
+# setup_work SESSION...: a fresh work and data dir, the binary built,
+# a home of its own; the named tmux sessions and the dir are removed on
+# exit. The tmux server is shared with other runs: names end in $$.
+setup_work() {
   work=$(mktemp -d)
-  pane=$1-$$
-  trap 'tmux kill-session -t "$pane" 2>/dev/null || true; rm -rf "$work"' EXIT
+  sessions=("$@")
+  trap 'for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done; rm -rf "$work"' EXIT
   bin=$work/scolarite
   go build -o "$bin" .
   data=$work/data
   export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
   mkdir -p "$HOME"
+}
+# start_demo NAME: setup_work, then the demo running in the tmux pane
+# NAME-$$.
+start_demo() {
+  pane=$1-$$
+  setup_work "$pane"
   tmux new-session -d -s "$pane" -x 120 -y 35 "$bin --data-dir $data --demo"
 }
 cli() { "$bin" --data-dir "$data" "$@"; }

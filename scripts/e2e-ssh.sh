@@ -6,13 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-s=ssh-client-$$; srv=ssh-server-$$
-trap 'tmux kill-session -t $s 2>/dev/null || true; tmux kill-session -t $srv 2>/dev/null || true; rm -rf "$work"' EXIT
-bin=$work/scolarite
-go build -o "$bin" .
-data=$work/data
-export HOME=$work/home MONGODB_URI= REDIS_URL= SCOLARITE_LANG=
+. scripts/e2e-lib.sh
+s=ssh-client-$$ srv=ssh-server-$$ pane=ssh-client-$$
+setup_work "$s" "$srv"
+export SCOLARITE_LANG= WAIT=20 # the language comes from the client's LANG; ssh is slower
 mkdir -p "$HOME/.ssh"
 chmod 700 "$HOME/.ssh"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -26,16 +23,6 @@ fail() {
   tail -20 "$data/scolarite.log" >&2 || true
   exit 1
 }
-screen() { tmux capture-pane -p -t $s; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-20}))
-  until screen | grep -qF -- "$1"; do
-    [ $SECONDS -lt $deadline ] || fail "the screen never showed: $1"
-    sleep 0.2
-  done
-}
-keys() { tmux send-keys -t $s "$@"; sleep 0.3; }
-type_text() { tmux send-keys -t $s -l -- "$1"; sleep 0.3; }
 # connect [ssh options...]: a new ssh client in the tmux session, its
 # terminal in the language $CLIENT_LANG (none by default).
 connect() {

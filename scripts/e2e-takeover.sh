@@ -7,44 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-# Session names of their own: the tmux server is shared with other runs.
+. scripts/e2e-lib.sh
 owner=takeover-owner-$$ joiner=takeover-joiner-$$
-trap 'tmux kill-session -t "$owner" 2>/dev/null || true; tmux kill-session -t "$joiner" 2>/dev/null || true; rm -rf "$work"' EXIT
-bin=$work/scolarite
-go build -o "$bin" .
-data=$work/data
-export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
-mkdir -p "$HOME"
-
+setup_work "$owner" "$joiner"
 pane=$joiner
-fail() {
-  echo "E2E FAIL: $*" >&2
-  echo "----- screen of $pane -----" >&2
-  tmux capture-pane -p -t "$pane" >&2 || true
-  exit 1
-}
-screen() { tmux capture-pane -p -t "$pane"; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-15}))
-  until screen | grep -qF -- "$1"; do
-    [ $SECONDS -lt $deadline ] || fail "the screen never showed: $1"
-    sleep 0.2
-  done
-}
+
 # clean: nothing but the application on the screen (go-redis prefixes its
 # lines with "redis: ", the drivers' JSON lines start with "{").
 clean() {
   if screen | grep -qE '^redis: |pool\.go|^\{"|connection refused'; then
     fail "a library wrote over the screen"
   fi
-}
-keys() { tmux send-keys -t "$pane" "$@"; sleep 0.3; }
-type_text() { tmux send-keys -t "$pane" -l -- "$1"; sleep 0.3; }
-login() {
-  wait_for "Mot de passe"
-  type_text "$1"; keys Enter
-  type_text "$2"; keys Enter
 }
 servers_pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$data/servers.json" 2>/dev/null || true; }
 

@@ -5,50 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-trap 'tmux kill-session -t e2e 2>/dev/null || true; rm -rf "$work"' EXIT
-bin=$work/scolarite
-go build -o "$bin" .
-data=$work/data
-export HOME=$work/home XDG_STATE_HOME=$work/state SCOLARITE_LANG=fr MONGODB_URI= REDIS_URL=
-mkdir -p "$HOME"
-
-fail() {
-  echo "E2E FAIL: $*" >&2
-  echo "----- screen -----" >&2
-  tmux capture-pane -p -t e2e >&2 || true
-  exit 1
-}
-screen() { tmux capture-pane -p -t e2e; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT.
-wait_for() {
-  local deadline=$((SECONDS + ${2:-15}))
-  until screen | grep -qF -- "$1"; do
-    [ $SECONDS -lt $deadline ] || fail "the screen never showed: $1"
-    sleep 0.2
-  done
-}
-# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
-wait_gone() {
-  local deadline=$((SECONDS + ${2:-15}))
-  while screen | grep -qF -- "$1"; do
-    [ $SECONDS -lt $deadline ] || fail "the screen still shows: $1"
-    sleep 0.2
-  done
-}
-keys() { tmux send-keys -t e2e "$@"; sleep 0.3; }
-type_text() { tmux send-keys -t e2e -l -- "$1"; sleep 0.3; }
-login() {
-  wait_for "Mot de passe"
-  type_text "$1"; keys Enter
-  type_text "$2"; keys Enter
-}
-logout() { keys C-l; wait_for "Mot de passe"; }
-# cli runs a command of the same binary in another process, sharing the
-# app's embedded servers.
-cli() { "$bin" --data-dir "$data" "$@"; }
-
-tmux new-session -d -s e2e -x 120 -y 35 "$bin --data-dir $data --demo"
+. scripts/e2e-lib.sh
+start_demo tui
 
 echo "== admin: table, filter, sort"
 login admin admin-demo
