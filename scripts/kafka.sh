@@ -259,19 +259,25 @@ EOF
 }
 
 port_open() {
-	(exec 3<>"/dev/tcp/$host/$port") 2>/dev/null
+	(exec 3<>"/dev/tcp/$host/$1") 2>/dev/null
 }
 
 start() {
 	if running; then
+		local was
+		was=$(cat "$dir/address" 2>/dev/null || true)
+		[[ $was == "$host:$port" ]] || die "the broker of $dir already runs on ${was:-another address}: stop it first"
 		echo "$host:$port"
 		return 0
 	fi
 	need java "apt-get install -y openjdk-17-jre-headless"
 	mkdir -p "$dir" "$data" "$logs"
-	if port_open; then
-		die "$host:$port is taken by another program (set KAFKA_PORT)"
-	fi
+	local p
+	for p in "$port" "$controller_port" "$ssl_port" "$sasl_ssl_port" "$sasl_port"; do
+		if port_open "$p"; then
+			die "$host:$p is taken by another program (the broker needs $port to $sasl_port: set KAFKA_PORT)"
+		fi
+	done
 	fetch_jars
 	make_tls
 	local pw
@@ -284,6 +290,7 @@ start() {
 	java_opts
 	setsid "${jvm[@]}" kafka.Kafka "$props" >"$logs/kafka.out" 2>&1 </dev/null &
 	echo $! >"$pidfile"
+	echo "$host:$port" >"$dir/address"
 	local pid deadline
 	pid=$(cat "$pidfile")
 	deadline=$((SECONDS + timeout))
@@ -335,7 +342,7 @@ start) start ;;
 stop) stop ;;
 status)
 	running || die "not running"
-	echo "$host:$port"
+	cat "$dir/address"
 	;;
 *)
 	echo "usage: $0 start|stop|status" >&2
