@@ -14,7 +14,8 @@
 #
 # Environment (all optional):
 #   KAFKA_DIR      state directory (default <repo>/.kafka): jars, data,
-#                  certificates, logs (logs/server.log), pid file, kafka.env
+#                  certificates, logs (logs/server.log; the tools: logs/tools.log),
+#                  pid file, kafka.env
 #   KAFKA_HOST     address it listens on and advertises (default 127.0.0.1)
 #   KAFKA_PORT     plaintext port P (default 9092). The other listeners:
 #                    P+1 controller (KRaft, internal)
@@ -215,17 +216,21 @@ EOF
   </Loggers>
 </Configuration>
 EOF
+	cat >"$dir/log4j2-tools.xml" <<EOF
+<Configuration status="warn">
+  <Appenders>
+    <File name="file" fileName="$logs/tools.log"><PatternLayout pattern="[%d] %p %m (%c)%n"/></File>
+  </Appenders>
+  <Loggers><Root level="warn"><AppenderRef ref="file"/></Root></Loggers>
+</Configuration>
+EOF
 }
 
-java_opts() {
-	jvm=(java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
-		-Dlog4j2.configurationFile="$dir/log4j2.xml" -Dkafka.logs.dir="$logs" -cp "$libs/*")
-}
-
+# java_cmd runs a tool of the jars (storage format, admin), logging to
+# logs/tools.log.
 java_cmd() {
-	local jvm
-	java_opts
-	"${jvm[@]}" "$@"
+	java -Xmx256m -Djava.awt.headless=true -Dlog4j2.configurationFile="$dir/log4j2-tools.xml" \
+		-cp "$libs/*" "$@"
 }
 
 format() {
@@ -286,9 +291,9 @@ start() {
 	format "$pw"
 	write_env "$pw"
 	: >"$logs/server.log"
-	local jvm
-	java_opts
-	setsid "${jvm[@]}" kafka.Kafka "$props" >"$logs/kafka.out" 2>&1 </dev/null &
+	setsid java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+		-Dlog4j2.configurationFile="$dir/log4j2.xml" -Dkafka.logs.dir="$logs" \
+		-cp "$libs/*" kafka.Kafka "$props" >"$logs/kafka.out" 2>&1 </dev/null &
 	echo $! >"$pidfile"
 	echo "$host:$port" >"$dir/address"
 	local pid deadline
