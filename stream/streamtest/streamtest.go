@@ -122,6 +122,11 @@ func New(tb testing.TB, k Kind, fakeOpts ...kfake.Opt) *Cluster {
 		c.Fake, c.Brokers = fc, fc.ListenAddrs()
 	case Real:
 		c.Brokers = stream.SplitList(RequireReal(tb))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.Config("", "").Ping(ctx); err != nil {
+			tb.Fatalf("the Kafka broker of %s does not answer (bash scripts/kafka.sh start): %v", EnvBrokers, err)
+		}
 		tb.Cleanup(func() { c.cleanUp(tb) })
 	default:
 		tb.Fatalf("streamtest: unknown kind %q", k)
