@@ -307,6 +307,7 @@ start() {
 		fi
 		if ((SECONDS > deadline)); then
 			tail -n 40 "$logs/server.log" >&2 || true
+			stop
 			die "the broker did not start within ${timeout}s (logs in $logs)"
 		fi
 		sleep 0.5
@@ -315,6 +316,7 @@ start() {
 	until java_cmd org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --list >"$logs/check.log" 2>&1; do
 		if ((SECONDS > deadline)); then
 			cat "$logs/check.log" >&2
+			stop
 			die "the broker does not answer on $host:$port (logs in $logs)"
 		fi
 		sleep 1
