@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 // benchMessages is the topic size of BenchmarkEndToEnd (default one
@@ -33,8 +34,7 @@ var benchMajors = []string{"Informatique", "Gestion", "Génie civil", "Mathémat
 //	go test ./analytics -run '^$' -bench EndToEnd -benchtime 1x
 func BenchmarkEndToEnd(b *testing.B) {
 	n := benchMessages()
-	c := newCluster(b)
-	cfg := testConfig(c)
+	cfg := testConfig(b, streamtest.New(b, streamtest.Fake))
 	start := time.Now()
 	fillTopic(b, cfg, n)
 	b.Logf("produced %d messages in %s", n, time.Since(start).Round(time.Millisecond))

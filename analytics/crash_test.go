@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 // crashing wraps the job and fails its first Durable, before or after
@@ -40,14 +41,16 @@ func (c *crashing) Handle(ctx context.Context, b *stream.Batch) (stream.Durable,
 	}, nil
 }
 
-func TestCrashBeforeOffsetCommit(t *testing.T) {
-	c := newCluster(t)
-	cfg := testConfig(c)
+func TestCrashBeforeOffsetCommit(t *testing.T) { streamtest.Each(t, testCrashBeforeOffsetCommit) }
+
+func testCrashBeforeOffsetCommit(t *testing.T, k streamtest.Kind) {
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	mixedTopic(t, cfg, 500, 1)
 	mixedTopic(t, cfg, 500, 2)
 	dir := t.TempDir()
 	clean := cfg
-	clean.Group = "clean"
+	clean.Group = c.Group("clean")
 	want := totals(mustRun(t, Options{Kafka: clean, Consume: stream.ConsumeOptions{Idle: 700 * time.Millisecond},
 		DBPath: filepath.Join(dir, "clean.db"), MinAge: DefaultMinAge}).Report)
 
@@ -55,8 +58,9 @@ func TestCrashBeforeOffsetCommit(t *testing.T) {
 		name := map[bool]string{false: "before SQLite commit", true: "after SQLite commit"}[after]
 		t.Run(name, func(t *testing.T) {
 			cfg := cfg
-			cfg.Group = strings.ReplaceAll(name, " ", "-")
-			path := filepath.Join(dir, cfg.Group+".db")
+			base := strings.ReplaceAll(name, " ", "-")
+			cfg.Group = c.Group(base)
+			path := filepath.Join(dir, base+".db")
 			db := openDB(t, path)
 			crash := &crashing{Job: NewJob(db, cfg, nil), afterStore: after}
 			_, err := stream.Consume(context.Background(), cfg, stream.ConsumeOptions{BatchSize: 300, SessionTimeout: time.Second}, crash)
@@ -82,20 +86,25 @@ func TestKillMidStream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	c := newCluster(t)
-	cfg := testConfig(c)
+	streamtest.Each(t, testKillMidStream)
+}
+
+func testKillMidStream(t *testing.T, k streamtest.Kind) {
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	mixedTopic(t, cfg, 20000, 1)
 	mixedTopic(t, cfg, 20000, 2)
 	n := topicSize(t, cfg)
 	dir := t.TempDir()
 	clean := cfg
-	clean.Group = "clean"
+	clean.Group = c.Group("clean")
 	want := totals(mustRun(t, Options{Kafka: clean, Consume: stream.ConsumeOptions{Idle: time.Second},
 		DBPath: filepath.Join(dir, "clean.db"), MinAge: DefaultMinAge}).Report)
 
 	path := filepath.Join(dir, "killed.db")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$")
-	cmd.Env = append(os.Environ(), "ANALYTICS_KILL_CHILD=1", "ANALYTICS_BROKERS="+strings.Join(cfg.Brokers, ","), "ANALYTICS_DB="+path)
+	cmd.Env = append(os.Environ(), "ANALYTICS_KILL_CHILD=1", "ANALYTICS_BROKERS="+strings.Join(cfg.Brokers, ","),
+		"ANALYTICS_TOPIC="+cfg.Topic, "ANALYTICS_GROUP="+cfg.Group, "ANALYTICS_DB="+path)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -134,7 +143,8 @@ func TestKillHelper(t *testing.T) {
 	if os.Getenv("ANALYTICS_KILL_CHILD") != "1" {
 		t.Skip("run by TestKillMidStream")
 	}
-	cfg := stream.Config{Brokers: strings.Split(os.Getenv("ANALYTICS_BROKERS"), ","), Topic: testTopic, Group: "test-analytics"}
+	cfg := stream.Config{Brokers: strings.Split(os.Getenv("ANALYTICS_BROKERS"), ","),
+		Topic: os.Getenv("ANALYTICS_TOPIC"), Group: os.Getenv("ANALYTICS_GROUP")}
 	_, err := Run(context.Background(), Options{Kafka: cfg, DBPath: os.Getenv("ANALYTICS_DB"), MinAge: DefaultMinAge,
 		Consume: stream.ConsumeOptions{Follow: true, BatchSize: 100, SessionTimeout: time.Second}})
 	t.Fatal("the helper should have been killed", err)

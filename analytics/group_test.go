@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 // consumer runs the job in follow mode until stopped.
@@ -127,16 +128,18 @@ func topicSize(t *testing.T, cfg stream.Config) int64 {
 // database (two machines), give merged totals equal to one consumer's;
 // and two members sharing a database, the second joining mid-stream so
 // partitions change hands, give the same totals too.
-func TestTwoConsumersMerge(t *testing.T) {
-	c := newCluster(t)
-	cfg := testConfig(c)
+func TestTwoConsumersMerge(t *testing.T) { streamtest.Each(t, testTwoConsumersMerge) }
+
+func testTwoConsumersMerge(t *testing.T, k streamtest.Kind) {
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	mixedTopic(t, cfg, 2000, 1)
 	mixedTopic(t, cfg, 2000, 2)
 	n := topicSize(t, cfg)
 	dir := t.TempDir()
 
 	single := cfg
-	single.Group = "single"
+	single.Group = c.Group("single")
 	one := mustRun(t, Options{Kafka: single, Consume: stream.ConsumeOptions{Idle: 700 * time.Millisecond, SessionTimeout: time.Second},
 		DBPath: filepath.Join(dir, "one.db"), MinAge: DefaultMinAge})
 	want := totals(one.Report)
@@ -147,10 +150,7 @@ func TestTwoConsumersMerge(t *testing.T) {
 	t.Run("separate databases", func(t *testing.T) {
 		// A fresh topic, written once both members own partitions.
 		cfg := cfg
-		cfg.Topic, cfg.Group = "machines", "machines"
-		if _, err := admin(t, cfg).CreateTopics(context.Background(), 4, 1, nil, cfg.Topic, cfg.DLQTopic()); err != nil {
-			t.Fatal(err)
-		}
+		cfg.Topic, cfg.Group = c.Topic(t, "machines", 4), c.Group("machines")
 		a, b := openDB(t, filepath.Join(dir, "a.db")), openDB(t, filepath.Join(dir, "b.db"))
 		startConsumer(t, cfg, a)
 		startConsumer(t, cfg, b)
@@ -173,10 +173,7 @@ func TestTwoConsumersMerge(t *testing.T) {
 		// takes partitions over (with their students, from the shared
 		// database), and the updates and deletions follow.
 		cfg := cfg
-		cfg.Topic, cfg.Group = "shared", "shared"
-		if _, err := admin(t, cfg).CreateTopics(context.Background(), 4, 1, nil, cfg.Topic, cfg.DLQTopic()); err != nil {
-			t.Fatal(err)
-		}
+		cfg.Topic, cfg.Group = c.Topic(t, "shared", 4), c.Group("shared")
 		db := openDB(t, filepath.Join(dir, "shared.db"))
 		first := startConsumer(t, cfg, db)
 		waitMembers(t, cfg, 1)
@@ -192,14 +189,4 @@ func TestTwoConsumersMerge(t *testing.T) {
 			t.Fatalf("shared:\n%s\nsingle:\n%s", got, want)
 		}
 	})
-}
-
-func admin(t *testing.T, cfg stream.Config) *kadm.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Brokers...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return kadm.NewClient(cl)
 }

@@ -8,31 +8,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"scolarite/domain"
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 const testTopic = "student-events"
 
-// newCluster starts a one-broker kfake with the topic (4 partitions) and
-// its dead-letter topic; groups may use short session timeouts.
-func newCluster(t testing.TB, opts ...kfake.Opt) *kfake.Cluster {
+// testConfig gives the test a topic of its own on c (4 partitions, and
+// its dead-letter topic) and a group of its own.
+func testConfig(t testing.TB, c *streamtest.Cluster) stream.Config {
 	t.Helper()
-	base := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(4, testTopic, testTopic+".dlq"),
-		kfake.GroupMinSessionTimeout(100 * time.Millisecond)}
-	c, err := kfake.NewCluster(append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
-}
-
-func testConfig(c *kfake.Cluster) stream.Config {
-	return stream.Config{Brokers: c.ListenAddrs(), Topic: testTopic, Group: "test-analytics"}
+	return c.Config(c.Topic(t, testTopic, 4), c.Group("test-analytics"))
 }
 
 // produce writes records (topic defaulted) and waits for every ack.

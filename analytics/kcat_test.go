@@ -14,6 +14,7 @@ import (
 
 	"scolarite/domain"
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 // kcatPath finds kcat, the librdkafka command-line client (Debian package
@@ -48,10 +49,12 @@ func kcat(t *testing.T, path, stdin string, args ...string) string {
 // events, kcat reads our events back, the job analyses the topic, and
 // the report's numbers are the ones computed by hand; kcat also reads the
 // dead letters with their reason.
-func TestKcatInterop(t *testing.T) {
+func TestKcatInterop(t *testing.T) { streamtest.Each(t, testKcatInterop) }
+
+func testKcatInterop(t *testing.T, k streamtest.Kind) {
 	bin := kcatPath(t)
-	c := newCluster(t)
-	cfg := testConfig(c)
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	broker := cfg.Brokers[0]
 
 	old := strings.Join([]string{

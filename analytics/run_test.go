@@ -7,11 +7,15 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"scolarite/stream/streamtest"
 )
 
-func TestRunMixedFormats(t *testing.T) {
-	c := newCluster(t)
-	cfg := testConfig(c)
+func TestRunMixedFormats(t *testing.T) { streamtest.Each(t, testRunMixedFormats) }
+
+func testRunMixedFormats(t *testing.T, k streamtest.Kind) {
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	produce(t, cfg,
 		rec("2026-00001", event("student.created", "Ndèye", "Diop", 22, "Informatique")),
 		rec("2026-00002", event("student.created", "Moussa", "Fall", 19, "Informatique")),
@@ -63,14 +67,18 @@ func (c cancelOnPoll) OnFetchRecordUnbuffered(_ *kgo.Record, polled bool) {
 // next run goes on from there, and the two together give the totals of
 // one uninterrupted run.
 func TestInterruptReportsWhatWasStored(t *testing.T) {
-	c := newCluster(t)
-	cfg := testConfig(c)
+	streamtest.Each(t, testInterruptReportsWhatWasStored)
+}
+
+func testInterruptReportsWhatWasStored(t *testing.T, k streamtest.Kind) {
+	c := streamtest.New(t, k)
+	cfg := testConfig(t, c)
 	mixedTopic(t, cfg, 3000, 1)
 	n := topicSize(t, cfg)
 	dir := t.TempDir()
 
 	whole := runOpts(t, cfg, t.TempDir())
-	whole.Kafka.Group = "whole"
+	whole.Kafka.Group = c.Group("whole")
 	want := totals(mustRun(t, whole).Report)
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -7,26 +7,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"scolarite/domain"
 	"scolarite/store/storetest"
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 const topic = stream.DefaultTopic
 
-func newCluster(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
+// newTopic is a plaintext configuration of c with a topic of its own (4
+// partitions, and its dead-letter topic).
+func newTopic(t *testing.T, c *streamtest.Cluster) stream.Config {
 	t.Helper()
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(4, topic, topic+".dlq")}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
+	return c.Config(c.Topic(t, topic, 4), "")
 }
 
 func ctxT(t *testing.T) context.Context {

@@ -15,6 +15,7 @@ import (
 	"scolarite/domain"
 	"scolarite/store/storetest"
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 func newRelay(t *testing.T, cfg stream.Config, out domain.Outbox, leases domain.Leases, owner string) *stream.Relay {
@@ -28,10 +29,11 @@ func newRelay(t *testing.T, cfg stream.Config, out domain.Outbox, leases domain.
 		Interval: 50 * time.Millisecond, Timeout: 2 * time.Second, LeaseTTL: 5 * time.Second}
 }
 
-func TestRelayPublishesAndMarks(t *testing.T) {
+func TestRelayPublishesAndMarks(t *testing.T) { streamtest.Each(t, testRelayPublishesAndMarks) }
+
+func testRelayPublishesAndMarks(t *testing.T, k streamtest.Kind) {
 	s := storetest.Open(t)
-	c := newCluster(t)
-	cfg := stream.Config{Brokers: c.ListenAddrs(), Topic: topic}
+	cfg := newTopic(t, streamtest.New(t, k))
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	evs := appendEvents(t, s.Events(), 5, at)
 	r := newRelay(t, cfg, s.Events(), s.Leases(), "a")
@@ -77,14 +79,17 @@ func TestRelayPublishesAndMarks(t *testing.T) {
 
 // TestRelayBrokerOutage: while the broker refuses writes, nothing is
 // marked; when it accepts them again, every event is published once.
+// kfake only: the outage is kfake's control function answering every
+// produce request with an error, which a real broker shared by the tests
+// run in parallel cannot be made to do.
 func TestRelayBrokerOutage(t *testing.T) {
 	s := storetest.Open(t)
-	c := newCluster(t)
-	cfg := stream.Config{Brokers: c.ListenAddrs(), Topic: topic}
+	c := streamtest.New(t, streamtest.Fake)
+	cfg := newTopic(t, c)
 	var mu sync.Mutex
 	down := true
-	c.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		c.KeepControl()
+	c.Fake.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Fake.KeepControl()
 		mu.Lock()
 		defer mu.Unlock()
 		if !down {
@@ -143,10 +148,11 @@ func TestRelayBrokerOutage(t *testing.T) {
 // TestRelayLeaseOneAtATime: relays of several processes (separate
 // connections to one database) publish each event once; when the one
 // holding the lease stops, another takes over.
-func TestRelayLeaseOneAtATime(t *testing.T) {
+func TestRelayLeaseOneAtATime(t *testing.T) { streamtest.Each(t, testRelayLeaseOneAtATime) }
+
+func testRelayLeaseOneAtATime(t *testing.T, k streamtest.Kind) {
 	s := storetest.Open(t)
-	c := newCluster(t)
-	cfg := stream.Config{Brokers: c.ListenAddrs(), Topic: topic}
+	cfg := newTopic(t, streamtest.New(t, k))
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
 	var wg sync.WaitGroup

@@ -21,6 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
 
 // pki is a test certificate authority with a broker and a client
@@ -104,80 +105,153 @@ func writePEM(t *testing.T, dir, name, typ string, der []byte) string {
 	return path
 }
 
-// TestTLSClientCertificateAndSASL runs the producer and a group consumer
-// against a broker that demands a client certificate from our authority
-// and a SASL log-in, for each mechanism; and checks that a wrong
-// password, a missing or foreign certificate are refused.
-func TestTLSClientCertificateAndSASL(t *testing.T) {
+// login is a SASL mechanism, user and password.
+type login struct{ mech, user, pass string }
+
+// secured is a cluster whose listeners demand a client certificate from
+// its authority: one with TLS alone, one with SASL too.
+type secured struct {
+	tlsOnly, saslSSL []string
+	topic            string
+	ca, cert, key    string
+	foreign          [2]string // certificate and key of another authority
+	logins           []login   // SCRAM-SHA-512 first
+	group            func(string) string
+	shared           bool // both listeners reach one topic (a real broker's)
+}
+
+// fakeSecured is two kfake clusters (one for each listener: a kfake
+// cluster has one) with users of each mechanism.
+func fakeSecured(t *testing.T) secured {
 	p := newPKI(t)
-	c := newCluster(t,
-		kfake.TLS(&tls.Config{Certificates: []tls.Certificate{p.server}, ClientCAs: p.pool,
-			ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12}),
-		kfake.EnableSASL(),
-		kfake.Superuser(stream.MechanismSCRAM256, "alice", "sel-de-mer"),
-		kfake.Superuser(stream.MechanismSCRAM512, "bob", "thiéboudienne"),
-		kfake.Superuser(stream.MechanismPlain, "carol", "yassa"),
-		kfake.GroupMinSessionTimeout(100*time.Millisecond),
-	)
-	base := stream.Config{Brokers: c.ListenAddrs(), Topic: topic, TLSCA: p.caFile, TLSCert: p.certFile, TLSKey: p.keyFile}
-	users := []struct{ mech, user, pass string }{
-		{stream.MechanismSCRAM256, "alice", "sel-de-mer"},
-		{stream.MechanismSCRAM512, "bob", "thiéboudienne"},
-		{stream.MechanismPlain, "carol", "yassa"},
+	mtls := func() kfake.Opt {
+		return kfake.TLS(&tls.Config{Certificates: []tls.Certificate{p.server}, ClientCAs: p.pool,
+			ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12})
 	}
-	for i, u := range users {
+	tlsOnly := streamtest.New(t, streamtest.Fake, mtls(), kfake.SeedTopics(4, topic))
+	saslSSL := streamtest.New(t, streamtest.Fake, mtls(), kfake.SeedTopics(4, topic),
+		kfake.EnableSASL(),
+		kfake.Superuser(stream.MechanismSCRAM512, "bob", "thiéboudienne"),
+		kfake.Superuser(stream.MechanismSCRAM256, "alice", "sel-de-mer"),
+		kfake.Superuser(stream.MechanismPlain, "carol", "yassa"))
+	return secured{tlsOnly: tlsOnly.Brokers, saslSSL: saslSSL.Brokers, topic: topic,
+		ca: p.caFile, cert: p.certFile, key: p.keyFile, foreign: [2]string{p.otherCertFile, p.otherKeyFile},
+		logins: []login{
+			{stream.MechanismSCRAM512, "bob", "thiéboudienne"},
+			{stream.MechanismSCRAM256, "alice", "sel-de-mer"},
+			{stream.MechanismPlain, "carol", "yassa"},
+		},
+		group: func(base string) string { return base }}
+}
+
+// realSecured is the real broker's SSL and SASL_SSL listeners
+// (scripts/kafka.sh), its user known to every mechanism; the test's own
+// authority is the foreign one.
+func realSecured(t *testing.T) secured {
+	s := streamtest.RealSecure(t)
+	c := streamtest.New(t, streamtest.Real)
+	p := newPKI(t)
+	return secured{tlsOnly: s.SSLBrokers, saslSSL: s.SASLSSLBrokers, topic: c.Topic(t, topic, 4),
+		ca: s.CA, cert: s.Cert, key: s.Key, foreign: [2]string{p.certFile, p.keyFile},
+		logins: []login{
+			{stream.MechanismSCRAM512, s.User, s.Password},
+			{stream.MechanismSCRAM256, s.User, s.Password},
+			{stream.MechanismPlain, s.User, s.Password},
+		},
+		group: c.Group, shared: true}
+}
+
+// TestTLSClientCertificateAndSASL runs the producer and a group consumer
+// against a listener that demands a client certificate from our authority,
+// and one that demands a SASL log-in too, for each mechanism; and checks
+// that a wrong password, a missing or foreign certificate are refused.
+func TestTLSClientCertificateAndSASL(t *testing.T) {
+	streamtest.Each(t, func(t *testing.T, k streamtest.Kind) {
+		s := map[streamtest.Kind]func(*testing.T) secured{streamtest.Fake: fakeSecured, streamtest.Real: realSecured}[k](t)
+		testSecured(t, s)
+	})
+}
+
+func testSecured(t *testing.T, s secured) {
+	withCert := stream.Config{Topic: s.topic, TLSCA: s.ca, TLSCert: s.cert, TLSKey: s.key}
+	roundTrip := func(t *testing.T, cfg stream.Config, value string, want int) {
+		t.Helper()
+		if err := cfg.Ping(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		prod, err := stream.NewProducer(cfg, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer prod.Close()
+		if err := stream.PublishAll(ctxT(t), prod, []*kgo.Record{{Topic: cfg.Topic, Value: []byte(value)}}); err != nil {
+			t.Fatal(err)
+		}
+		h := &countHandler{}
+		res, err := stream.Consume(ctxT(t), cfg, stream.ConsumeOptions{Idle: 700 * time.Millisecond, SessionTimeout: time.Second}, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Read != int64(want) || h.n != want {
+			t.Fatalf("group consumer read %d (handled %d), want %d", res.Read, h.n, want)
+		}
+	}
+
+	t.Run("TLS", func(t *testing.T) {
+		cfg := withCert
+		cfg.Brokers, cfg.Group = s.tlsOnly, s.group("group-tls")
+		roundTrip(t, cfg, "tls", 1)
+	})
+	for i, u := range s.logins {
 		t.Run(u.mech, func(t *testing.T) {
-			cfg := base
+			cfg := withCert
+			cfg.Brokers = s.saslSSL
 			cfg.SASLMechanism, cfg.SASLUser, cfg.SASLPassword = u.mech, u.user, stream.Secret(u.pass)
-			cfg.Group = "group-" + u.user
-			if err := cfg.Ping(ctxT(t)); err != nil {
-				t.Fatal(err)
+			cfg.Group = s.group("group-" + strings.ToLower(u.mech))
+			first := 1 // each log-in adds a record the next group reads too
+			if s.shared {
+				first = 2 // and the TLS sub-test's
 			}
-			prod, err := stream.NewProducer(cfg, "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer prod.Close()
-			if err := stream.PublishAll(ctxT(t), prod, []*kgo.Record{{Topic: topic, Value: []byte(u.user)}}); err != nil {
-				t.Fatal(err)
-			}
-			h := &countHandler{}
-			res, err := stream.Consume(ctxT(t), cfg, stream.ConsumeOptions{Idle: 700 * time.Millisecond, SessionTimeout: time.Second}, h)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Read != int64(i+1) || h.n != i+1 {
-				t.Fatalf("group consumer read %d (handled %d), want %d", res.Read, h.n, i+1)
-			}
-			if s := cfg.String(); strings.Contains(s, u.pass) || !strings.Contains(s, u.user) {
-				t.Fatalf("configuration shown as %q", s)
+			roundTrip(t, cfg, u.mech, first+i)
+			if str := cfg.String(); strings.Contains(str, u.pass) || !strings.Contains(str, u.user) {
+				t.Fatalf("configuration shown as %q", str)
 			}
 		})
 	}
 
+	scram := s.logins[0]
 	refused := map[string]func(*stream.Config){
 		"wrong password": func(c *stream.Config) {
-			c.SASLMechanism, c.SASLUser, c.SASLPassword = stream.MechanismSCRAM256, "alice", "wrong"
+			c.SASLMechanism, c.SASLUser, c.SASLPassword = scram.mech, scram.user, "wrong"
 		},
 		"no client certificate": func(c *stream.Config) {
 			c.TLSCert, c.TLSKey = "", ""
-			c.SASLMechanism, c.SASLUser, c.SASLPassword = stream.MechanismSCRAM256, "alice", "sel-de-mer"
+			c.SASLMechanism, c.SASLUser, c.SASLPassword = scram.mech, scram.user, stream.Secret(scram.pass)
 		},
 		"certificate of another authority": func(c *stream.Config) {
-			c.TLSCert, c.TLSKey = p.otherCertFile, p.otherKeyFile
-			c.SASLMechanism, c.SASLUser, c.SASLPassword = stream.MechanismSCRAM256, "alice", "sel-de-mer"
+			c.TLSCert, c.TLSKey = s.foreign[0], s.foreign[1]
+			c.SASLMechanism, c.SASLUser, c.SASLPassword = scram.mech, scram.user, stream.Secret(scram.pass)
 		},
 		"no SASL": func(*stream.Config) {},
+		"TLS: no client certificate": func(c *stream.Config) {
+			c.Brokers, c.TLSCert, c.TLSKey = s.tlsOnly, "", ""
+		},
+		"TLS: certificate of another authority": func(c *stream.Config) {
+			c.Brokers, c.TLSCert, c.TLSKey = s.tlsOnly, s.foreign[0], s.foreign[1]
+		},
 	}
 	for name, change := range refused {
 		t.Run(name, func(t *testing.T) {
-			cfg := base
+			cfg := withCert
+			cfg.Brokers = s.saslSSL
 			change(&cfg)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
-			if err := cfg.Ping(ctx); err == nil {
+			err := cfg.Ping(ctx)
+			if err == nil {
 				t.Fatal("the broker let the client in")
 			}
+			t.Logf("refused: %v", err)
 		})
 	}
 }
