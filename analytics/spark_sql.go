@@ -74,7 +74,7 @@ func ageSQL(s, number string) (value, reason string) {
 		number, s, sqlString(goFloat), s)
 	reason = fmt.Sprintf(`CASE WHEN %[1]s IS NULL AND coalesce(%[2]s RLIKE %[3]s, false)
 			THEN concat('age: must be whole years from %[4]d to %[5]d (got ', %[2]s, ')')
-		WHEN %[1]s IS NULL THEN concat('age: not a number (', coalesce(substr(%[2]s, 1, 40), ''), ')')
+		WHEN %[1]s IS NULL THEN concat('age: not a number ("', replace(replace(coalesce(substr(%[2]s, 1, 40), ''), '\\', '\\\\'), '"', '\\"'), '")')
 		WHEN %[1]s <> floor(%[1]s) OR %[1]s < %[4]d OR %[1]s > %[5]d
 		THEN concat('age: must be whole years from %[4]d to %[5]d (got ', coalesce(%[2]s, CAST(%[1]s AS STRING)), ')') END`,
 		value, s, sqlString(goFloatWords), MinValidAge, MaxValidAge)
@@ -238,7 +238,7 @@ FROM grouped`,
 		member("type"), member("time"), member("first_name"), member("last_name"), member("age"), member("major"), member("class"),
 		kindSQL("f_type"), kindSQL("f_time"), kindSQL("f_first"), kindSQL("f_last"), kindSQL("f_age"), kindSQL("f_major"), kindSQL("f_class"),
 		strings.Join(types, ", "), timeSQL("variant_get(f_time, '$', 'string')"),
-		trimSQL("CASE WHEN kind = 'json' AND t_age = 'STRING' THEN variant_get(f_age, '$', 'string') WHEN kind = 'csv' THEN parts[2] END"),
+		trimSQL("CASE WHEN kind = 'json' AND t_age = 'STRING' THEN variant_get(f_age, '$', 'string') WHEN kind = 'json' AND t_age <> 'null' THEN to_json(f_age) WHEN kind = 'csv' THEN parts[2] END"),
 		ageValue, ageReason,
 		upperSQL(cleanSQL("r_first")), upperSQL(cleanSQL("r_last")), cleanSQL("r_major"), cleanSQL("r_class"),
 	)
