@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +57,9 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	if o.Kafka.Topic == "" {
 		o.Kafka.Topic = stream.DefaultTopic
 	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	if o.Kafka.UsesTLS() || o.Kafka.SASLMechanism != "" {
 		return nil, errors.New("analytics: the Spark engine reads plain-text Kafka listeners only (no TLS nor SASL yet)")
 	}
@@ -100,6 +104,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 		if err != nil {
 			return nil, err
 		}
+		o.Log.Info("analytics: Spark decoded the ranges", "messages", out.read, "elapsed", time.Since(start))
 		dead := out.deadLetters(o.Kafka.DLQTopic(), o.Kafka.Topic)
 		if len(dead) > 0 {
 			if err := stream.PublishAll(ctx, kc, dead); err != nil {
@@ -116,6 +121,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 		// After the transaction, as stream.Consume: the group's members
 		// then start where Spark stopped.
 		commitRanges(ctx, kadm.NewClient(kc), o, ranges)
+		o.Log.Info("analytics: stored in SQLite", "elapsed", time.Since(start))
 		res.Consumed.Read = out.read
 		res.Consumed.Batches = 1
 	}
@@ -140,9 +146,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 			return res, err
 		}
 	}
-	if o.Log != nil {
-		o.Log.Info("analytics: done on Spark", "spark", sp.version, "read", res.Consumed.Read, "elapsed", res.Elapsed)
-	}
+	o.Log.Info("analytics: done on Spark", "spark", sp.version, "read", res.Consumed.Read, "elapsed", res.Elapsed)
 	return res, nil
 }
 
@@ -219,7 +223,7 @@ func commitRanges(ctx context.Context, adm *kadm.Client, o Options, ranges []off
 	if group == "" {
 		group = stream.DefaultGroup
 	}
-	if err := adm.CommitAllOffsets(ctx, group, offs); err != nil && o.Log != nil {
+	if err := adm.CommitAllOffsets(ctx, group, offs); err != nil {
 		o.Log.Warn("analytics: the group's offsets were not committed (the database's are)", "group", group, "err", err)
 	}
 }

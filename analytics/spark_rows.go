@@ -220,7 +220,7 @@ func (out *sparkOutput) merge(ctx context.Context, db *DB, topic string, ranges 
 		for i := range d.latest {
 			lr := &d.latest[i]
 			if lr.tm != "" {
-				if err := lr.rec.Time.UnmarshalJSON([]byte(`"` + lr.tm + `"`)); err != nil && log != nil {
+				if err := lr.rec.Time.UnmarshalJSON([]byte(`"` + lr.tm + `"`)); err != nil {
 					log.Warn("analytics: Spark accepted a time this process cannot read", "time", lr.tm, "err", err)
 				}
 			}
