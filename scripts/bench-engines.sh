@@ -33,7 +33,7 @@ measure() { # label, command...: wall seconds and peak RSS of the command
 echo "== in-process (Go), --idle 1s included in the wall time"
 measure go "$work/scolarite" --data-dir "$work/go" analytics --brokers "$brokers" --topic "$topic" \
 	--group "$topic-go" --db "$work/go.db" --out "$work/out-go" --until-idle --idle 1s
-grep -o 'lus et traités en [^,]*' "$work/out-go/rapport_analyse_etudiants.md" || true
+grep -o "lus et traités en [0-9,]* [a-z]*" "$work/out-go/rapport_analyse_etudiants.md" || true
 
 echo "== Spark local[2] (server restarted; the client's figures, then the server's)"
 bash scripts/spark.sh stop >/dev/null 2>&1 || true
@@ -54,7 +54,7 @@ with open(sys.argv[2], "w", newline="") as f:
     w.writerow(["major", "age"])
     w.writerows(db.execute("SELECT major, age FROM records"))
 EOF
-cat >"$work/pandas.py" <<'EOF'
+cat >"$work/bench_pandas.py" <<'EOF'
 import sys, time
 t0 = time.perf_counter()
 import pandas as pd
@@ -66,7 +66,7 @@ t3 = time.perf_counter()
 print(table)
 print(f"import {t1-t0:.2f} s, read_csv {t2-t1:.2f} s ({len(df)} rows), groupby describe {t3-t2:.3f} s")
 EOF
-measure pandas /usr/bin/python3 "$work/pandas.py" "$work/records.csv"
+measure pandas /usr/bin/python3 "$work/bench_pandas.py" "$work/records.csv"
 cat "$work/pandas.out"
 
 echo "== the tables"
