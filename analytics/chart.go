@@ -25,10 +25,14 @@ var boxFill = color.RGBA{R: 0x9e, G: 0xc5, B: 0xfe, A: 0xff}
 
 // WriteChart draws one box per major (Tukey's schematic plot: box from Q1
 // to Q3, median line, whiskers to the furthest age within 1.5 IQR, the
-// ages beyond as points) from the exact figures of r, as a PNG.
-func WriteChart(w io.Writer, r *domain.AgeReport, p *Partial) error {
+// ages beyond as points) from the exact figures of r, as a PNG; engine,
+// when not "", is named in the title.
+func WriteChart(w io.Writer, r *domain.AgeReport, p *Partial, engine string) error {
 	pl := plot.New()
 	pl.Title.Text = fmt.Sprintf("Âge par filière (étudiants de plus de %d ans)", r.MinAge)
+	if engine != "" {
+		pl.Title.Text += " — " + engine
+	}
 	pl.Y.Label.Text = "Âge (ans)"
 	pl.X.Label.Text = "Filière"
 	pl.Y.Tick.Marker = plot.DefaultTicks{}

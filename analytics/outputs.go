@@ -23,7 +23,7 @@ func WriteOutputs(dir string, d *Document) ([]string, error) {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var chart bytes.Buffer
-	if err := WriteChart(&chart, d.Report, d.Partial); err != nil {
+	if err := WriteChart(&chart, d.Report, d.Partial, d.chartEngine()); err != nil {
 		return nil, err
 	}
 	files := []struct {
@@ -43,4 +43,12 @@ func WriteOutputs(dir string, d *Document) ([]string, error) {
 		paths = append(paths, path)
 	}
 	return paths, nil
+}
+
+// chartEngine names the engine in the chart's title ("" for in-process).
+func (d *Document) chartEngine() string {
+	if d.SparkVersion == "" {
+		return ""
+	}
+	return "Apache Spark " + d.SparkVersion
 }

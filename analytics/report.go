@@ -44,7 +44,11 @@ func (d *Document) sections() []section {
 	case o.Consume.Follow:
 		mode = "en continu (--follow), rapport mis à jour au fil de l'eau"
 	}
-	cfg := append(configRows(o), []string{"Âge minimum (exclu)", strconv.Itoa(r.MinAge)},
+	engine := "en processus (Go, partitions en parallèle)"
+	if d.Engine != "" {
+		engine = d.Engine
+	}
+	cfg := append(configRows(o), []string{"Moteur de calcul", engine}, []string{"Âge minimum (exclu)", strconv.Itoa(r.MinAge)},
 		[]string{"Arrêt", mode}, []string{"Base SQLite", d.DBPath})
 
 	rate := 0.0
@@ -95,7 +99,7 @@ func (d *Document) sections() []section {
 	right := []bool{false, true, true, true, true, true, true, true, true}
 	return []section{
 		{title: "Date", lines: []string{r.GeneratedAt.In(time.Local).Format("02/01/2006 15:04:05 MST")}},
-		{title: "Outils", list: true, lines: tools()},
+		{title: "Outils", list: true, lines: d.tools()},
 		{title: "Configuration", table: cfg},
 		{title: "Extraction", list: true, lines: extraction},
 		{title: "Transformation", list: true, lines: transformation},
@@ -131,7 +135,7 @@ func (d *Document) idle() time.Duration {
 }
 
 // tools names the programs and libraries, with the versions built in.
-func tools() []string {
+func (d *Document) tools() []string {
 	versions := map[string]string{}
 	goVersion := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -146,12 +150,16 @@ func tools() []string {
 		}
 		return ""
 	}
-	return []string{
-		"Scolarité, commande scolarite analytics (Go " + strings.TrimPrefix(goVersion, "go") + ")",
-		"Apache Kafka (protocole) avec franz-go" + v("github.com/twmb/franz-go") + " ; courtier embarqué kfake quand aucun n'est configuré",
-		"SQLite avec modernc.org/sqlite" + v("modernc.org/sqlite"),
-		"Graphique : gonum.org/v1/plot" + v("gonum.org/v1/plot") + " ; PDF : go-pdf/fpdf" + v("codeberg.org/go-pdf/fpdf") + " (police Liberation Sans)",
+	var spark []string
+	if d.SparkVersion != "" {
+		spark = []string{"Apache Spark " + d.SparkVersion + " (Spark SQL, source Kafka) par Spark Connect avec spark-connect-go" + v("github.com/apache/spark-connect-go")}
 	}
+	return append(spark,
+		"Scolarité, commande scolarite analytics (Go "+strings.TrimPrefix(goVersion, "go")+")",
+		"Apache Kafka (protocole) avec franz-go"+v("github.com/twmb/franz-go")+" ; courtier embarqué kfake quand aucun n'est configuré",
+		"SQLite avec modernc.org/sqlite"+v("modernc.org/sqlite"),
+		"Graphique : gonum.org/v1/plot"+v("gonum.org/v1/plot")+" ; PDF : go-pdf/fpdf"+v("codeberg.org/go-pdf/fpdf")+" (police Liberation Sans)",
+	)
 }
 
 // num writes v with the French decimal comma.

@@ -38,6 +38,10 @@ type Result struct {
 	Consumed stream.ConsumeResult
 	Elapsed  time.Duration
 	Files    []string // written to OutDir
+	// Engine names the engine when not the in-process one (the reports
+	// show it), and SparkVersion is Spark's.
+	Engine       string
+	SparkVersion string
 }
 
 // Run consumes until the options say stop, then computes the report from

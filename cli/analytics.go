@@ -26,6 +26,7 @@ type analyticsFlags struct {
 	idle                     time.Duration
 	out, db                  string
 	asJSON                   bool
+	engine, sparkRemote      string
 }
 
 func analyticsCmd(env Env, cfg *Config) *cobra.Command {
@@ -55,6 +56,8 @@ func analyticsCmd(env Env, cfg *Config) *cobra.Command {
 	f.StringVar(&a.db, "db", "", "analytics database (default <data-dir>/"+analytics.DBFile+")")
 	f.BoolVar(&a.embed, "embedded", false, "use the embedded broker even when KAFKA_BROKERS is set")
 	f.BoolVar(&a.asJSON, "json", false, "print the results as JSON")
+	f.StringVar(&a.engine, "engine", "go", "where the job runs: go (in this process) or spark (a Spark Connect server)")
+	f.StringVar(&a.sparkRemote, "spark-remote", env.Getenv("SPARK_REMOTE"), "Spark Connect server of --engine spark, sc://host:15002 (env SPARK_REMOTE)")
 	return cmd
 }
 
@@ -72,6 +75,12 @@ func (a *analyticsFlags) run(cmd *cobra.Command, env Env, cfg *Config) error {
 		return usagef("--max-messages and --idle must be positive")
 	case a.minAge < 0 || a.minAge > analytics.MaxValidAge:
 		return usagef("--min-age must be between 0 and %d", analytics.MaxValidAge)
+	case a.engine != "go" && a.engine != analytics.EngineSpark:
+		return usagef("--engine is go or spark")
+	case a.engine == analytics.EngineSpark && (a.follow || a.maxMessages > 0):
+		return usagef("--engine spark reads the topic to its current end: no --follow nor --max-messages")
+	case a.engine == analytics.EngineSpark && a.sparkRemote == "":
+		return usagef("--engine spark needs --spark-remote sc://host:port (or SPARK_REMOTE)")
 	}
 	kc := a.kafka.config()
 	if err := kc.Validate(); err != nil {
@@ -106,7 +115,13 @@ func (a *analyticsFlags) run(cmd *cobra.Command, env Env, cfg *Config) error {
 			return err
 		}
 	}
-	res, err := analytics.Run(ctx, o)
+	run := analytics.Run
+	if a.engine == analytics.EngineSpark {
+		run = func(ctx context.Context, o analytics.Options) (*analytics.Result, error) {
+			return analytics.RunSpark(ctx, o, analytics.SparkOptions{Remote: a.sparkRemote})
+		}
+	}
+	res, err := run(ctx, o)
 	if err != nil {
 		return opError{err: err, backend: true}
 	}
@@ -159,6 +174,9 @@ func writeAgeReport(w io.Writer, o analytics.Options, res *analytics.Result) err
 		r.Read, o.Kafka.Topic, res.Consumed.Read, r.Rejected, o.Kafka.DLQTopic(), r.Filtered, r.MinAge, r.Kept)
 	if o.Embedded {
 		fmt.Fprintf(w, "Embedded broker: %d student(s) of the store published first.\n", o.Published)
+	}
+	if res.Engine != "" {
+		fmt.Fprintf(w, "Engine: %s.\n", res.Engine)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "MAJOR\tSTUDENTS\tMEAN\tSTD\tMIN\tQ1\tMEDIAN\tQ3\tMAX\t")
