@@ -66,6 +66,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	if len(so.Bootstrap) == 0 {
 		so.Bootstrap = o.Kafka.Brokers
 	}
+	o.Log.Info("analytics: the job runs on Spark", "remote", so.Remote, "spark_kafka_brokers", strings.Join(so.Bootstrap, ","))
 	start := time.Now()
 	db, err := OpenDB(ctx, o.DBPath)
 	if err != nil {
