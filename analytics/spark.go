@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/spark-connect-go/spark/sql"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -268,23 +269,43 @@ func newSparkSession(ctx context.Context, remote string, secrets []string) (*spa
 // the session's secrets too, wherever they appear (a syntax error's
 // message quotes the statement with marks between its lines).
 func (sp *sparkSession) exec(ctx context.Context, what, query string) ([][]any, error) {
-	fail := func(err error) error {
-		msg := strings.Replace(err.Error(), query, "<query>", 1)
-		return fmt.Errorf("spark: %s: %s", what, redact(msg, sp.secrets))
-	}
 	df, err := sp.s.Sql(ctx, query)
 	if err != nil {
-		return nil, fail(err)
+		return nil, sp.fail(what, query, err)
 	}
 	rows, err := df.Collect(ctx)
 	if err != nil {
-		return nil, fail(err)
+		return nil, sp.fail(what, query, err)
 	}
 	out := make([][]any, len(rows))
 	for i, r := range rows {
 		out[i] = r.Values()
 	}
 	return out, nil
+}
+
+// execArrow runs a query and returns its result as Arrow batches (nil:
+// no row), for results too large for exec's rows.
+func (sp *sparkSession) execArrow(ctx context.Context, what, query string) (arrow.Table, error) {
+	df, err := sp.s.Sql(ctx, query)
+	if err != nil {
+		return nil, sp.fail(what, query, err)
+	}
+	tbl, err := df.ToArrow(ctx)
+	if err != nil {
+		return nil, sp.fail(what, query, err)
+	}
+	if tbl == nil {
+		return nil, nil
+	}
+	return *tbl, nil
+}
+
+// fail is err of the statement query, without the statement and the
+// session's secrets.
+func (sp *sparkSession) fail(what, query string, err error) error {
+	msg := strings.Replace(err.Error(), query, "<query>", 1)
+	return fmt.Errorf("spark: %s: %s", what, redact(msg, sp.secrets))
 }
 
 // decode has Spark read the ranges from src and decode them
@@ -309,11 +330,14 @@ func (sp *sparkSession) decode(ctx context.Context, src *sparkSource, topic stri
 		return nil, err
 	}
 	defer sp.exec(context.WithoutCancel(ctx), "drop view", "DROP VIEW IF EXISTS "+view) //nolint:errcheck // a session's view goes with it
-	rows, err := sp.exec(ctx, "decode "+topic, sparkDecodeSQL(view))
+	tbl, err := sp.execArrow(ctx, "decode "+topic, sparkDecodeSQL(view))
 	if err != nil {
 		return nil, err
 	}
-	return readSparkRows(rows)
+	if tbl != nil {
+		defer tbl.Release()
+	}
+	return readSparkTable(tbl)
 }
 
 // sparkViewSQL creates the temporary view of the Kafka source with
