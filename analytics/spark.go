@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/spark-connect-go/spark/sql"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -60,12 +61,14 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.Kafka.UsesTLS() || o.Kafka.SASLMechanism != "" {
-		return nil, errors.New("analytics: the Spark engine reads plain-text Kafka listeners only (no TLS nor SASL yet)")
-	}
 	if len(so.Bootstrap) == 0 {
 		so.Bootstrap = o.Kafka.Brokers
 	}
+	src, err := newSparkSource(o.Kafka, so.Bootstrap)
+	if err != nil {
+		return nil, err
+	}
+	o.Log.Info("analytics: the job runs on Spark", "remote", so.Remote, "spark_kafka_brokers", strings.Join(so.Bootstrap, ","))
 	start := time.Now()
 	db, err := OpenDB(ctx, o.DBPath)
 	if err != nil {
@@ -92,7 +95,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	sp, err := newSparkSession(ctx, so.Remote)
+	sp, err := newSparkSession(ctx, so.Remote, src.secrets)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +103,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	res.SparkVersion = sp.version
 
 	if len(ranges) > 0 {
-		out, err := sp.decode(ctx, so.Bootstrap, o.Kafka.Topic, ranges)
+		out, err := sp.decode(ctx, src, o.Kafka.Topic, ranges)
 		if err != nil {
 			return nil, err
 		}
@@ -228,13 +231,15 @@ func commitRanges(ctx context.Context, adm *kadm.Client, o Options, ranges []off
 	}
 }
 
-// sparkSession is a Spark Connect session set for the job.
+// sparkSession is a Spark Connect session set for the job; secrets are
+// the texts its errors must not show (sparkSource).
 type sparkSession struct {
 	s       sql.SparkSession
 	version string
+	secrets []string
 }
 
-func newSparkSession(ctx context.Context, remote string) (*sparkSession, error) {
+func newSparkSession(ctx context.Context, remote string, secrets []string) (*sparkSession, error) {
 	if remote == "" {
 		return nil, errors.New("analytics: no Spark Connect server (--spark-remote or SPARK_REMOTE, sc://host:15002)")
 	}
@@ -242,7 +247,7 @@ func newSparkSession(ctx context.Context, remote string) (*sparkSession, error) 
 	if err != nil {
 		return nil, fmt.Errorf("spark: connect to %s: %w", remote, err)
 	}
-	sp := &sparkSession{s: s}
+	sp := &sparkSession{s: s, secrets: secrets}
 	for _, kv := range sparkConf {
 		if _, err := sp.exec(ctx, "set "+kv[0], "SET "+kv[0]+"="+kv[1]); err != nil {
 			return nil, err
@@ -260,19 +265,17 @@ func newSparkSession(ctx context.Context, remote string) (*sparkSession, error) 
 }
 
 // exec runs a statement and returns its rows. The client's errors quote
-// the whole statement (the decoding query is long): it is cut out.
+// the whole statement (the decoding query is long): it is cut out, and
+// the session's secrets too, wherever they appear (a syntax error's
+// message quotes the statement with marks between its lines).
 func (sp *sparkSession) exec(ctx context.Context, what, query string) ([][]any, error) {
-	fail := func(err error) error {
-		msg := strings.Replace(err.Error(), query, "<query>", 1)
-		return fmt.Errorf("spark: %s: %s", what, msg)
-	}
 	df, err := sp.s.Sql(ctx, query)
 	if err != nil {
-		return nil, fail(err)
+		return nil, sp.fail(what, query, err)
 	}
 	rows, err := df.Collect(ctx)
 	if err != nil {
-		return nil, fail(err)
+		return nil, sp.fail(what, query, err)
 	}
 	out := make([][]any, len(rows))
 	for i, r := range rows {
@@ -281,8 +284,33 @@ func (sp *sparkSession) exec(ctx context.Context, what, query string) ([][]any, 
 	return out, nil
 }
 
-// decode has Spark read the ranges and decode them (sparkDecodeSQL).
-func (sp *sparkSession) decode(ctx context.Context, bootstrap []string, topic string, ranges []offsetRange) (*sparkOutput, error) {
+// execArrow runs a query and returns its result as Arrow batches (nil:
+// no row), for results too large for exec's rows.
+func (sp *sparkSession) execArrow(ctx context.Context, what, query string) (arrow.Table, error) {
+	df, err := sp.s.Sql(ctx, query)
+	if err != nil {
+		return nil, sp.fail(what, query, err)
+	}
+	tbl, err := df.ToArrow(ctx)
+	if err != nil {
+		return nil, sp.fail(what, query, err)
+	}
+	if tbl == nil {
+		return nil, nil
+	}
+	return *tbl, nil
+}
+
+// fail is err of the statement query, without the statement and the
+// session's secrets.
+func (sp *sparkSession) fail(what, query string, err error) error {
+	msg := strings.Replace(err.Error(), query, "<query>", 1)
+	return fmt.Errorf("spark: %s: %s", what, redact(msg, sp.secrets))
+}
+
+// decode has Spark read the ranges from src and decode them
+// (sparkDecodeSQL).
+func (sp *sparkSession) decode(ctx context.Context, src *sparkSource, topic string, ranges []offsetRange) (*sparkOutput, error) {
 	parts := make([]int32, len(ranges))
 	from, to := map[string]int64{}, map[string]int64{}
 	for i, r := range ranges {
@@ -296,19 +324,35 @@ func (sp *sparkSession) decode(ctx context.Context, bootstrap []string, topic st
 	var id [6]byte
 	_, _ = rand.Read(id[:])
 	view := "scolarite_kafka_" + hex.EncodeToString(id[:])
-	create := fmt.Sprintf(`CREATE OR REPLACE TEMPORARY VIEW %s USING kafka OPTIONS (
-	'kafka.bootstrap.servers' %s, 'assign' %s, 'startingOffsets' %s, 'endingOffsets' %s,
-	'includeHeaders' 'true', 'failOnDataLoss' 'false')`,
-		view, sqlString(strings.Join(bootstrap, ",")), sqlString(js(parts)), sqlString(js(from)), sqlString(js(to)))
-	if _, err := sp.exec(ctx, "read "+topic, create); err != nil {
+	opts := append(slices.Clone(src.options), [][2]string{{"assign", js(parts)}, {"startingOffsets", js(from)}, {"endingOffsets", js(to)},
+		{"includeHeaders", "true"}, {"failOnDataLoss", "false"}}...)
+	if _, err := sp.exec(ctx, "read "+topic, sparkViewSQL(view, opts)); err != nil {
 		return nil, err
 	}
 	defer sp.exec(context.WithoutCancel(ctx), "drop view", "DROP VIEW IF EXISTS "+view) //nolint:errcheck // a session's view goes with it
-	rows, err := sp.exec(ctx, "decode "+topic, sparkDecodeSQL(view))
+	tbl, err := sp.execArrow(ctx, "decode "+topic, sparkDecodeSQL(view))
 	if err != nil {
 		return nil, err
 	}
-	return readSparkRows(rows)
+	if tbl != nil {
+		defer tbl.Release()
+	}
+	return readSparkTable(tbl)
+}
+
+// sparkViewSQL creates the temporary view of the Kafka source with
+// options, one a line.
+func sparkViewSQL(view string, options [][2]string) string {
+	var b strings.Builder
+	b.WriteString("CREATE OR REPLACE TEMPORARY VIEW " + view + " USING kafka OPTIONS (")
+	for i, kv := range options {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n\t" + sqlString(kv[0]) + " " + sqlString(kv[1]))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // stats has Spark compute the table of r from the students of p.

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -72,64 +73,57 @@ const (
 	colCount
 )
 
-func readSparkRows(rows [][]any) (*sparkOutput, error) {
-	out := &sparkOutput{parts: map[int32]*sparkDelta{}}
-	for _, row := range rows {
-		if len(row) != colCount {
-			return nil, fmt.Errorf("spark: a decoded row has %d columns, want %d", len(row), colCount)
-		}
-		p := int32(asInt(row[colP]))
-		d := out.parts[p]
-		if d == nil {
-			d = &sparkDelta{}
-			out.parts[p] = d
-		}
-		n := asInt(row[colN])
-		gs := asString(row[colGS])
-		switch asString(row[colKind]) {
-		case "m":
-			out.read += n
-			d.read += n
-			if gs == "rejected" {
-				d.rejected += n
-				continue
-			}
-			f, a, ok := strings.Cut(gs, ":")
-			format, err1 := strconv.Atoi(f)
-			age, err2 := strconv.Atoi(a)
-			if !ok || err1 != nil || err2 != nil || format < 0 || format >= int(formats) || age < 0 || age > MaxValidAge {
-				return nil, fmt.Errorf("spark: unexpected count %q", gs)
-			}
-			d.formats[format] += n
-			d.messages[age] += n
-		case "a":
-			age := int(asInt(row[colGI]))
-			if age < 0 || age > MaxValidAge {
-				return nil, fmt.Errorf("spark: unexpected age %d", age)
-			}
-			d.keyless = append(d.keyless, statCell{major: gs, age: age, n: n})
-		case "k":
-			key, _ := row[colGB].([]byte)
-			age := int(asInt(row[colAge]))
-			if age < MinValidAge || age > MaxValidAge {
-				return nil, fmt.Errorf("spark: unexpected age %d", age)
-			}
-			d.latest = append(d.latest, sparkRecord{offset: asInt(row[colO]), tm: asString(row[colTm]), rec: Record{
-				Format: FormatEvent, Type: asString(row[colTyp]), Key: string(key),
-				Time:      time.UnixMilli(asInt(row[colTs])),
-				FirstName: asString(row[colFirst]), LastName: asString(row[colLast]), Age: age,
-				Major: asString(row[colMajor]), Class: asString(row[colClass]),
-			}})
-		case "d":
-			key, _ := row[colRawKey].([]byte)
-			value, _ := row[colValue].([]byte)
-			d.dead = append(d.dead, sparkDead{offset: asInt(row[colO]), key: key, value: value,
-				headers: asString(row[colHeaders]), reason: asString(row[colReason]), timestampMil: asInt(row[colTs])})
-		default:
-			return nil, fmt.Errorf("spark: unexpected row kind %v", row[colKind])
-		}
+// add adds row i of a batch of sparkDecodeSQL's result.
+func (out *sparkOutput) add(b sparkBatch, i int) error {
+	p := int32(b.int(colP, i))
+	d := out.parts[p]
+	if d == nil {
+		d = &sparkDelta{}
+		out.parts[p] = d
 	}
-	return out, nil
+	n := b.int(colN, i)
+	gs := b.str(colGS, i)
+	switch kind := b.str(colKind, i); kind {
+	case "m":
+		out.read += n
+		d.read += n
+		if gs == "rejected" {
+			d.rejected += n
+			return nil
+		}
+		f, a, ok := strings.Cut(gs, ":")
+		format, err1 := strconv.Atoi(f)
+		age, err2 := strconv.Atoi(a)
+		if !ok || err1 != nil || err2 != nil || format < 0 || format >= int(formats) || age < 0 || age > MaxValidAge {
+			return fmt.Errorf("spark: unexpected count %q", gs)
+		}
+		d.formats[format] += n
+		d.messages[age] += n
+	case "a":
+		age := int(b.int(colGI, i))
+		if age < 0 || age > MaxValidAge {
+			return fmt.Errorf("spark: unexpected age %d", age)
+		}
+		d.keyless = append(d.keyless, statCell{major: strings.Clone(gs), age: age, n: n})
+	case "k":
+		age := int(b.int(colAge, i))
+		if age < MinValidAge || age > MaxValidAge {
+			return fmt.Errorf("spark: unexpected age %d", age)
+		}
+		d.latest = append(d.latest, sparkRecord{offset: b.int(colO, i), tm: b.text(colTm, i), rec: Record{
+			Format: FormatEvent, Type: b.text(colTyp, i), Key: string(b.bytes(colGB, i)),
+			Time:      time.UnixMilli(b.int(colTs, i)),
+			FirstName: b.text(colFirst, i), LastName: b.text(colLast, i), Age: age,
+			Major: b.text(colMajor, i), Class: b.text(colClass, i),
+		}})
+	case "d":
+		d.dead = append(d.dead, sparkDead{offset: b.int(colO, i), key: bytes.Clone(b.bytes(colRawKey, i)),
+			value: bytes.Clone(b.bytes(colValue, i)), headers: b.text(colHeaders, i), reason: b.text(colReason, i),
+			timestampMil: b.int(colTs, i)})
+	default:
+		return fmt.Errorf("spark: unexpected row kind %q", kind)
+	}
+	return nil
 }
 
 func asInt(v any) int64 {

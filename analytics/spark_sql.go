@@ -14,9 +14,12 @@ import (
 // Regular expressions are Java's; `\z` (not `$`, which also matches
 // before a final line break) ends them.
 
-// sqlString quotes s as a Spark SQL string literal.
-func sqlString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+// sqlString quotes s as a Spark SQL string literal, on one line.
+func sqlString(s string) string { return "'" + sqlEscape(s) + "'" }
+
+// sqlEscape is s inside a Spark SQL string literal.
+func sqlEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`).Replace(s)
 }
 
 // goSpace is the class of unicode.IsSpace (strings.TrimSpace,

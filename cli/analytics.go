@@ -27,9 +27,16 @@ type analyticsFlags struct {
 	out, db                  string
 	asJSON                   bool
 	engine, sparkRemote      string
+	sparkKafka               string
 }
 
 func analyticsCmd(env Env, cfg *Config) *cobra.Command {
+	cmd, _ := analyticsCommand(env, cfg)
+	return cmd
+}
+
+// analyticsCommand is analyticsCmd with the flags it fills.
+func analyticsCommand(env Env, cfg *Config) (*cobra.Command, *analyticsFlags) {
 	var a analyticsFlags
 	cmd := &cobra.Command{
 		Use:   "analytics [--min-age 20] [--max-messages N | --until-idle | --follow] [--out DIR]",
@@ -58,7 +65,14 @@ func analyticsCmd(env Env, cfg *Config) *cobra.Command {
 	f.BoolVar(&a.asJSON, "json", false, "print the results as JSON")
 	f.StringVar(&a.engine, "engine", "go", "where the job runs: go (in this process) or spark (a Spark Connect server)")
 	f.StringVar(&a.sparkRemote, "spark-remote", env.Getenv("SPARK_REMOTE"), "Spark Connect server of --engine spark, sc://host:15002 (env SPARK_REMOTE)")
-	return cmd
+	f.StringVar(&a.sparkKafka, "spark-kafka-brokers", env.Getenv("SPARK_KAFKA_BROKERS"),
+		"Kafka brokers host:port,... as the Spark cluster reaches them, when not as this process does (env SPARK_KAFKA_BROKERS; default --brokers)")
+	return cmd, &a
+}
+
+// sparkOptions are the Spark engine's settings.
+func (a *analyticsFlags) sparkOptions() analytics.SparkOptions {
+	return analytics.SparkOptions{Remote: a.sparkRemote, Bootstrap: stream.SplitList(a.sparkKafka)}
 }
 
 func (a *analyticsFlags) run(cmd *cobra.Command, env Env, cfg *Config) error {
@@ -81,6 +95,8 @@ func (a *analyticsFlags) run(cmd *cobra.Command, env Env, cfg *Config) error {
 		return usagef("--engine spark reads the topic to its current end: no --follow nor --max-messages")
 	case a.engine == analytics.EngineSpark && a.sparkRemote == "":
 		return usagef("--engine spark needs --spark-remote sc://host:port (or SPARK_REMOTE)")
+	case a.engine != analytics.EngineSpark && cmd.Flags().Changed("spark-kafka-brokers"):
+		return usagef("--spark-kafka-brokers goes with --engine spark")
 	}
 	kc := a.kafka.config()
 	if err := kc.Validate(); err != nil {
@@ -118,7 +134,7 @@ func (a *analyticsFlags) run(cmd *cobra.Command, env Env, cfg *Config) error {
 	run := analytics.Run
 	if a.engine == analytics.EngineSpark {
 		run = func(ctx context.Context, o analytics.Options) (*analytics.Result, error) {
-			return analytics.RunSpark(ctx, o, analytics.SparkOptions{Remote: a.sparkRemote})
+			return analytics.RunSpark(ctx, o, a.sparkOptions())
 		}
 	}
 	res, err := run(ctx, o)
