@@ -43,6 +43,8 @@ func (d *Document) sections() []section {
 		mode = fmt.Sprintf("au plus %s messages (--max-messages)", count(o.Consume.MaxMessages))
 	case o.Consume.Follow:
 		mode = "en continu (--follow), rapport mis à jour au fil de l'eau"
+	case d.SparkVersion != "":
+		mode = "à la fin du sujet au lancement (lecture par lot de Spark)"
 	}
 	engine := "en processus (Go, partitions en parallèle)"
 	if d.Engine != "" {

@@ -99,7 +99,7 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Engine: "Apache Spark " + sp.version + " (Spark Connect " + so.Remote + ", local ou cluster)"}
+	res := &Result{Engine: "Apache Spark " + sp.version + " (Spark Connect " + so.Remote + ", master " + sp.master + ")"}
 	res.SparkVersion = sp.version
 
 	if len(ranges) > 0 {
@@ -236,6 +236,7 @@ func commitRanges(ctx context.Context, adm *kadm.Client, o Options, ranges []off
 type sparkSession struct {
 	s       sql.SparkSession
 	version string
+	master  string // spark.master: local[2], spark://…, yarn, k8s://…
 	secrets []string
 }
 
@@ -260,6 +261,15 @@ func newSparkSession(ctx context.Context, remote string, secrets []string) (*spa
 	if len(rows) == 1 {
 		v, _ := rows[0][0].(string)
 		sp.version, _, _ = strings.Cut(v, " ")
+	}
+	// The master tells the report where the job ran: local[2] or a
+	// cluster's. SET key answers (key, value).
+	rows, err = sp.exec(ctx, "master", "SET spark.master")
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 1 && len(rows[0]) == 2 {
+		sp.master, _ = rows[0][1].(string)
 	}
 	return sp, nil
 }

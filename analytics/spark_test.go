@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -401,5 +402,9 @@ func TestSparkParity(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(dir, "spark-out", ReportMarkdown))
 	if err != nil || !strings.Contains(string(md), "Apache Spark "+b.SparkVersion) {
 		t.Fatalf("the report does not name Spark %s: %v", b.SparkVersion, err)
+	}
+	// Where it ran (scripts/spark.sh: local[2]) and how it stopped.
+	if !regexp.MustCompile(`master (local\\\[|spark://|yarn|k8s://)`).Match(md) || !strings.Contains(string(md), "lecture par lot de Spark") {
+		t.Fatalf("the report does not say where Spark ran nor how the run stopped:\n%s", md)
 	}
 }
