@@ -48,27 +48,12 @@ type Result struct {
 // every partition stored in the database (whichever process read it),
 // stores it, and writes the outputs.
 func Run(ctx context.Context, o Options) (*Result, error) {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.Kafka.Topic == "" {
-		o.Kafka.Topic = stream.DefaultTopic
-	}
-	db, err := OpenDB(ctx, o.DBPath)
+	o = o.withDefaults()
+	db, err := openClaimed(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	cluster, err := o.Kafka.ClusterID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.ClaimCluster(ctx, cluster); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	res := &Result{}
 	finish := func(ctx context.Context) error {
@@ -107,6 +92,38 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // errNoOutDir is returned when outputs are asked without a directory.
 var errNoOutDir = errors.New("no output directory")
+
+// withDefaults fills what a caller may leave out.
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Kafka.Topic == "" {
+		o.Kafka.Topic = stream.DefaultTopic
+	}
+	return o
+}
+
+// openClaimed opens the database and ties it to the Kafka cluster of
+// o.Kafka (it refuses another cluster's offsets).
+func openClaimed(ctx context.Context, o Options) (*DB, error) {
+	db, err := OpenDB(ctx, o.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := o.Kafka.ClusterID(ctx)
+	if err == nil {
+		err = db.ClaimCluster(ctx, cluster)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
 
 // Document is everything the reports show.
 type Document struct {

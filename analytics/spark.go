@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -52,15 +51,7 @@ var sparkConf = [][2]string{
 // Spark computes the table over every stored student. See ARCHITECTURE
 // §8.
 func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Kafka.Topic == "" {
-		o.Kafka.Topic = stream.DefaultTopic
-	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
-	}
+	o = o.withDefaults()
 	if len(so.Bootstrap) == 0 {
 		so.Bootstrap = o.Kafka.Brokers
 	}
@@ -70,18 +61,11 @@ func RunSpark(ctx context.Context, o Options, so SparkOptions) (*Result, error) 
 	}
 	o.Log.Info("analytics: the job runs on Spark", "remote", so.Remote, "spark_kafka_brokers", strings.Join(so.Bootstrap, ","))
 	start := time.Now()
-	db, err := OpenDB(ctx, o.DBPath)
+	db, err := openClaimed(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	cluster, err := o.Kafka.ClusterID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.ClaimCluster(ctx, cluster); err != nil {
-		return nil, err
-	}
 	opts, err := o.Kafka.ClientOpts("analytics-spark")
 	if err != nil {
 		return nil, err
