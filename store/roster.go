@@ -131,9 +131,12 @@ func (s *Store) ensureRoster(ctx context.Context) error {
 		return fmt.Errorf("read the roster marker: %w", err)
 	}
 	// An empty store stays empty (a restore refuses any document): its
-	// rows come with its first students, and the marker with a later open.
+	// rows come with its first students, written by this code, and the
+	// marker with them (StudentRepo.InsertMany), not with a rebuild at
+	// the next open (80 s at 20,000 students).
 	err = s.db.Collection(studentsColl).FindOne(ctx, bson.D{}).Err()
 	if isNoDocuments(err) {
+		s.students.rosterUnmarked.Store(true)
 		return nil
 	}
 	if err != nil {
@@ -181,7 +184,13 @@ func (s *Store) RebuildRoster(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	_, err = s.db.Collection(countersColl).ReplaceOne(ctx, bson.D{{Key: "_id", Value: rosterBuilt}},
+	return markRosterBuilt(ctx, s.db.Collection(countersColl))
+}
+
+// markRosterBuilt writes the marker that says every student's roster row
+// is there, of the current shape.
+func markRosterBuilt(ctx context.Context, counters *mongo.Collection) error {
+	_, err := counters.ReplaceOne(ctx, bson.D{{Key: "_id", Value: rosterBuilt}},
 		bson.D{{Key: "_id", Value: rosterBuilt}, {Key: "built", Value: true}, {Key: "version", Value: rosterVersion}}, options.Replace().SetUpsert(true))
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return outOfSpace(fmt.Errorf("mark the roster built: %w", err))

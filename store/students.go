@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -33,6 +34,9 @@ type StudentRepo struct {
 	file     *rosterFile // nil but on the embedded store
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
+	// rosterUnmarked: the store was empty at open, so the roster marker
+	// is written with the first students (see ensureRoster).
+	rosterUnmarked atomic.Bool
 }
 
 var _ domain.StudentRepo = (*StudentRepo)(nil)
@@ -75,6 +79,13 @@ func (r *StudentRepo) InsertMany(ctx context.Context, ss []*domain.Student, trai
 				err = fmt.Errorf("%w (and removing the students stored before it failed: %w)", err, uerr)
 			}
 			return err
+		}
+	}
+	if len(ss) > 0 && r.rosterUnmarked.CompareAndSwap(true, false) {
+		// Their rows were written just now, by this code. A failure only
+		// costs a rebuild at the next open.
+		if err := markRosterBuilt(ctx, r.counters); err != nil {
+			r.rosterUnmarked.Store(true)
 		}
 	}
 	for i := range ss {
