@@ -262,7 +262,9 @@ func TestServeLoginRateLimitPerAddress(t *testing.T) {
 		if i == domain.MaxOriginFailures-1 {
 			why = "depuis cette adresse"
 		}
-		waitFor(t, name+" refused", func() bool {
+		// Each refusal is a bcrypt comparison: under the race detector,
+		// beside the other serve tests, one took over 30 s in CI.
+		waitForWithin(t, 2*time.Minute, name+" refused", func() bool {
 			text := scr.text()
 			return strings.Contains(text, name) && strings.Contains(text, why) &&
 				!strings.Contains(text, "••") && !strings.Contains(text, "Vérification")
