@@ -21,13 +21,7 @@ import (
 // reaching the broker by the address --spark-kafka-brokers gives, over
 // SPARK_KAFKA_BROKERS (here an address nothing listens on).
 func TestCLIAnalyticsSpark(t *testing.T) {
-	remote := os.Getenv("SCOLARITE_SPARK_REMOTE")
-	if remote == "" {
-		if os.Getenv("SCOLARITE_REQUIRE_SPARK") == "1" {
-			t.Fatal("a Spark Connect server is required (SCOLARITE_REQUIRE_SPARK=1) but SCOLARITE_SPARK_REMOTE is not set: scripts/spark.sh start prints it")
-		}
-		t.Skip("no Spark Connect server (SCOLARITE_SPARK_REMOTE, from scripts/spark.sh start)")
-	}
+	remote := streamtest.SparkRemote(t)
 	c := streamtest.New(t, streamtest.Real)
 	topic := c.Topic(t, "cli-spark", 2)
 	_, port, ok := strings.Cut(c.Brokers[0], ":")

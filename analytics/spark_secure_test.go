@@ -106,7 +106,7 @@ func TestSparkSourceOptions(t *testing.T) {
 // view fails, Spark's error (which may quote the statement) shows neither
 // the SASL password nor the client key.
 func TestSparkErrorsHideSecrets(t *testing.T) {
-	remote := sparkRemote(t)
+	remote := streamtest.SparkRemote(t)
 	cert, key := testCertFiles(t, t.TempDir())
 	const pass = "s3cret-'pass\"word-4242"
 	src, err := newSparkSource(stream.Config{TLSCA: cert, TLSCert: cert, TLSKey: key, SASLMechanism: stream.MechanismSCRAM512,
@@ -165,7 +165,7 @@ func TestSparkErrorsHideSecrets(t *testing.T) {
 // same settings inline reads the topic, and the two engines give the same
 // table and reject the same messages.
 func TestSparkParitySecure(t *testing.T) {
-	remote := sparkRemote(t)
+	remote := streamtest.SparkRemote(t)
 	cfg := sparkKafka(t)
 	sec := streamtest.RealSecure(t)
 	secure := cfg

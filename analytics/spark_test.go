@@ -19,22 +19,8 @@ import (
 	"scolarite/demo"
 	"scolarite/domain"
 	"scolarite/stream"
+	"scolarite/stream/streamtest"
 )
-
-// sparkRemote is the Spark Connect server of the Spark tests
-// (scripts/spark.sh start prints it): CI sets SCOLARITE_SPARK_REMOTE and
-// SCOLARITE_REQUIRE_SPARK=1.
-func sparkRemote(t testing.TB) string {
-	t.Helper()
-	r := os.Getenv("SCOLARITE_SPARK_REMOTE")
-	if r == "" {
-		if os.Getenv("SCOLARITE_REQUIRE_SPARK") == "1" {
-			t.Fatal("a Spark Connect server is required (SCOLARITE_REQUIRE_SPARK=1) but SCOLARITE_SPARK_REMOTE is not set: scripts/spark.sh start prints it")
-		}
-		t.Skip("no Spark Connect server (SCOLARITE_SPARK_REMOTE, from scripts/spark.sh start)")
-	}
-	return r
-}
 
 // sparkKafka is a broker Spark's Kafka client reaches, with a topic (4
 // partitions) and its dead-letter topic of this test's own: the real
@@ -326,7 +312,7 @@ func deadLetters(t testing.TB, cfg stream.Config) map[string][]string {
 // incrementally after more messages, and when one engine continues what
 // the other stored.
 func TestSparkParity(t *testing.T) {
-	remote := sparkRemote(t)
+	remote := streamtest.SparkRemote(t)
 	cfg := sparkKafka(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

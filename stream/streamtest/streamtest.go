@@ -298,3 +298,18 @@ func RealSecure(tb testing.TB) Secure {
 	}
 	return s
 }
+
+// SparkRemote is the Spark Connect server of the Spark tests
+// (scripts/spark.sh start prints it): CI sets SCOLARITE_SPARK_REMOTE and
+// SCOLARITE_REQUIRE_SPARK=1, which makes its absence a failure.
+func SparkRemote(t testing.TB) string {
+	t.Helper()
+	r := os.Getenv("SCOLARITE_SPARK_REMOTE")
+	if r == "" {
+		if os.Getenv("SCOLARITE_REQUIRE_SPARK") == "1" {
+			t.Fatal("a Spark Connect server is required (SCOLARITE_REQUIRE_SPARK=1) but SCOLARITE_SPARK_REMOTE is not set: scripts/spark.sh start prints it")
+		}
+		t.Skip("no Spark Connect server (SCOLARITE_SPARK_REMOTE, from scripts/spark.sh start)")
+	}
+	return r
+}
