@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -82,7 +87,7 @@ func checkTrails(t *testing.T, dir string, acked *ackLog, kill int) {
 	audits := readAll[checkedAudit](t, db, "audit")
 	events := readAll[checkedEvent](t, db, "events")
 	if claims := readAll[bson.M](t, db, "claims"); len(claims) > 0 {
-		t.Errorf("%d claim(s) left after the start: %v", len(claims), claims[0]["_id"])
+		t.Errorf("%d claim(s) left after the start: %v\n%s", len(claims), claims[0]["_id"], logLines(dir, "not settled"))
 	}
 	if imports := readAll[bson.M](t, db, "imports"); len(imports) > 0 {
 		t.Errorf("%d import journal(s) left after the start", len(imports))
@@ -415,4 +420,32 @@ func checkQueues(t *testing.T, db *mongo.Database) {
 			t.Errorf("event %s is not in the relay's queue", e.ID.Hex())
 		}
 	}
+}
+
+// logLines returns the lines of the data dir's logs holding any of words,
+// to say why a check failed.
+func logLines(dir string, words ...string) string {
+	var b strings.Builder
+	_ = filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if info, err := e.Info(); err == nil && !e.IsDir() {
+			fmt.Fprintf(&b, "%s: %d bytes\n", path, info.Size())
+		}
+		return nil
+	})
+	var st syscall.Statfs_t
+	if syscall.Statfs(dir, &st) == nil {
+		fmt.Fprintf(&b, "free: %d bytes\n", int64(st.Bavail)*st.Bsize)
+	}
+	for _, name := range []string{"scolarite.log", "ferretdb.log"} {
+		data, _ := os.ReadFile(filepath.Join(dir, name))
+		for line := range strings.Lines(string(data)) {
+			for _, w := range words {
+				if strings.Contains(strings.ToLower(line), w) {
+					b.WriteString(name + ": " + line)
+					break
+				}
+			}
+		}
+	}
+	return b.String()
 }
