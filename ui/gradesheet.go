@@ -25,6 +25,7 @@ var gradeSheetText = map[string]text{
 	"sheet.average":       {"Moy.", "Avg."},
 	"sheet.student":       {"Étudiant", "Student"},
 	"sheet.readonly":      {"Lecture seule : %s", "Read-only: %s"},
+	"sheet.locked":        {"le semestre %s de %s est %s : aucune note ne peut changer avant qu'un administrateur le rouvre", "semester %s of %s is %s: no mark can change until an admin reopens it"},
 	"sheet.conflict":      {"modifié par quelqu'un d'autre : rechargé", "changed by someone else: reloaded"},
 	"sheet.cell.failed":   {"%s, %s : %s", "%s, %s: %s"},
 	"sheet.saved":         {"%s : %s enregistré.", "%s: %s saved."},
