@@ -15,12 +15,13 @@ var gradeSheetText = map[string]text{
 	"sheet.none":          {"Aucune matière à noter cette année (curriculum import).", "No subject to grade this year (curriculum import)."},
 	"sheet.open":          {"ouvrir", "open"},
 	"sheet.back":          {"retour aux matières", "back to subjects"},
-	"sheet.next.row":      {"enregistrer, étudiant suivant", "save, next student"},
-	"sheet.next.col":      {"enregistrer, évaluation suivante", "save, next evaluation"},
-	"sheet.absent":        {"absent : puis j (justifié) ou i (injustifié)", "absent: then j (justified) or i (unjustified)"},
+	"sheet.next.row":      {"étudiant suivant", "next student"},
+	"sheet.next.col":      {"évaluation suivante", "next evaluation"},
+	"sheet.prev.col":      {"évaluation précédente", "previous evaluation"},
+	"sheet.absent":        {"absent justifié / injustifié", "absent justified / unjustified"},
 	"sheet.clear":         {"effacer", "clear"},
 	"sheet.undo":          {"annuler la dernière saisie", "undo the last saved cell"},
-	"sheet.new":           {"nouvelle évaluation (ex. « cc 40 »)", "new evaluation (e.g. “cc 40”)"},
+	"sheet.new":           {"nouvelle évaluation (cc 40)", "new evaluation (cc 40)"},
 	"sheet.publish":       {"publier l'évaluation", "publish the evaluation"},
 	"sheet.average":       {"Moy.", "Avg."},
 	"sheet.student":       {"Étudiant", "Student"},
@@ -49,7 +50,7 @@ type gradeSheetKeys struct {
 	list                              listKeys
 	Open, Back, NextRow, NextCol      key.Binding
 	PrevCol, Absent, Clear, Undo, New key.Binding
-	Publish, Confirm, Remark          key.Binding
+	Publish, Confirm, Remark, Help    key.Binding
 }
 
 func newGradeSheetKeys(t *Translator) gradeSheetKeys {
@@ -59,7 +60,7 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", t.T("sheet.back"))),
 		NextRow: key.NewBinding(key.WithKeys("enter", "down"), key.WithHelp("entrée/↓", t.T("sheet.next.row"))),
 		NextCol: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", t.T("sheet.next.col"))),
-		PrevCol: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", "←")),
+		PrevCol: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", t.T("sheet.prev.col"))),
 		Absent:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a j/i", t.T("sheet.absent"))),
 		Clear:   key.NewBinding(key.WithKeys("backspace", "delete"), key.WithHelp("⌫", t.T("sheet.clear"))),
 		Undo:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", t.T("sheet.undo"))),
@@ -67,6 +68,8 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		Publish: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.T("sheet.publish"))),
 		Confirm: newYesKey(t),
 		Remark:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.T("sheet.remark"))),
+		// The sheet takes every key; "?" opens the application's help.
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.T("key.help"))),
 	}
 }
 
@@ -237,10 +240,16 @@ func (m *gradeSheet) ShortHelp() []key.Binding {
 	if m.sheet == nil {
 		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
 	}
-	return []key.Binding{m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
+	// The help key first: the line is cut on a narrow terminal.
+	return []key.Binding{m.keys.Help, m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
 }
 
+// FullHelp is the keys of the picker, or of the open sheet (two columns,
+// so that they fit 80 columns).
 func (m *gradeSheet) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Back},
-		{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear}, {m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark}}
+	if m.sheet == nil {
+		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open}}
+	}
+	return [][]key.Binding{{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear},
+		{m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back, m.keys.Help}}
 }

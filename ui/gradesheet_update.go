@@ -187,6 +187,14 @@ func (m *gradeSheet) pickKey(msg tea.KeyMsg) tea.Cmd {
 		m.pick = max(m.pick-1, 0)
 	case key.Matches(msg, m.keys.list.Down):
 		m.pick = min(m.pick+1, max(len(m.choices)-1, 0))
+	case key.Matches(msg, m.keys.list.PageUp):
+		m.pick = max(m.pick-m.pickPage(), 0)
+	case key.Matches(msg, m.keys.list.PageDown):
+		m.pick = min(m.pick+m.pickPage(), max(len(m.choices)-1, 0))
+	case key.Matches(msg, m.keys.list.Top):
+		m.pick = 0
+	case key.Matches(msg, m.keys.list.Bottom):
+		m.pick = max(len(m.choices)-1, 0)
 	case key.Matches(msg, m.keys.Open) && len(m.choices) > 0:
 		return m.load(m.choices[m.pick])
 	}
@@ -207,6 +215,8 @@ func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 		return m.save(m.row, m.col, domain.MarkInput{Absent: kind}, false)
 	case msg.Paste:
 		return m.paste(string(msg.Runes))
+	case key.Matches(msg, m.keys.Help) && !m.editing:
+		return func() tea.Msg { return showHelpMsg{} }
 	case key.Matches(msg, m.keys.NextRow):
 		return m.leave(1, 0)
 	case key.Matches(msg, m.keys.NextCol):

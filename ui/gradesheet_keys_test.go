@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// rootUpdate sends msg to the application's root model with every
+// follow-up message, as the program would.
+func rootUpdate(t *testing.T, app *Model, msg tea.Msg) {
+	t.Helper()
+	queue := []tea.Msg{msg}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > maxDriveSteps {
+			t.Fatalf("still busy after %d messages", maxDriveSteps)
+		}
+		_, cmd := app.Update(queue[0])
+		queue = append(queue[1:], runCmd(t, cmd)...)
+	}
+}
+
+// The open sheet takes every key, yet "?" shows its keys (every one of
+// them, at 80 columns), and the next key only closes the help.
+func TestGradeSheetHelpShowsEveryKey(t *testing.T) {
+	f := newSheetFixture(t)
+	app := New(f.s.c)
+	app.screen = f.s
+	rootUpdate(t, app, tea.WindowSizeMsg{Width: 80, Height: 30})
+	if view := app.View(); strings.Contains(view, "Aide — touches") {
+		t.Fatalf("the help is open before ?:\n%s", view)
+	}
+	rootUpdate(t, app, keyMsg("?"))
+	view := app.View()
+	for _, want := range []string{"étudiant suivant", "évaluation suivante", "évaluation précédente", "a j/i", "absent justifié / injustifié",
+		"effacer", "annuler la dernière saisie", "nouvelle évaluation", "publier l'évaluation", "remarque", "retour aux matières"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the help of the sheet does not show %q:\n%s", want, view)
+		}
+	}
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, "│") && strings.Contains(l, "…") {
+			t.Errorf("a line of the help is cut: %q", l)
+		}
+	}
+	rootUpdate(t, app, keyMsg("1"))
+	if view := app.View(); strings.Contains(view, "Aide — touches") || f.s.editing {
+		t.Errorf("the key after ? did not just close the help (editing %v):\n%s", f.s.editing, view)
+	}
+	rootUpdate(t, app, keyMsg("1"))
+	if !f.s.editing || f.s.buf != "1" {
+		t.Errorf("typing after the help closed: editing %v, cell %q", f.s.editing, f.s.buf)
+	}
+	// "?" while a mark is typed is not the help.
+	rootUpdate(t, app, keyMsg("?"))
+	if strings.Contains(app.View(), "Aide — touches") {
+		t.Error("? opened the help in the middle of a mark")
+	}
+	// The footer leads with the help key.
+	if footer := lastLine(app.View()); !strings.HasPrefix(strings.TrimSpace(footer), "? aide") {
+		t.Errorf("footer = %q, want it to start with the help key", footer)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// The picker moves by page and to either end, as its help says.
+func TestGradeSheetPickerPages(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "esc")
+	f.s.choices = nil
+	for i := range 50 {
+		f.s.choices = append(f.s.choices, sheetChoice{"L1-INFO", "S1", fmt.Sprint("Matière ", i)})
+	}
+	f.s.SetSize(100, 12) // 10 lines a page
+	for _, tc := range []struct {
+		key  tea.KeyMsg
+		want int
+	}{
+		{tea.KeyMsg{Type: tea.KeyPgDown}, 10},
+		{tea.KeyMsg{Type: tea.KeyPgDown}, 20},
+		{tea.KeyMsg{Type: tea.KeyPgUp}, 10},
+		{keyMsg("G"), 49},
+		{tea.KeyMsg{Type: tea.KeyPgDown}, 49},
+		{keyMsg("g"), 0},
+		{tea.KeyMsg{Type: tea.KeyPgUp}, 0},
+		{tea.KeyMsg{Type: tea.KeyEnd}, 49},
+		{tea.KeyMsg{Type: tea.KeyHome}, 0},
+	} {
+		drive(t, f.s, tc.key)
+		if f.s.pick != tc.want {
+			t.Fatalf("after %s the picker is on %d, want %d", tc.key, f.s.pick, tc.want)
+		}
+	}
+	press(t, f.s, "G")
+	if view := f.s.View(); !strings.Contains(view, "Matière 49") {
+		t.Errorf("the last subject is not shown after G:\n%s", view)
+	}
+}
