@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"scolarite/domain"
 )
 
 // rootUpdate sends msg to the application's root model with every
@@ -100,5 +103,52 @@ func TestGradeSheetPickerPages(t *testing.T) {
 	press(t, f.s, "G")
 	if view := f.s.View(); !strings.Contains(view, "Matière 49") {
 		t.Errorf("the last subject is not shown after G:\n%s", view)
+	}
+}
+
+// a then j marks a justified absence; ⌫ on a saved cell removes its
+// mark; n asks the kind and weight of a new evaluation, which becomes a
+// column with the cursor on it.
+func TestGradeSheetAbsentClearAndNewEvaluation(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "a", "j")
+	if got := f.mark(t, 1, f.cc); got != "justified" {
+		t.Fatalf("a j: Ba's CC = %q, want justified", got)
+	}
+	if view := f.s.View(); !strings.Contains(view, "ABJ") {
+		t.Errorf("the sheet does not show ABJ:\n%s", view)
+	}
+	press(t, f.s, "a", "x") // neither j nor i: nothing
+	if got := f.mark(t, 1, f.cc); got != "justified" {
+		t.Errorf("a x changed Ba's CC to %q", got)
+	}
+	press(t, f.s, "backspace")
+	if got := f.mark(t, 1, f.cc); got != "" {
+		t.Errorf("⌫ on the saved cell left %q", got)
+	}
+	press(t, f.s, "n")
+	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("tp 20")})
+	if view := f.s.View(); !strings.Contains(view, "tp 20▏") {
+		t.Fatalf("the new evaluation is not being asked:\n%s", view)
+	}
+	press(t, f.s, "enter")
+	evals, err := f.cs.Evaluations(context.Background(), testAdmin, "L1-INFO", "S1", "")
+	if err != nil || len(evals) != 3 || evals[2].Kind != domain.KindTP || evals[2].Weight != 20 || evals[2].Subject != "Maths" {
+		t.Fatalf("evaluations after n = %+v, %v", evals, err)
+	}
+	if len(f.s.sheet.Evaluations) != 3 || f.s.col != 2 || !strings.Contains(f.s.View(), "tp 20%*") {
+		t.Errorf("the sheet has %d columns, cursor on %d:\n%s", len(f.s.sheet.Evaluations), f.s.col, f.s.View())
+	}
+	press(t, f.s, "1", "6", "enter")
+	if got := f.mark(t, 1, &evals[2]); got != "16" {
+		t.Errorf("Ba's TP = %q, want 16", got)
+	}
+	// A refused kind is said, and no evaluation is added.
+	said := press(t, f.s, "n", "x", "enter")
+	if n, _ := f.cs.Evaluations(context.Background(), testAdmin, "L1-INFO", "S1", ""); len(n) != 3 {
+		t.Errorf("n x added an evaluation: %d", len(n))
+	}
+	if _, ok := findMsg[errMsg](said); !ok {
+		t.Errorf("a refused evaluation is not said: %v", said)
 	}
 }
