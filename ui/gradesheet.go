@@ -51,6 +51,7 @@ type gradeSheetKeys struct {
 	Open, Back, NextRow, NextCol      key.Binding
 	PrevCol, Absent, Clear, Undo, New key.Binding
 	Publish, Confirm, Remark, Help    key.Binding
+	Filter, ClearFilter               key.Binding // the picker's
 }
 
 func newGradeSheetKeys(t *Translator) gradeSheetKeys {
@@ -69,7 +70,9 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		Confirm: newYesKey(t),
 		Remark:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.T("sheet.remark"))),
 		// The sheet takes every key; "?" opens the application's help.
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.T("key.help"))),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.T("key.help"))),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", t.T("sheet.filter"))),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", t.T("sheet.filter.clear"))),
 	}
 }
 
@@ -85,21 +88,24 @@ type gradeSheet struct {
 	keys    gradeSheetKeys
 	choices []sheetChoice
 	pick    int
-	sheet   *domain.Sheet
-	row     int
-	col     int
-	top     int
-	buf     string // what is being typed in the cell
-	editing bool
-	absent  bool   // 'a' was pressed: j or i follows
-	asking  string // "publish" or "new": a question on the last line
-	answer  string // the typed answer to "new"
-	errs    map[[2]int]string
-	undo    []sheetUndo
-	seq     int
-	err     string
-	width   int
-	height  int
+	filter  string // the picker's filter (gradesheet_pick.go)
+	// filtering: the filter is being typed (every key is the picker's)
+	filtering bool
+	sheet     *domain.Sheet
+	row       int
+	col       int
+	top       int
+	buf       string // what is being typed in the cell
+	editing   bool
+	absent    bool   // 'a' was pressed: j or i follows
+	asking    string // "publish" or "new": a question on the last line
+	answer    string // the typed answer to "new"
+	errs      map[[2]int]string
+	undo      []sheetUndo
+	seq       int
+	err       string
+	width     int
+	height    int
 }
 
 // sheetUndo is a saved cell and what it held before.
@@ -230,15 +236,16 @@ func (m *gradeSheet) move(dr, dc int) {
 }
 
 // Capturing: an open sheet takes every key (tab moves between its
-// evaluations); esc goes back to the subjects, where tab changes screens.
-func (m *gradeSheet) Capturing() bool { return m.sheet != nil }
+// evaluations), and so does the picker's filter while it is typed; esc
+// goes back to the subjects, where tab changes screens.
+func (m *gradeSheet) Capturing() bool { return m.sheet != nil || m.filtering }
 func (m *gradeSheet) Dirty() bool     { return m.editing }
 
 func (m *gradeSheet) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *gradeSheet) ShortHelp() []key.Binding {
 	if m.sheet == nil {
-		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
+		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open, m.keys.Filter}
 	}
 	// The help key first: the line is cut on a narrow terminal.
 	return []key.Binding{m.keys.Help, m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
@@ -248,7 +255,7 @@ func (m *gradeSheet) ShortHelp() []key.Binding {
 // so that they fit 80 columns).
 func (m *gradeSheet) FullHelp() [][]key.Binding {
 	if m.sheet == nil {
-		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open}}
+		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Filter, m.keys.ClearFilter}}
 	}
 	return [][]key.Binding{{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear},
 		{m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back, m.keys.Help}}

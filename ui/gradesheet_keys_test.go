@@ -152,3 +152,53 @@ func TestGradeSheetAbsentClearAndNewEvaluation(t *testing.T) {
 		t.Errorf("a refused evaluation is not said: %v", said)
 	}
 }
+
+// "/" narrows the picker to the lines holding every word typed, accents
+// and case ignored; while it is typed every key is the filter's (q, tab);
+// enter opens the first match after ↓/↑; esc clears the filter.
+func TestGradeSheetPickerFilter(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "esc")
+	f.s.choices = nil
+	for _, class := range []string{"L1-INFO", "L2-INFO", "L2-GC"} {
+		for _, sem := range []string{"S1", "S3"} {
+			for _, sub := range []string{"Algèbre", "Réseaux", "Quantique"} {
+				f.s.choices = append(f.s.choices, sheetChoice{class, sem, sub})
+			}
+		}
+	}
+	press(t, f.s, "/")
+	if !f.s.Capturing() {
+		t.Fatal("the picker does not take every key while its filter is typed")
+	}
+	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l2-info")}, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("RESEAU")})
+	if got := f.s.visible(); len(got) != 2 || got[0] != (sheetChoice{"L2-INFO", "S1", "Réseaux"}) || got[1].semester != "S3" {
+		t.Fatalf("filter %q shows %v", f.s.filter, got)
+	}
+	press(t, f.s, "q") // typed, not quit
+	if f.s.filter != "l2-info RESEAUq" || len(f.s.visible()) != 0 || !strings.Contains(f.s.View(), "Aucune matière ne correspond") {
+		t.Fatalf("after q: filter %q, view:\n%s", f.s.filter, f.s.View())
+	}
+	press(t, f.s, "backspace", "enter")
+	if f.s.Capturing() || !strings.Contains(f.s.View(), "filtre : « l2-info RESEAU » · 2 sur 18") {
+		t.Fatalf("enter did not end the typing, or the filter is not shown:\n%s", f.s.View())
+	}
+	// The fixture's store holds L1-INFO S1 Maths: the second line of
+	// "l1-info math" once the other is listed first.
+	f.s.choices = append([]sheetChoice{{"L1-INFO", "S1", "Mathématiques appliquées"}}, append(f.s.choices, sheetChoice{"L1-INFO", "S1", "Maths"})...)
+	press(t, f.s, "esc", "/")
+	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l1-info math")})
+	press(t, f.s, "down", "enter")
+	if f.s.sheet == nil || f.s.sheet.Subject != "Maths" {
+		t.Fatalf("↓ enter on the filtered list did not open Maths: %+v", f.s.sheet)
+	}
+	press(t, f.s, "esc") // back to the subjects, still filtered
+	if len(f.s.visible()) != 2 {
+		t.Errorf("back from the sheet the picker shows %d lines, want the 2 filtered", len(f.s.visible()))
+	}
+	press(t, f.s, "esc")
+	if f.s.filter != "" || len(f.s.visible()) != 20 {
+		t.Errorf("esc left the filter %q (%d lines)", f.s.filter, len(f.s.visible()))
+	}
+}

@@ -181,26 +181,6 @@ func (m *gradeSheet) saved(msg sheetSavedMsg) tea.Cmd {
 	return nil
 }
 
-func (m *gradeSheet) pickKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.list.Up):
-		m.pick = max(m.pick-1, 0)
-	case key.Matches(msg, m.keys.list.Down):
-		m.pick = min(m.pick+1, max(len(m.choices)-1, 0))
-	case key.Matches(msg, m.keys.list.PageUp):
-		m.pick = max(m.pick-m.pickPage(), 0)
-	case key.Matches(msg, m.keys.list.PageDown):
-		m.pick = min(m.pick+m.pickPage(), max(len(m.choices)-1, 0))
-	case key.Matches(msg, m.keys.list.Top):
-		m.pick = 0
-	case key.Matches(msg, m.keys.list.Bottom):
-		m.pick = max(len(m.choices)-1, 0)
-	case key.Matches(msg, m.keys.Open) && len(m.choices) > 0:
-		return m.load(m.choices[m.pick])
-	}
-	return nil
-}
-
 func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.asking != "":

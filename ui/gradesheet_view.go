@@ -132,25 +132,3 @@ func markText(t *Translator, mk domain.EvaluationMark) string {
 	}
 	return "·"
 }
-
-// pickPage is how many subjects the picker shows at once.
-func (m *gradeSheet) pickPage() int { return max(m.height-2, 3) }
-
-func (m *gradeSheet) pickView() string {
-	s, t := m.c.Styles, m.c.T
-	lines := []string{s.Title.Render(t.T("sheet.pick"))}
-	if len(m.choices) == 0 {
-		return strings.Join(append(lines, s.Muted.Render(t.T("sheet.none"))), "\n")
-	}
-	body := m.pickPage()
-	top := max(0, m.pick-body+1)
-	for i := top; i < min(len(m.choices), top+body); i++ {
-		ch := m.choices[i]
-		line := fit(ch.class+"  "+ch.semester+"  "+ch.subject, m.width, false)
-		if i == m.pick {
-			line = s.Selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
-}
