@@ -160,9 +160,9 @@ func TestGradeSheetPickerFilter(t *testing.T) {
 	f := newSheetFixture(t)
 	press(t, f.s, "esc")
 	f.s.choices = nil
-	for _, class := range []string{"L1-INFO", "L2-INFO", "L2-GC"} {
+	for _, class := range []string{"L1-INFO", "L2-INFO", "L2-GEST"} {
 		for _, sem := range []string{"S1", "S3"} {
-			for _, sub := range []string{"Algèbre", "Réseaux", "Quantique"} {
+			for _, sub := range []string{"Algèbre", "Réseaux", "Informatique de gestion"} {
 				f.s.choices = append(f.s.choices, sheetChoice{class, sem, sub})
 			}
 		}
@@ -173,6 +173,7 @@ func TestGradeSheetPickerFilter(t *testing.T) {
 	}
 	drive(t, f.s, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l2-info")}, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")},
 		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("RESEAU")})
+	// "l2-info" is the class, not "info" in L2-GEST's "Informatique".
 	if got := f.s.visible(); len(got) != 2 || got[0] != (sheetChoice{"L2-INFO", "S1", "Réseaux"}) || got[1].semester != "S3" {
 		t.Fatalf("filter %q shows %v", f.s.filter, got)
 	}
@@ -196,6 +197,10 @@ func TestGradeSheetPickerFilter(t *testing.T) {
 	press(t, f.s, "esc") // back to the subjects, still filtered
 	if len(f.s.visible()) != 2 {
 		t.Errorf("back from the sheet the picker shows %d lines, want the 2 filtered", len(f.s.visible()))
+	}
+	f.s.filter = "L2-INFO"
+	if n := len(f.s.visible()); n != 6 {
+		t.Errorf("filter L2-INFO shows %d lines, want the class's 6 (not L2-GEST's Informatique)", n)
 	}
 	press(t, f.s, "esc")
 	if f.s.filter != "" || len(f.s.visible()) != 20 {

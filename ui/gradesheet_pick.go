@@ -22,13 +22,13 @@ var gradeSheetPickText = map[string]text{
 
 // visible is the picker's lines under the filter.
 func (m *gradeSheet) visible() []sheetChoice {
-	words := strings.Fields(domain.FoldLabel(m.filter))
+	words := strings.Fields(domain.Fold(m.filter))
 	if len(words) == 0 {
 		return m.choices
 	}
 	var out []sheetChoice
 	for _, ch := range m.choices {
-		label := domain.FoldLabel(ch.class + " " + ch.semester + " " + ch.subject)
+		label := domain.Fold(ch.class + " " + ch.semester + " " + ch.subject)
 		match := true
 		for _, w := range words {
 			if !strings.Contains(label, w) {
