@@ -120,16 +120,16 @@ func (c *Curriculum) Validate() error {
 		switch {
 		case ue.Code == "":
 			p.add("ue code", "is required (UE "+strconv.Itoa(i+1)+")")
-		case utf8.RuneCountInString(ue.Code) > maxCodeLength || !uePattern.MatchString(ue.Code):
-			p.add(field, "code must be letters, digits, '.', '_' or '-', at most 20")
+		case CheckUECode(ue.Code) != nil:
+			p.add(field, "code "+ueCodeRule)
 		case codes[ue.Code]:
 			p.add(field, "appears twice in the semester")
 		}
 		codes[ue.Code] = true
-		if err := CheckText(field+" title", ue.Title, SingleLine); err != nil {
-			p = append(p, err.(*Error).Problems...)
-		} else if ue.Title == "" || utf8.RuneCountInString(ue.Title) > maxTitleLength {
-			p.add(field+" title", "is required, at most 120 characters")
+		if err := CheckUETitle(ue.Title); err != nil {
+			for _, q := range err.(*Error).Problems {
+				p.add(field+" title", q.Reason)
+			}
 		}
 		if ue.Credits < 1 || ue.Credits > maxCredits {
 			p.add(field+" credits", "must be a whole number from 1 to 60 (got "+strconv.Itoa(ue.Credits)+")")
@@ -160,6 +160,33 @@ func (c *Curriculum) Validate() error {
 		}
 	}
 	return p.err()
+}
+
+const ueCodeRule = "must be letters, digits, '.', '_' or '-', at most 20"
+
+// CheckUECode checks a UE's code as a file or a form gives it (case and
+// spaces around it do not matter).
+func CheckUECode(code string) error {
+	c := strings.ToUpper(cleanName(code))
+	switch {
+	case c == "":
+		return Invalid("ue code", "is required")
+	case utf8.RuneCountInString(c) > maxCodeLength || !uePattern.MatchString(c):
+		return Invalid("ue code", ueCodeRule+" (got "+Quote(c, 30)+")")
+	}
+	return nil
+}
+
+// CheckUETitle checks a UE's title: one line, 1 to 120 characters.
+func CheckUETitle(title string) error {
+	t := cleanName(title)
+	if err := CheckText("ue title", t, SingleLine); err != nil {
+		return err
+	}
+	if t == "" || utf8.RuneCountInString(t) > maxTitleLength {
+		return Invalid("ue title", "is required, at most 120 characters")
+	}
+	return nil
 }
 
 // Credits is the total of the semester's UEs (30 in an LMD semester).

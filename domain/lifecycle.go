@@ -84,13 +84,15 @@ func (c *Curriculum) MayMark(a Actor, e *Evaluation) error {
 }
 
 // MayGrade reports whether a grades a subject of the curriculum now: an
-// admin or a teacher of that subject, while the semester is open.
+// admin or a teacher of that subject, while the semester is open. Who is
+// checked first: someone who may never grade the subject is refused as
+// such, whatever the semester's status.
 func (c *Curriculum) MayGrade(a Actor, subject string) error {
+	if a.Role != RoleAdmin && !c.Teaches(a, subject) {
+		return Errorf(EFORBIDDEN, "you do not teach %s in %s", cleanName(subject), c.Class)
+	}
 	if c.Status != "" && c.Status != SemesterOpen {
 		return Errorf(ECONFLICT, "the semester %s of %s is %s: no grade can change until an admin reopens it", c.Semester, c.Class, c.Status)
 	}
-	if a.Role == RoleAdmin || c.Teaches(a, subject) {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "you do not teach %s in %s", cleanName(subject), c.Class)
+	return nil
 }

@@ -77,8 +77,10 @@ func ReadCurricula(path, year string) ([]*domain.Curriculum, []Problem, error) {
 	var (
 		out   []*domain.Curriculum
 		index = map[string]*domain.Curriculum{}
-		probs []Problem
-		n     int
+		// subjectLines: the line of each subject of each curriculum
+		subjectLines = map[string]int{}
+		probs        []Problem
+		n            int
 	)
 	for {
 		cells, line, err := rows.Next()
@@ -125,11 +127,20 @@ func ReadCurricula(path, year string) ([]*domain.Curriculum, []Problem, error) {
 		if err != nil {
 			bad("coefficient", err.(*domain.Error).Problems[0].Reason)
 		}
+		// The cells' own rules (the domain's), so that a bad one is named
+		// by its line and column rather than by its curriculum.
+		checks := map[string]func(string) error{
+			"ue_code": domain.CheckUECode, "ue_title": domain.CheckUETitle, "subject": domain.CheckSubject,
+		}
 		for _, f := range []string{"class", "ue_code", "ue_title", "subject"} {
 			if get(f) == "" {
 				bad(f, "is required")
 			} else if err := domain.CheckText(f, get(f), domain.SingleLine); err != nil {
 				bad(f, err.(*domain.Error).Problems[0].Reason)
+			} else if check := checks[f]; check != nil {
+				if err := check(get(f)); err != nil {
+					bad(f, err.(*domain.Error).Problems[0].Reason)
+				}
 			}
 		}
 		if len(probs) > 0 && probs[len(probs)-1].Line == line {
@@ -137,6 +148,12 @@ func ReadCurricula(path, year string) ([]*domain.Curriculum, []Problem, error) {
 		}
 		class := strings.ToUpper(strings.Join(strings.Fields(get("class")), " "))
 		key := class + "/" + sem + "/" + y
+		subjectKey := key + "/" + domain.FoldLabel(strings.Join(strings.Fields(get("subject")), " "))
+		if first, dup := subjectLines[subjectKey]; dup {
+			bad("subject", fmt.Sprintf("appears twice in %s %s (line %d): a subject belongs to one UE of a semester", class, sem, first))
+			continue
+		}
+		subjectLines[subjectKey] = line
 		c := index[key]
 		if c == nil {
 			c = &domain.Curriculum{Class: class, Semester: sem, Year: y}

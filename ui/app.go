@@ -93,6 +93,10 @@ func New(c *Common) *Model {
 	return m
 }
 
+// showHelpMsg opens the help overlay from a screen that takes every key
+// (the grade sheet, where "?" is not typed in a cell).
+type showHelpMsg struct{}
+
 func (m *Model) Init() tea.Cmd { return m.screen.Init() }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -122,6 +126,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(msg.screen)
 	case backMsg:
 		return m, m.pop()
+	case showHelpMsg:
+		m.full = true
+		return m, nil
 	case statusMsg:
 		m.status = msg
 		return m, nil
@@ -215,6 +222,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.logout(), true
 	}
 	if m.screen.Capturing() {
+		if m.full { // opened by the screen (showHelpMsg): any key closes it
+			m.full = false
+			return nil, true
+		}
 		return nil, false
 	}
 	switch {

@@ -15,16 +15,18 @@ var gradeSheetText = map[string]text{
 	"sheet.none":          {"Aucune matière à noter cette année (curriculum import).", "No subject to grade this year (curriculum import)."},
 	"sheet.open":          {"ouvrir", "open"},
 	"sheet.back":          {"retour aux matières", "back to subjects"},
-	"sheet.next.row":      {"enregistrer, étudiant suivant", "save, next student"},
-	"sheet.next.col":      {"enregistrer, évaluation suivante", "save, next evaluation"},
-	"sheet.absent":        {"absent : puis j (justifié) ou i (injustifié)", "absent: then j (justified) or i (unjustified)"},
+	"sheet.next.row":      {"étudiant suivant", "next student"},
+	"sheet.next.col":      {"évaluation suivante", "next evaluation"},
+	"sheet.prev.col":      {"évaluation précédente", "previous evaluation"},
+	"sheet.absent":        {"absent justifié / injustifié", "absent justified / unjustified"},
 	"sheet.clear":         {"effacer", "clear"},
 	"sheet.undo":          {"annuler la dernière saisie", "undo the last saved cell"},
-	"sheet.new":           {"nouvelle évaluation (ex. « cc 40 »)", "new evaluation (e.g. “cc 40”)"},
+	"sheet.new":           {"nouvelle évaluation (cc 40)", "new evaluation (cc 40)"},
 	"sheet.publish":       {"publier l'évaluation", "publish the evaluation"},
 	"sheet.average":       {"Moy.", "Avg."},
 	"sheet.student":       {"Étudiant", "Student"},
 	"sheet.readonly":      {"Lecture seule : %s", "Read-only: %s"},
+	"sheet.locked":        {"le semestre %s de %s est %s : aucune note ne peut changer avant qu'un administrateur le rouvre", "semester %s of %s is %s: no mark can change until an admin reopens it"},
 	"sheet.conflict":      {"modifié par quelqu'un d'autre : rechargé", "changed by someone else: reloaded"},
 	"sheet.cell.failed":   {"%s, %s : %s", "%s, %s: %s"},
 	"sheet.saved":         {"%s : %s enregistré.", "%s: %s saved."},
@@ -48,7 +50,8 @@ type gradeSheetKeys struct {
 	list                              listKeys
 	Open, Back, NextRow, NextCol      key.Binding
 	PrevCol, Absent, Clear, Undo, New key.Binding
-	Publish, Confirm, Remark          key.Binding
+	Publish, Confirm, Remark, Help    key.Binding
+	Filter, ClearFilter               key.Binding // the picker's
 }
 
 func newGradeSheetKeys(t *Translator) gradeSheetKeys {
@@ -58,7 +61,7 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", t.T("sheet.back"))),
 		NextRow: key.NewBinding(key.WithKeys("enter", "down"), key.WithHelp("entrée/↓", t.T("sheet.next.row"))),
 		NextCol: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", t.T("sheet.next.col"))),
-		PrevCol: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", "←")),
+		PrevCol: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", t.T("sheet.prev.col"))),
 		Absent:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a j/i", t.T("sheet.absent"))),
 		Clear:   key.NewBinding(key.WithKeys("backspace", "delete"), key.WithHelp("⌫", t.T("sheet.clear"))),
 		Undo:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", t.T("sheet.undo"))),
@@ -66,6 +69,10 @@ func newGradeSheetKeys(t *Translator) gradeSheetKeys {
 		Publish: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", t.T("sheet.publish"))),
 		Confirm: newYesKey(t),
 		Remark:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t.T("sheet.remark"))),
+		// The sheet takes every key; "?" opens the application's help.
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.T("key.help"))),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", t.T("sheet.filter"))),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("échap", t.T("sheet.filter.clear"))),
 	}
 }
 
@@ -81,21 +88,24 @@ type gradeSheet struct {
 	keys    gradeSheetKeys
 	choices []sheetChoice
 	pick    int
-	sheet   *domain.Sheet
-	row     int
-	col     int
-	top     int
-	buf     string // what is being typed in the cell
-	editing bool
-	absent  bool   // 'a' was pressed: j or i follows
-	asking  string // "publish" or "new": a question on the last line
-	answer  string // the typed answer to "new"
-	errs    map[[2]int]string
-	undo    []sheetUndo
-	seq     int
-	err     string
-	width   int
-	height  int
+	filter  string // the picker's filter (gradesheet_pick.go)
+	// filtering: the filter is being typed (every key is the picker's)
+	filtering bool
+	sheet     *domain.Sheet
+	row       int
+	col       int
+	top       int
+	buf       string // what is being typed in the cell
+	editing   bool
+	absent    bool   // 'a' was pressed: j or i follows
+	asking    string // "publish" or "new": a question on the last line
+	answer    string // the typed answer to "new"
+	errs      map[[2]int]string
+	undo      []sheetUndo
+	seq       int
+	err       string
+	width     int
+	height    int
 }
 
 // sheetUndo is a saved cell and what it held before.
@@ -226,20 +236,27 @@ func (m *gradeSheet) move(dr, dc int) {
 }
 
 // Capturing: an open sheet takes every key (tab moves between its
-// evaluations); esc goes back to the subjects, where tab changes screens.
-func (m *gradeSheet) Capturing() bool { return m.sheet != nil }
+// evaluations), and so does the picker's filter while it is typed; esc
+// goes back to the subjects, where tab changes screens.
+func (m *gradeSheet) Capturing() bool { return m.sheet != nil || m.filtering }
 func (m *gradeSheet) Dirty() bool     { return m.editing }
 
 func (m *gradeSheet) SetSize(w, h int) { m.width, m.height = w, h }
 
 func (m *gradeSheet) ShortHelp() []key.Binding {
 	if m.sheet == nil {
-		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open}
+		return []key.Binding{m.keys.list.Up, m.keys.list.Down, m.keys.Open, m.keys.Filter}
 	}
-	return []key.Binding{m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
+	// The help key first: the line is cut on a narrow terminal.
+	return []key.Binding{m.keys.Help, m.keys.NextRow, m.keys.NextCol, m.keys.Absent, m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back}
 }
 
+// FullHelp is the keys of the picker, or of the open sheet (two columns,
+// so that they fit 80 columns).
 func (m *gradeSheet) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Back},
-		{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear}, {m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark}}
+	if m.sheet == nil {
+		return [][]key.Binding{m.keys.list.bindings(), {m.keys.Open, m.keys.Filter, m.keys.ClearFilter}}
+	}
+	return [][]key.Binding{{m.keys.NextRow, m.keys.NextCol, m.keys.PrevCol, m.keys.Absent, m.keys.Clear},
+		{m.keys.Undo, m.keys.New, m.keys.Publish, m.keys.Remark, m.keys.Back, m.keys.Help}}
 }

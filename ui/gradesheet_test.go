@@ -185,8 +185,8 @@ func TestGradeSheetPublishesAndLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	press(t, f.s, "esc", "enter", "1", "2", "enter")
-	if f.mark(t, 1, f.cc) != "" || !strings.Contains(f.s.View(), "Lecture seule") {
-		t.Errorf("a closed semester's sheet took a mark, or does not say it is read-only:\n%s", f.s.View())
+	if f.mark(t, 1, f.cc) != "" || !strings.Contains(f.s.View(), "Lecture seule : le semestre S1 de L1-INFO est clôturé") {
+		t.Errorf("a closed semester's sheet took a mark, or does not say in French why it is read-only:\n%s", f.s.View())
 	}
 }
 

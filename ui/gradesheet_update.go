@@ -181,18 +181,6 @@ func (m *gradeSheet) saved(msg sheetSavedMsg) tea.Cmd {
 	return nil
 }
 
-func (m *gradeSheet) pickKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.list.Up):
-		m.pick = max(m.pick-1, 0)
-	case key.Matches(msg, m.keys.list.Down):
-		m.pick = min(m.pick+1, max(len(m.choices)-1, 0))
-	case key.Matches(msg, m.keys.Open) && len(m.choices) > 0:
-		return m.load(m.choices[m.pick])
-	}
-	return nil
-}
-
 func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.asking != "":
@@ -207,6 +195,8 @@ func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 		return m.save(m.row, m.col, domain.MarkInput{Absent: kind}, false)
 	case msg.Paste:
 		return m.paste(string(msg.Runes))
+	case key.Matches(msg, m.keys.Help) && !m.editing:
+		return func() tea.Msg { return showHelpMsg{} }
 	case key.Matches(msg, m.keys.NextRow):
 		return m.leave(1, 0)
 	case key.Matches(msg, m.keys.NextCol):

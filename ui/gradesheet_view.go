@@ -22,7 +22,7 @@ func (m *gradeSheet) View() string {
 	sh := m.sheet
 	lines := []string{s.Title.Render(fit(t.T("tab.gradesheet")+" · "+sh.Curriculum.Class+" · "+sh.Curriculum.Semester+" "+sh.Curriculum.Year+" · "+sh.Subject, m.width, false))}
 	if sh.ReadOnly != "" {
-		lines = append(lines, s.Warning.Render(fit(t.T("sheet.readonly", sh.ReadOnly), m.width, false)))
+		lines = append(lines, s.Warning.Render(fit(t.T("sheet.readonly", m.readOnlyReason()), m.width, false)))
 	}
 	if len(sh.Evaluations) == 0 {
 		lines = append(lines, s.Muted.Render(t.T("sheet.noevaluations")))
@@ -68,6 +68,17 @@ func (m *gradeSheet) View() string {
 		footer = s.Info.Render(fit(t.T("sheet.remark.ask", sh.Lines[m.row].Name, m.answer+"▏"), m.width, false))
 	}
 	return strings.Join(append(lines, footer), "\n")
+}
+
+// readOnlyReason says why the sheet takes no mark, in the screen's
+// language: the semester's status when it is not open, else the domain's
+// refusal.
+func (m *gradeSheet) readOnlyReason() string {
+	c := m.sheet.Curriculum
+	if c.Status == domain.SemesterClosed || c.Status == domain.SemesterPublished {
+		return m.c.T.T("sheet.locked", c.Semester, c.Class, m.c.T.T("cur.status."+string(c.Status)))
+	}
+	return m.sheet.ReadOnly
 }
 
 func (m *gradeSheet) lineView(r int) string {
@@ -120,23 +131,4 @@ func markText(t *Translator, mk domain.EvaluationMark) string {
 		return t.Number(*mk.Value, -1)
 	}
 	return "·"
-}
-
-func (m *gradeSheet) pickView() string {
-	s, t := m.c.Styles, m.c.T
-	lines := []string{s.Title.Render(t.T("sheet.pick"))}
-	if len(m.choices) == 0 {
-		return strings.Join(append(lines, s.Muted.Render(t.T("sheet.none"))), "\n")
-	}
-	body := max(m.height-2, 3)
-	top := max(0, m.pick-body+1)
-	for i := top; i < min(len(m.choices), top+body); i++ {
-		ch := m.choices[i]
-		line := fit(ch.class+"  "+ch.semester+"  "+ch.subject, m.width, false)
-		if i == m.pick {
-			line = s.Selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
 }
