@@ -196,7 +196,9 @@ func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curric
 		var prevVersion int64
 		action := "curriculum.create"
 		if old := prev[i]; old != nil {
-			prevVersion, c.ID, c.Status, c.Reason = old.Version, old.ID, old.Status, old.Reason
+			// The lifecycle is the semester's, not the file's: a file
+			// (or a screen's edit) carries no session.
+			prevVersion, c.ID, c.Status, c.Reason, c.Session = old.Version, old.ID, old.Status, old.Reason, old.Session
 			action = "curriculum.replace"
 		}
 		if c.Status == "" {

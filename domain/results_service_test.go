@@ -342,3 +342,32 @@ func TestYearOutcomes(t *testing.T) {
 		t.Errorf("a year decided on S1: %v, %v", y, err)
 	}
 }
+
+// A curriculum imported again while the resit session is open (a file
+// carries no session; the curricula screen saves through Import too)
+// stays in session 2: its first session is not opened again to marks.
+func TestReimportKeepsTheResitSession(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := cs.Get(ctx, admin, "L1-INFO", "S1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := c.Clone()
+	file.ID, file.Version, file.Session, file.Status = "", 0, 0, ""
+	if _, _, err := cs.Import(ctx, admin, []*domain.Curriculum{file}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = cs.Get(ctx, admin, "L1-INFO", "S1", ""); err != nil || c.CurrentSession() != 2 || c.Status != domain.SemesterOpen {
+		t.Fatalf("after the import: session %d, %s (%v); want session 2, open", c.CurrentSession(), c.Status, err)
+	}
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, f.firstExam(t, "Maths"), domain.MarkInput{Value: "15"}); err == nil {
+		t.Error("an exam of session 1 marked after the import")
+	}
+}
