@@ -371,3 +371,86 @@ func TestReimportKeepsTheResitSession(t *testing.T) {
 		t.Error("an exam of session 1 marked after the import")
 	}
 }
+
+// Closing a session freezes its decisions under the regulation of the
+// day. Ba: UE1 9, UE2 12 → (54 + 48)/10 = 10.2: ADC under the default
+// barrier 8, AJ under a barrier of 9.5 (UE1 below it), ADC again with no
+// barrier.
+func TestClosingFreezesTheRegulation(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	status := func(act domain.SemesterAction, reason string) {
+		t.Helper()
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	barrier := func(b *float64) int {
+		t.Helper()
+		r := domain.DefaultRegulation()
+		r.Barrier = b
+		got, err := f.results.SetRegulation(ctx, admin, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Version
+	}
+	check := func(session int, want domain.Decision, version int) {
+		t.Helper()
+		res, err := f.results.Results(ctx, admin, "L1-INFO", "S1", "", session)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Outcomes {
+			if o.Number == f.ba.Number && (o.Decision != want || o.Regulation != version) {
+				t.Errorf("session %d: Ba %s under version %d, want %s under %d", session, o.Decision, o.Regulation, want, version)
+			}
+		}
+	}
+	high, low := 9.5, 8.0
+	status(domain.ActionClose, "")
+	v2 := barrier(&high)
+	check(1, domain.DecisionADC, 1) // closed under version 1: unchanged
+	status(domain.ActionPublish, "")
+	check(1, domain.DecisionADC, 1)
+	status(domain.ActionReopen, "erreur de saisie")
+	check(1, domain.DecisionAJ, v2) // open again: the regulation in force
+	status(domain.ActionClose, "")
+	v3 := barrier(nil)
+	check(1, domain.DecisionAJ, v2)
+
+	// Session 2 follows the regulation in force while open; session 1
+	// inside it stays under its own.
+	status(domain.ActionResit, "")
+	check(2, domain.DecisionADC, v3) // no barrier: her 10.2 compensates
+	check(1, domain.DecisionAJ, v2)
+	barrier(&low)
+	status(domain.ActionClose, "")
+	v5 := barrier(&high)
+	check(2, domain.DecisionADC, v5-1) // closed under version 4 (barrier 8)
+}
+
+// A student admitted in session 1 stays admitted in session 2 whatever
+// the regulation became since session 1 closed.
+func TestSessionTwoKeepsSessionOnesRegulation(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := domain.DefaultRegulation()
+	high := 9.5
+	r.Barrier = &high
+	if _, err := f.results.SetRegulation(ctx, admin, r); err != nil {
+		t.Fatal(err)
+	}
+	// Ba was ADC in session 1 under version 1; under version 2 she would
+	// be AJ (UE1 9 < 9.5) and sit session 2 with no resit mark: AJ.
+	if o := f.outcome(t, 2, f.ba.Number); o.Decision != domain.DecisionADC || o.Regulation != 1 || o.Credits != 10 {
+		t.Errorf("Ba in session 2: %s, %d credits, version %d; want ADC, 10, 1 (session 1's)", o.Decision, o.Credits, o.Regulation)
+	}
+}
