@@ -55,7 +55,7 @@ type ResultsSource interface {
 	// freezes for it.
 	Regulation(ctx context.Context) (Regulation, error)
 	ResultEvents(ctx context.Context, a Actor, c *Curriculum) ([]*Event, error)
-	Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error)
+	Outcome(ctx context.Context, c *Curriculum, session int, studentID string) (*SemesterOutcome, error)
 }
 
 // CurrentYear is the academic year the school works in.
@@ -201,7 +201,7 @@ func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curric
 		if old := prev[i]; old != nil {
 			// The lifecycle is the semester's, not the file's: a file
 			// (or a screen's edit) carries no session.
-			prevVersion, c.ID, c.Status, c.Reason, c.Session, c.Regulations = old.Version, old.ID, old.Status, old.Reason, old.Session, old.Regulations
+			prevVersion, c.ID, c.Status, c.Reason, c.Session, c.Regulations, c.Published = old.Version, old.ID, old.Status, old.Reason, old.Session, old.Regulations, old.Published
 			action = "curriculum.replace"
 		}
 		if c.Status == "" {
@@ -283,6 +283,8 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 	case ActionReopen:
 		c.Reason = cleanName(reason)
 		c.pinRegulation(c.CurrentSession(), 0) // open: the regulation in force again
+	case ActionPublish:
+		c.Published = c.CurrentSession()
 	case ActionResit:
 		c.Session = 2
 	}

@@ -31,7 +31,10 @@ type Curriculum struct {
 	// in force applies): closing a session freezes its decisions, a
 	// later change of the regulation included.
 	Regulations []int `json:"regulations,omitempty"`
-	Version     int64 `json:"version"`
+	// Published is the latest session whose results were published (0:
+	// none); see PublishedSession.
+	Published int   `json:"published,omitempty"`
+	Version   int64 `json:"version"`
 }
 
 // UE is a teaching unit (unité d'enseignement).

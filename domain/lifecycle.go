@@ -32,6 +32,16 @@ const (
 // CurrentSession is the session the semester's status is about.
 func (c *Curriculum) CurrentSession() int { return max(c.Session, 1) }
 
+// PublishedSession is the session whose results the students read: the
+// current one once published, else an earlier one published before
+// (session 1's while the resit session runs); 0 when none is.
+func (c *Curriculum) PublishedSession() int {
+	if c.Status == SemesterPublished {
+		return c.CurrentSession()
+	}
+	return max(min(c.Published, c.CurrentSession()-1), 0)
+}
+
 // RegulationOf is the regulation version session was closed under, 0
 // when it is not closed (the regulation in force applies).
 func (c *Curriculum) RegulationOf(session int) int {

@@ -167,10 +167,10 @@ func (s *ResultsService) ResultEvents(ctx context.Context, a Actor, c *Curriculu
 	return t.Events, nil
 }
 
-// Outcome is a student's result of c's current session (rank among the
-// class included), nil when the student is not in the class.
-func (s *ResultsService) Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error) {
-	res, err := s.Results(ctx, SystemActor("results"), c.Class, c.Semester, c.Year, c.CurrentSession())
+// Outcome is a student's result of a session of c (rank among the class
+// included), nil when the student is not in the class.
+func (s *ResultsService) Outcome(ctx context.Context, c *Curriculum, session int, studentID string) (*SemesterOutcome, error) {
+	res, err := s.Results(ctx, SystemActor("results"), c.Class, c.Semester, c.Year, session)
 	if err != nil {
 		return nil, err
 	}

@@ -454,3 +454,68 @@ func TestSessionTwoKeepsSessionOnesRegulation(t *testing.T) {
 		t.Errorf("Ba in session 2: %s, %d credits, version %d; want ADC, 10, 1 (session 1's)", o.Decision, o.Credits, o.Regulation)
 	}
 }
+
+// Session 1's published results stay official while the resit session
+// runs: the student still reads its averages, marks and decision (Mes
+// notes, their record's average, their report card), but not the resit
+// marks until they are published. Reopening session 1 withdraws them.
+func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	status := func(act domain.SemesterAction, reason string) {
+		t.Helper()
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resit := f.eval(t, "Anglais", "resit", "100")
+	status(domain.ActionClose, "")
+	status(domain.ActionPublish, "")
+	status(domain.ActionResit, "")
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, resit.ID, domain.MarkInput{Value: "15"}); err != nil {
+		t.Fatal(err)
+	}
+	me := studentActor(f.diop.ID)
+	read := func() domain.SemesterResult {
+		t.Helper()
+		st, err := f.svc.Get(ctx, me, f.diop.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sems, err := cs.Semesters(ctx, me, st)
+		if err != nil || len(sems) != 1 {
+			t.Fatalf("Semesters = %v, %v", sems, err)
+		}
+		return sems[0]
+	}
+	// Diop: UE1 11, UE2 8 → (66 + 32)/10 = 9.8, AJ in session 1.
+	sem := read()
+	if !sem.ResultsPublished() || sem.Average == nil || *sem.Average != 9.8 || sem.Outcome == nil ||
+		sem.Outcome.Session != 1 || sem.Outcome.Decision != domain.DecisionAJ || sem.Outcome.Credits != 6 {
+		t.Fatalf("during the resits the student reads %+v (outcome %+v), want session 1's: 9.8, AJ, 6 credits", sem, sem.Outcome)
+	}
+	for _, ue := range sem.UEs {
+		for _, sub := range ue.Subjects {
+			for _, m := range sub.Marks {
+				if m.Evaluation.ID == resit.ID && m.Value != nil {
+					t.Errorf("the unpublished resit mark is shown: %+v", m)
+				}
+			}
+		}
+	}
+	if st, _ := f.svc.Get(ctx, me, f.diop.Number); st.Average == nil || *st.Average != 9.8 {
+		t.Errorf("the record's average during the resits: %v, want 9.8", st.Average)
+	}
+	if b, err := f.results.Bulletin(ctx, me, f.diop.Number, "S1", ""); err != nil || b.Outcome.Session != 1 || b.Outcome.Decision != domain.DecisionAJ {
+		t.Errorf("the student's bulletin during the resits: %+v, %v; want session 1's", b, err)
+	}
+
+	// Session 2 published: its result (the resit 15 replaces the exam 8:
+	// (66 + 60)/10 = 12.6, ADM).
+	status(domain.ActionClose, "")
+	status(domain.ActionPublish, "")
+	if sem = read(); sem.Outcome == nil || sem.Outcome.Session != 2 || sem.Outcome.Decision != domain.DecisionADM {
+		t.Errorf("after session 2's publication: %+v", sem.Outcome)
+	}
+}
