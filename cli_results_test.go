@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -114,6 +117,24 @@ func TestCLIResultsJuryAndResit(t *testing.T) {
 		t.Errorf("an override of a closed semester: exit %d, %q", res.code, res.stderr)
 	}
 	run("semester", "publish", "--class", "L1-INFO", "--semester", "S1")
+	// Each student is told their result, once (the notifier reads the
+	// events back from the store).
+	notify := exec.Command(binary, "--data-dir", dir, "notify", "run", "--once")
+	notify.Env = notifyEnv(dir)
+	if out, err := notify.CombinedOutput(); err != nil {
+		t.Fatalf("notify run --once: %v\n%s", err, out)
+	}
+	sms, _ := os.ReadFile(filepath.Join(dir, "notifications", "sms.log"))
+	for _, want := range []string{"ÉSP 221 : Résultats du semestre S1 : admis — 10 crédits, moyenne 12/20.",
+		"ÉSP 221 : Résultats du semestre S1 : ajourné (décision du jury) — 4 crédits, moyenne 10,2/20.",
+		"ÉSP 221 : Résultats du semestre S1 : ajourné — 6 crédits, moyenne 10/20."} {
+		if strings.Count(string(sms), want) != 1 {
+			t.Errorf("sms.log has %d × %q:\n%s", strings.Count(string(sms), want), want, sms)
+		}
+	}
+	if n := strings.Count(string(sms), "Résultats du semestre"); n != 3 {
+		t.Errorf("%d results messages, want one per student (3):\n%s", n, sms)
+	}
 	// Published: the student's record says the result.
 	var shown struct {
 		Semesters []struct {

@@ -44,10 +44,15 @@ func (s *ResultsService) Bulletin(ctx context.Context, a Actor, ref, semester, y
 	if err != nil {
 		return nil, err
 	}
-	if a.Role == RoleStudent && c.Status != SemesterPublished {
-		return nil, Errorf(EFORBIDDEN, "the results of %s are not published yet", c.Key())
+	session := c.CurrentSession()
+	if a.Role == RoleStudent {
+		// A student reads the latest session published (session 1's
+		// while the resit session runs).
+		if session = c.PublishedSession(); session == 0 {
+			return nil, Errorf(EFORBIDDEN, "the results of %s are not published yet", c.Key())
+		}
 	}
-	res, err := s.Results(ctx, SystemActor(a.Name), c.Class, c.Semester, c.Year, c.CurrentSession())
+	res, err := s.Results(ctx, SystemActor(a.Name), c.Class, c.Semester, c.Year, session)
 	if err != nil {
 		return nil, err
 	}

@@ -51,8 +51,11 @@ func NewCurriculumService(d CurriculumDeps) *CurriculumService {
 // ResultsSource computes what a semester's results tell (ResultsService):
 // the messages of their publication, and a student's outcome.
 type ResultsSource interface {
+	// Regulation is the regulation in force, which closing a session
+	// freezes for it.
+	Regulation(ctx context.Context) (Regulation, error)
 	ResultEvents(ctx context.Context, a Actor, c *Curriculum) ([]*Event, error)
-	Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error)
+	Outcome(ctx context.Context, c *Curriculum, session int, studentID string) (*SemesterOutcome, error)
 }
 
 // CurrentYear is the academic year the school works in.
@@ -196,7 +199,9 @@ func (s *CurriculumService) Import(ctx context.Context, a Actor, items []*Curric
 		var prevVersion int64
 		action := "curriculum.create"
 		if old := prev[i]; old != nil {
-			prevVersion, c.ID, c.Status, c.Reason = old.Version, old.ID, old.Status, old.Reason
+			// The lifecycle is the semester's, not the file's: a file
+			// (or a screen's edit) carries no session.
+			prevVersion, c.ID, c.Status, c.Reason, c.Session, c.Regulations, c.Published = old.Version, old.ID, old.Status, old.Reason, old.Session, old.Regulations, old.Published
 			action = "curriculum.replace"
 		}
 		if c.Status == "" {
@@ -265,8 +270,21 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 	old := *c
 	c.Status, c.Version = next, old.Version+1
 	switch act {
+	case ActionClose:
+		if s.results != nil {
+			// The session's decisions are frozen under the regulation
+			// of the day: a later version does not change them.
+			reg, err := s.results.Regulation(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c.pinRegulation(c.CurrentSession(), reg.Version)
+		}
 	case ActionReopen:
 		c.Reason = cleanName(reason)
+		c.pinRegulation(c.CurrentSession(), 0) // open: the regulation in force again
+	case ActionPublish:
+		c.Published = c.CurrentSession()
 	case ActionResit:
 		c.Session = 2
 	}

@@ -26,7 +26,15 @@ type Curriculum struct {
 	// session is open (0 in stores written before sessions: 1).
 	Session int    `json:"session,omitempty"`
 	Reason  string `json:"reason,omitempty"`
-	Version int64  `json:"version"`
+	// Regulations is the regulation version each session was closed
+	// under (index 0: session 1; 0 or absent: not closed, the regulation
+	// in force applies): closing a session freezes its decisions, a
+	// later change of the regulation included.
+	Regulations []int `json:"regulations,omitempty"`
+	// Published is the latest session whose results were published (0:
+	// none); see PublishedSession.
+	Published int   `json:"published,omitempty"`
+	Version   int64 `json:"version"`
 }
 
 // UE is a teaching unit (unité d'enseignement).

@@ -148,10 +148,12 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 			return nil, err
 		}
 		var shown func(Evaluation) bool
+		pub := c.PublishedSession()
 		if a.Role == RoleStudent && c.Status != SemesterPublished {
-			// A published semester's results are official: all of its
-			// evaluations count, as in the stored average.
-			shown = func(e Evaluation) bool { return e.Published }
+			// A published session's results are official: all of its
+			// evaluations count, as in the stored average (session 1's
+			// while the resit session runs, its resits as published).
+			shown = func(e Evaluation) bool { return e.Published || max(e.Session, 1) <= pub }
 		}
 		r := SemesterAverages(c, evals, st.Grades, shown)
 		for i := range r.UEs {
@@ -160,14 +162,15 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 				sub.Remark = st.RemarkOf(c.Year, c.Semester, sub.Subject)
 			}
 		}
-		if a.Role == RoleStudent && c.Status != SemesterPublished {
+		r.PublishedSession = pub
+		if a.Role == RoleStudent && pub == 0 {
 			r.Average = nil
 			for i := range r.UEs {
 				r.UEs[i].Average = nil
 			}
 		}
-		if c.Status == SemesterPublished && s.results != nil {
-			if r.Outcome, err = s.results.Outcome(ctx, c, st.ID); err != nil {
+		if pub > 0 && s.results != nil {
+			if r.Outcome, err = s.results.Outcome(ctx, c, pub, st.ID); err != nil {
 				return nil, err
 			}
 		}

@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // SemesterStatus is where a class's semester is in its lifecycle: open
 // (its teachers and admins grade), closed (locked: no grade changes; an
@@ -28,6 +31,37 @@ const (
 
 // CurrentSession is the session the semester's status is about.
 func (c *Curriculum) CurrentSession() int { return max(c.Session, 1) }
+
+// PublishedSession is the session whose results the students read: the
+// current one once published, else an earlier one published before
+// (session 1's while the resit session runs); 0 when none is.
+func (c *Curriculum) PublishedSession() int {
+	if c.Status == SemesterPublished {
+		return c.CurrentSession()
+	}
+	return max(min(c.Published, c.CurrentSession()-1), 0)
+}
+
+// RegulationOf is the regulation version session was closed under, 0
+// when it is not closed (the regulation in force applies).
+func (c *Curriculum) RegulationOf(session int) int {
+	if session < 1 || session > len(c.Regulations) {
+		return 0
+	}
+	return c.Regulations[session-1]
+}
+
+// pinRegulation records version as session's (0: unpinned).
+func (c *Curriculum) pinRegulation(session, version int) {
+	for len(c.Regulations) < session {
+		c.Regulations = append(c.Regulations, 0)
+	}
+	c.Regulations = slices.Clone(c.Regulations)
+	c.Regulations[session-1] = version
+	for len(c.Regulations) > 0 && c.Regulations[len(c.Regulations)-1] == 0 {
+		c.Regulations = c.Regulations[:len(c.Regulations)-1]
+	}
+}
 
 // Transition returns the status an action leads to from status, or a
 // conflict naming why it cannot be done. Only admins change a semester's

@@ -197,6 +197,9 @@ type ResultsRepo interface {
 	// Regulation returns the latest version, DefaultRegulation when none
 	// was ever set.
 	Regulation(ctx context.Context) (Regulation, error)
+	// RegulationVersion returns one version (1: the default when it was
+	// never set); ENOTFOUND when there is no such version.
+	RegulationVersion(ctx context.Context, version int) (Regulation, error)
 	// SaveRegulation adds version reg.Version (the previous one + 1);
 	// ECONFLICT when it exists already.
 	SaveRegulation(ctx context.Context, reg Regulation, t Trail) error

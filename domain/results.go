@@ -109,7 +109,8 @@ func (o *SemesterOutcome) Overridden() bool { return o.Decision != o.Computed }
 // found once, to compute the results of a whole class.
 type ResultPlan struct {
 	c      *Curriculum
-	reg    Regulation
+	reg    Regulation // session 2's (session 1's too unless reg1 is set)
+	reg1   *Regulation
 	first  [][][]Evaluation // [UE][subject]: the session-1 evaluations
 	resits [][][]Evaluation // [UE][subject]: the resits
 }
@@ -135,6 +136,20 @@ func NewResultPlan(c *Curriculum, evals []Evaluation, reg Regulation) *ResultPla
 		}
 	}
 	return p
+}
+
+// FirstSessionUnder makes session 1 computed under reg (the version it
+// was closed under), session 2 staying under the plan's.
+func (p *ResultPlan) FirstSessionUnder(reg Regulation) *ResultPlan {
+	p.reg1 = &reg
+	return p
+}
+
+func (p *ResultPlan) regulation(session int) Regulation {
+	if session == 1 && p.reg1 != nil {
+		return *p.reg1
+	}
+	return p.reg
 }
 
 // Compute is a student's result of session 1 or 2. Session 2 is the
@@ -163,15 +178,16 @@ func sessionEntries(jury []JuryEntry, session int) []JuryEntry {
 }
 
 func (p *ResultPlan) session(st *Student, marks map[string]*Grade, session int, prev *SemesterOutcome, jury []JuryEntry) SemesterOutcome {
+	reg := p.regulation(session)
 	o := SemesterOutcome{StudentID: st.ID, Number: st.Number, LastName: st.LastName, FirstName: st.FirstName, BirthDate: st.BirthDate,
-		Class: p.c.Class, Semester: p.c.Semester, Year: p.c.Year, Session: session, Jury: jury, Regulation: p.reg.Version}
+		Class: p.c.Class, Semester: p.c.Semester, Year: p.c.Year, Session: session, Jury: jury, Regulation: reg.Version}
 	var semester mean
 	for i, ue := range p.c.UEs {
 		var u UEOutcome
 		if prev != nil && prev.UEs[i].Status == UEAcquired {
 			u = prev.UEs[i] // capitalised
 		} else {
-			u = p.ue(i, marks, session == 2, jury)
+			u = p.ue(i, marks, session == 2, jury, reg)
 			for _, s := range u.Subjects {
 				if s.Average == nil {
 					o.Missing = append(o.Missing, s.Subject)
@@ -200,7 +216,7 @@ func (p *ResultPlan) session(st *Student, marks map[string]*Grade, session int, 
 
 // ue computes a UE not acquired yet: its subjects' averages (with the
 // resit marks in session 2) and the jury's points.
-func (p *ResultPlan) ue(i int, marks map[string]*Grade, resit bool, jury []JuryEntry) UEOutcome {
+func (p *ResultPlan) ue(i int, marks map[string]*Grade, resit bool, jury []JuryEntry, reg Regulation) UEOutcome {
 	ue := p.c.UEs[i]
 	u := UEOutcome{Code: ue.Code, Title: ue.Title, Credits: ue.Credits}
 	var avg mean
@@ -216,8 +232,8 @@ func (p *ResultPlan) ue(i int, marks map[string]*Grade, resit bool, jury []JuryE
 		}
 	}
 	u.Average = withPoints(avg.value(), u.Points)
-	if u.Average != nil && p.reg.Barrier != nil {
-		u.BelowBarrier = u.Average.Cmp(ratFloat(*p.reg.Barrier)) < 0
+	if u.Average != nil && reg.Barrier != nil {
+		u.BelowBarrier = u.Average.Cmp(ratFloat(*reg.Barrier)) < 0
 	}
 	return u
 }

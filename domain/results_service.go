@@ -94,9 +94,15 @@ func (s *ResultsService) Results(ctx context.Context, a Actor, class, semester, 
 	if err != nil {
 		return nil, err
 	}
-	reg, err := s.d.Repo.Regulation(ctx)
+	reg, err := s.regulationOf(ctx, c, session)
 	if err != nil {
 		return nil, err
+	}
+	first := reg
+	if session == 2 {
+		if first, err = s.regulationOf(ctx, c, 1); err != nil {
+			return nil, err
+		}
 	}
 	entries, err := s.d.Repo.JuryEntries(ctx, c.Class, c.Semester, c.Year)
 	if err != nil {
@@ -110,13 +116,22 @@ func (s *ResultsService) Results(ctx context.Context, a Actor, class, semester, 
 	if err != nil {
 		return nil, err
 	}
-	plan := NewResultPlan(c, evals, reg)
+	plan := NewResultPlan(c, evals, reg).FirstSessionUnder(first)
 	res := &ClassResults{Curriculum: c, Session: session, Regulation: reg, Outcomes: make([]SemesterOutcome, 0, len(students))}
 	for _, st := range students {
 		res.Outcomes = append(res.Outcomes, plan.Compute(st, session, jury[st.ID]))
 	}
 	RankOutcomes(res.Outcomes)
 	return res, nil
+}
+
+// regulationOf is the regulation session of c is computed under: the
+// version it was closed under, else the one in force.
+func (s *ResultsService) regulationOf(ctx context.Context, c *Curriculum, session int) (Regulation, error) {
+	if v := c.RegulationOf(session); v > 0 {
+		return s.d.Repo.RegulationVersion(ctx, v)
+	}
+	return s.d.Repo.Regulation(ctx)
 }
 
 // ResultEvents are the messages of the results of c's current session
@@ -152,10 +167,10 @@ func (s *ResultsService) ResultEvents(ctx context.Context, a Actor, c *Curriculu
 	return t.Events, nil
 }
 
-// Outcome is a student's result of c's current session (rank among the
-// class included), nil when the student is not in the class.
-func (s *ResultsService) Outcome(ctx context.Context, c *Curriculum, studentID string) (*SemesterOutcome, error) {
-	res, err := s.Results(ctx, SystemActor("results"), c.Class, c.Semester, c.Year, c.CurrentSession())
+// Outcome is a student's result of a session of c (rank among the class
+// included), nil when the student is not in the class.
+func (s *ResultsService) Outcome(ctx context.Context, c *Curriculum, session int, studentID string) (*SemesterOutcome, error) {
+	res, err := s.Results(ctx, SystemActor("results"), c.Class, c.Semester, c.Year, session)
 	if err != nil {
 		return nil, err
 	}

@@ -342,3 +342,180 @@ func TestYearOutcomes(t *testing.T) {
 		t.Errorf("a year decided on S1: %v, %v", y, err)
 	}
 }
+
+// A curriculum imported again while the resit session is open (a file
+// carries no session; the curricula screen saves through Import too)
+// stays in session 2: its first session is not opened again to marks.
+func TestReimportKeepsTheResitSession(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := cs.Get(ctx, admin, "L1-INFO", "S1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := c.Clone()
+	file.ID, file.Version, file.Session, file.Status = "", 0, 0, ""
+	if _, _, err := cs.Import(ctx, admin, []*domain.Curriculum{file}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = cs.Get(ctx, admin, "L1-INFO", "S1", ""); err != nil || c.CurrentSession() != 2 || c.Status != domain.SemesterOpen {
+		t.Fatalf("after the import: session %d, %s (%v); want session 2, open", c.CurrentSession(), c.Status, err)
+	}
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, f.firstExam(t, "Maths"), domain.MarkInput{Value: "15"}); err == nil {
+		t.Error("an exam of session 1 marked after the import")
+	}
+}
+
+// Closing a session freezes its decisions under the regulation of the
+// day. Ba: UE1 9, UE2 12 → (54 + 48)/10 = 10.2: ADC under the default
+// barrier 8, AJ under a barrier of 9.5 (UE1 below it), ADC again with no
+// barrier.
+func TestClosingFreezesTheRegulation(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	status := func(act domain.SemesterAction, reason string) {
+		t.Helper()
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	barrier := func(b *float64) int {
+		t.Helper()
+		r := domain.DefaultRegulation()
+		r.Barrier = b
+		got, err := f.results.SetRegulation(ctx, admin, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Version
+	}
+	check := func(session int, want domain.Decision, version int) {
+		t.Helper()
+		res, err := f.results.Results(ctx, admin, "L1-INFO", "S1", "", session)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Outcomes {
+			if o.Number == f.ba.Number && (o.Decision != want || o.Regulation != version) {
+				t.Errorf("session %d: Ba %s under version %d, want %s under %d", session, o.Decision, o.Regulation, want, version)
+			}
+		}
+	}
+	high, low := 9.5, 8.0
+	status(domain.ActionClose, "")
+	v2 := barrier(&high)
+	check(1, domain.DecisionADC, 1) // closed under version 1: unchanged
+	status(domain.ActionPublish, "")
+	check(1, domain.DecisionADC, 1)
+	status(domain.ActionReopen, "erreur de saisie")
+	check(1, domain.DecisionAJ, v2) // open again: the regulation in force
+	status(domain.ActionClose, "")
+	v3 := barrier(nil)
+	check(1, domain.DecisionAJ, v2)
+
+	// Session 2 follows the regulation in force while open; session 1
+	// inside it stays under its own.
+	status(domain.ActionResit, "")
+	check(2, domain.DecisionADC, v3) // no barrier: her 10.2 compensates
+	check(1, domain.DecisionAJ, v2)
+	barrier(&low)
+	status(domain.ActionClose, "")
+	v5 := barrier(&high)
+	check(2, domain.DecisionADC, v5-1) // closed under version 4 (barrier 8)
+}
+
+// A student admitted in session 1 stays admitted in session 2 whatever
+// the regulation became since session 1 closed.
+func TestSessionTwoKeepsSessionOnesRegulation(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := domain.DefaultRegulation()
+	high := 9.5
+	r.Barrier = &high
+	if _, err := f.results.SetRegulation(ctx, admin, r); err != nil {
+		t.Fatal(err)
+	}
+	// Ba was ADC in session 1 under version 1; under version 2 she would
+	// be AJ (UE1 9 < 9.5) and sit session 2 with no resit mark: AJ.
+	if o := f.outcome(t, 2, f.ba.Number); o.Decision != domain.DecisionADC || o.Regulation != 1 || o.Credits != 10 {
+		t.Errorf("Ba in session 2: %s, %d credits, version %d; want ADC, 10, 1 (session 1's)", o.Decision, o.Credits, o.Regulation)
+	}
+}
+
+// Session 1's published results stay official while the resit session
+// runs: the student still reads its averages, marks and decision (Mes
+// notes, their record's average, their report card), but not the resit
+// marks until they are published. Reopening session 1 withdraws them.
+func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	status := func(act domain.SemesterAction, reason string) {
+		t.Helper()
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resit := f.eval(t, "Anglais", "resit", "100")
+	status(domain.ActionClose, "")
+	status(domain.ActionPublish, "")
+	status(domain.ActionResit, "")
+	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, resit.ID, domain.MarkInput{Value: "15"}); err != nil {
+		t.Fatal(err)
+	}
+	me := studentActor(f.diop.ID)
+	read := func() domain.SemesterResult {
+		t.Helper()
+		st, err := f.svc.Get(ctx, me, f.diop.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sems, err := cs.Semesters(ctx, me, st)
+		if err != nil || len(sems) != 1 {
+			t.Fatalf("Semesters = %v, %v", sems, err)
+		}
+		return sems[0]
+	}
+	// Diop: UE1 11, UE2 8 → (66 + 32)/10 = 9.8, AJ in session 1.
+	sem := read()
+	if !sem.ResultsPublished() || sem.Average == nil || *sem.Average != 9.8 || sem.Outcome == nil ||
+		sem.Outcome.Session != 1 || sem.Outcome.Decision != domain.DecisionAJ || sem.Outcome.Credits != 6 {
+		t.Fatalf("during the resits the student reads %+v (outcome %+v), want session 1's: 9.8, AJ, 6 credits", sem, sem.Outcome)
+	}
+	for _, ue := range sem.UEs {
+		for _, sub := range ue.Subjects {
+			for _, m := range sub.Marks {
+				if m.Evaluation.ID == resit.ID && m.Value != nil {
+					t.Errorf("the unpublished resit mark is shown: %+v", m)
+				}
+			}
+		}
+	}
+	if st, _ := f.svc.Get(ctx, me, f.diop.Number); st.Average == nil || *st.Average != 9.8 {
+		t.Errorf("the record's average during the resits: %v, want 9.8", st.Average)
+	}
+	if b, err := f.results.Bulletin(ctx, me, f.diop.Number, "S1", ""); err != nil || b.Outcome.Session != 1 || b.Outcome.Decision != domain.DecisionAJ {
+		t.Errorf("the student's bulletin during the resits: %+v, %v; want session 1's", b, err)
+	}
+
+	// Session 2 published: its result (the resit 15 replaces the exam 8:
+	// (66 + 60)/10 = 12.6, ADM).
+	status(domain.ActionClose, "")
+	status(domain.ActionPublish, "")
+	if sem = read(); sem.Outcome == nil || sem.Outcome.Session != 2 || sem.Outcome.Decision != domain.DecisionADM {
+		t.Errorf("after session 2's publication: %+v", sem.Outcome)
+	}
+}

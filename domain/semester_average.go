@@ -44,10 +44,17 @@ type SemesterResult struct {
 	Status   SemesterStatus `json:"status"`
 	Average  *float64       `json:"average"`
 	UEs      []UEResult     `json:"ues"`
-	// Outcome is the student's result of the semester's current session
-	// once published (decision, credits, rank): nil before.
+	// Outcome is the student's result of the semester's latest published
+	// session (decision, credits, rank): nil before any is.
 	Outcome *SemesterOutcome `json:"-"`
+	// PublishedSession is that session (Curriculum.PublishedSession): 0
+	// while no result of the semester is published.
+	PublishedSession int `json:"-"`
 }
+
+// ResultsPublished reports whether a session's results of the semester
+// are published (a student then reads its averages).
+func (r *SemesterResult) ResultsPublished() bool { return r.PublishedSession > 0 }
 
 // SemesterAverages computes a student's semester from the curriculum, the
 // semester's evaluations and the student's grades, for the first session

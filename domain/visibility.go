@@ -92,5 +92,5 @@ func semesterPublished(ctx context.Context, curricula CurriculumRepo, class, sem
 	case err != nil:
 		return false, err
 	}
-	return c.Status == SemesterPublished, nil
+	return c.PublishedSession() > 0, nil
 }

@@ -40,8 +40,12 @@ type curriculumDoc struct {
 	Status   string  `bson:"status"`
 	Session  int     `bson:"session,omitempty"`
 	Reason   string  `bson:"reason,omitempty"`
-	Version  int64   `bson:"version"`
-	Write    string  `bson:"write,omitempty"` // see trail.go
+	// Regulations: the regulation version each session was closed under.
+	Regulations []int `bson:"regulations,omitempty"`
+	// Published: the latest session whose results were published.
+	Published int    `bson:"published,omitempty"`
+	Version   int64  `bson:"version"`
+	Write     string `bson:"write,omitempty"` // see trail.go
 }
 
 type ueDoc struct {
@@ -61,7 +65,7 @@ func curriculumID(class, semester, year string) string { return class + "/" + se
 
 func toCurriculumDoc(c *domain.Curriculum) curriculumDoc {
 	d := curriculumDoc{ID: curriculumID(c.Class, c.Semester, c.Year), Class: c.Class, Semester: c.Semester, Year: c.Year,
-		Status: string(c.Status), Session: c.Session, Reason: c.Reason, Version: c.Version, UEs: make([]ueDoc, 0, len(c.UEs))}
+		Status: string(c.Status), Session: c.Session, Reason: c.Reason, Regulations: c.Regulations, Published: c.Published, Version: c.Version, UEs: make([]ueDoc, 0, len(c.UEs))}
 	for _, ue := range c.UEs {
 		u := ueDoc{Code: ue.Code, Title: ue.Title, Credits: ue.Credits, Subjects: make([]ueSubjectDoc, 0, len(ue.Subjects))}
 		for _, s := range ue.Subjects {
@@ -74,7 +78,7 @@ func toCurriculumDoc(c *domain.Curriculum) curriculumDoc {
 
 func (d *curriculumDoc) curriculum() *domain.Curriculum {
 	c := &domain.Curriculum{ID: d.ID, Class: d.Class, Semester: d.Semester, Year: d.Year,
-		Status: domain.SemesterStatus(d.Status), Session: d.Session, Reason: d.Reason, Version: d.Version, UEs: make([]domain.UE, 0, len(d.UEs))}
+		Status: domain.SemesterStatus(d.Status), Session: d.Session, Reason: d.Reason, Regulations: d.Regulations, Published: d.Published, Version: d.Version, UEs: make([]domain.UE, 0, len(d.UEs))}
 	for _, u := range d.UEs {
 		ue := domain.UE{Code: u.Code, Title: u.Title, Credits: u.Credits, Subjects: make([]domain.CourseSubject, 0, len(u.Subjects))}
 		for _, s := range u.Subjects {

@@ -31,9 +31,12 @@ func TestCurricula(t *testing.T) {
 	if got.ID != c.ID || len(got.UEs) != 1 || got.UEs[0].Subjects[0].Teachers[0] != "prof.diop" || got.UEs[0].Subjects[1].Name != "Algèbre" {
 		t.Errorf("read back %+v", got)
 	}
-	got.Status, got.Version = domain.SemesterClosed, 2
+	got.Status, got.Version, got.Session, got.Regulations = domain.SemesterClosed, 2, 2, []int{3, 4}
 	if err := repo.SaveCurriculum(ctx(t), got, 1, domain.Trail{}); err != nil {
 		t.Fatal(err)
+	}
+	if back, err := repo.Curriculum(ctx(t), "L1-INFO", "S1", "2026-2027"); err != nil || back.Session != 2 || back.RegulationOf(1) != 3 || back.RegulationOf(2) != 4 {
+		t.Errorf("the sessions read back: %+v, %v", back, err)
 	}
 	wantCode(t, repo.SaveCurriculum(ctx(t), got, 1, domain.Trail{}), domain.ECONFLICT)
 	_, err = repo.Curriculum(ctx(t), "L1-INFO", "S2", "2026-2027")
@@ -75,4 +78,27 @@ func TestCurricula(t *testing.T) {
 	if n, _ := s.Database().Collection("claims").CountDocuments(ctx(t), bson.D{}); n != 0 {
 		t.Errorf("%d claims left", n)
 	}
+}
+
+// Every version of the regulation stays readable (a closed session is
+// computed under its own); version 1 is the default until one is set.
+func TestRegulationVersions(t *testing.T) {
+	s := storetest.Open(t)
+	repo := s.Results()
+	if r, err := repo.RegulationVersion(ctx(t), 1); err != nil || r.Version != 1 || r.Barrier == nil || *r.Barrier != 8 {
+		t.Fatalf("version 1 of a store that set none: %+v, %v", r, err)
+	}
+	r := domain.DefaultRegulation()
+	r.Version, r.Barrier, r.AJACCredits = 2, nil, 40
+	if err := repo.SaveRegulation(ctx(t), r, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := repo.RegulationVersion(ctx(t), 2); err != nil || got.Barrier != nil || got.AJACCredits != 40 {
+		t.Errorf("version 2: %+v, %v", got, err)
+	}
+	if got, err := repo.RegulationVersion(ctx(t), 1); err != nil || got.Barrier == nil || got.AJACCredits != 45 {
+		t.Errorf("version 1 after 2 was set: %+v, %v", got, err)
+	}
+	_, err := repo.RegulationVersion(ctx(t), 3)
+	wantCode(t, err, domain.ENOTFOUND)
 }

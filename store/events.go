@@ -35,11 +35,42 @@ type eventDoc struct {
 	Average         *float64      `bson:"average,omitempty"`
 	PreviousAverage *float64      `bson:"previous_average,omitempty"`
 	Hidden          bool          `bson:"hidden,omitempty"`
+	// Result is a results.published event's: what the student is told.
+	Result *resultNoticeDoc `bson:"result,omitempty"`
 	// PublishedAt (Kafka relay) and NotifiedAt (notifier) are stored as
 	// null, not left out, so that each consumer can find its pending work
 	// with an equality on null and mark it done with one $set.
 	PublishedAt *time.Time `bson:"published_at"`
 	NotifiedAt  *time.Time `bson:"notified_at"`
+}
+
+// resultNoticeDoc is domain.ResultNotice as stored inside an event.
+type resultNoticeDoc struct {
+	Semester     string   `bson:"semester"`
+	Year         string   `bson:"year"`
+	Session      int      `bson:"session"`
+	Decision     string   `bson:"decision"`
+	Jury         bool     `bson:"jury,omitempty"`
+	Credits      int      `bson:"credits"`
+	TotalCredits int      `bson:"total_credits"`
+	Average      *float64 `bson:"average"`
+	Mention      string   `bson:"mention,omitempty"`
+}
+
+func toResultNoticeDoc(n *domain.ResultNotice) *resultNoticeDoc {
+	if n == nil {
+		return nil
+	}
+	return &resultNoticeDoc{Semester: n.Semester, Year: n.Year, Session: n.Session, Decision: string(n.Decision), Jury: n.Jury,
+		Credits: n.Credits, TotalCredits: n.TotalCredits, Average: n.Average, Mention: string(n.Mention)}
+}
+
+func (d *resultNoticeDoc) notice() *domain.ResultNotice {
+	if d == nil {
+		return nil
+	}
+	return &domain.ResultNotice{Semester: d.Semester, Year: d.Year, Session: d.Session, Decision: domain.Decision(d.Decision), Jury: d.Jury,
+		Credits: d.Credits, TotalCredits: d.TotalCredits, Average: d.Average, Mention: domain.Mention(d.Mention)}
 }
 
 // snapshotDoc is domain.Snapshot as stored inside an event.
@@ -137,6 +168,7 @@ func toEventDoc(e *domain.Event) (eventDoc, error) {
 	d := eventDoc{
 		ID: oid, Type: e.Type, At: e.At, Actor: e.Actor, StudentID: sid,
 		Student: toSnapshotDoc(e.Student), Average: e.Average, PreviousAverage: e.PreviousAverage, Hidden: e.Hidden,
+		Result: toResultNoticeDoc(e.Result),
 	}
 	if e.Grade != nil {
 		g := toGradeDoc(*e.Grade)

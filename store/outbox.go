@@ -65,7 +65,7 @@ func (l *EventLog) MarkDone(ctx context.Context, c domain.Consumer, ids []string
 func (d *eventDoc) event() *domain.Event {
 	e := &domain.Event{
 		ID: d.ID.Hex(), Type: d.Type, At: d.At, Actor: d.Actor, StudentID: d.StudentID.Hex(),
-		Average: d.Average, PreviousAverage: d.PreviousAverage, Hidden: d.Hidden,
+		Average: d.Average, PreviousAverage: d.PreviousAverage, Hidden: d.Hidden, Result: d.Result.notice(),
 		Student: domain.Snapshot{Number: d.Student.Number, LastName: d.Student.LastName, FirstName: d.Student.FirstName,
 			Phone: d.Student.Phone, Email: d.Student.Email, Class: d.Student.Class, Major: d.Student.Major,
 			GuardianName: d.Student.GuardianName, GuardianPhone: d.Student.GuardianPhone, GuardianEmail: d.Student.GuardianEmail},

@@ -93,3 +93,37 @@ func TestLeasesExclusiveAcrossConnections(t *testing.T) {
 		t.Fatal("an expired lease could not be taken over")
 	}
 }
+
+// A results.published event keeps what the student is told (decision,
+// credits, average, mention) through the store: the notifier reads it
+// back from the outbox, and without it the message is never written.
+func TestOutboxKeepsThePublishedResult(t *testing.T) {
+	s := storetest.Open(t)
+	st := newStudent(1)
+	if err := s.Students().Insert(ctx(t), st, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	avg := 10.28
+	want := domain.ResultNotice{Semester: "S1", Year: "2026-2027", Session: 2, Decision: domain.DecisionADC, Jury: true,
+		Credits: 30, TotalCredits: 30, Average: &avg, Mention: domain.MentionPassable}
+	n := want
+	e := &domain.Event{Type: domain.EventResultsPublished, At: at(10, 1), Actor: "admin", StudentID: st.ID, Student: domain.SnapshotOf(st), Result: &n}
+	if err := s.Events().Append(ctx(t), e); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Events().Pending(ctx(t), domain.ConsumerNotifier, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Result == nil {
+		t.Fatalf("pending: %+v, want the event with its result", got)
+	}
+	r := *got[0].Result
+	if r.Average == nil || *r.Average != avg {
+		t.Fatalf("average read back: %v, want %v", r.Average, avg)
+	}
+	r.Average = want.Average
+	if r != want {
+		t.Errorf("result read back: %+v, want %+v", r, want)
+	}
+}

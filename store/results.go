@@ -52,8 +52,28 @@ func (r *ResultsRepo) Regulation(ctx context.Context) (domain.Regulation, error)
 	if err != nil {
 		return domain.Regulation{}, fmt.Errorf("read the regulation: %w", err)
 	}
+	return d.regulation(), nil
+}
+
+// RegulationVersion returns one version: the default for version 1 when
+// it was never set (the first version written is 2).
+func (r *ResultsRepo) RegulationVersion(ctx context.Context, version int) (domain.Regulation, error) {
+	var d regulationDoc
+	err := r.regulations.FindOne(ctx, bson.D{{Key: "_id", Value: version}}).Decode(&d)
+	switch {
+	case isNoDocuments(err) && version == 1:
+		return domain.DefaultRegulation(), nil
+	case isNoDocuments(err):
+		return domain.Regulation{}, domain.Errorf(domain.ENOTFOUND, "no regulation version %d", version)
+	case err != nil:
+		return domain.Regulation{}, fmt.Errorf("read regulation version %d: %w", version, err)
+	}
+	return d.regulation(), nil
+}
+
+func (d *regulationDoc) regulation() domain.Regulation {
 	return domain.Regulation{Version: d.Version, Barrier: d.Barrier, JuryPointsCap: d.JuryPointsCap, AJACCredits: d.AJACCredits,
-		YearCompensation: d.YearCompensation, ChangedAt: d.ChangedAt, ChangedBy: d.ChangedBy}, nil
+		YearCompensation: d.YearCompensation, ChangedAt: d.ChangedAt, ChangedBy: d.ChangedBy}
 }
 
 // SaveRegulation adds version reg.Version; ECONFLICT when someone added

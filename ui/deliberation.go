@@ -15,6 +15,7 @@ var deliberationText = map[string]text{
 	"delib.title":         {"Délibérations · %s %s %s · session %d · règlement v%d", "Deliberation · %s %s %s · session %d · regulation v%d"},
 	"delib.readonly":      {"lecture seule", "read-only"},
 	"delib.frozen":        {"%s : décisions figées", "%s: decisions frozen"},
+	"delib.session.past":  {"session passée", "past session"},
 	"delib.empty":         {"Aucun étudiant dans cette classe.", "No student in this class."},
 	"delib.nomatch":       {"Aucun étudiant ne correspond au filtre.", "No student matches the filter."},
 	"delib.rank":          {"Rg", "Rk"},
@@ -227,7 +228,8 @@ func (m *deliberation) save() tea.Cmd {
 // mayDecide: an admin, on a semester still open (closing it freezes the
 // jury's decisions).
 func (m *deliberation) mayDecide() bool {
-	return m.c.Actor.Role == domain.RoleAdmin && m.res != nil && m.res.Curriculum.Status == domain.SemesterOpen
+	return m.c.Actor.Role == domain.RoleAdmin && m.res != nil && m.res.Curriculum.Status == domain.SemesterOpen &&
+		m.res.Session == m.res.Curriculum.CurrentSession()
 }
 
 // Capturing: the prompt takes every key.

@@ -358,6 +358,23 @@ func TestDeliberationSessionTwo(t *testing.T) {
 	if m.res == nil || m.res.Session != 2 {
 		t.Fatalf("s then enter on the picker did not open session 2: %+v", m.res)
 	}
+	// Once the resit session is open, session 1 is shown frozen: no o or p.
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L2-INFO", "S3", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press(t, m, "s") // session 1
+	start(t, m)
+	wantIn(t, m.View(), "session passée : décisions figées")
+	press(t, m, "o")
+	if m.prompt != nil || m.keys.Override.Enabled() || m.keys.Points.Enabled() {
+		t.Error("o still decides on session 1 while session 2 runs")
+	}
+	press(t, m, "s")
+	if !m.keys.Override.Enabled() || strings.Contains(m.View(), "décisions figées") {
+		t.Error("session 2, open, does not offer o")
+	}
 }
 
 func TestDeliberationEnterOpensTheStudent(t *testing.T) {

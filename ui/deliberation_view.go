@@ -101,8 +101,11 @@ func (m *deliberation) headLines() []string {
 	if m.c.Actor.Role != domain.RoleAdmin {
 		notes = append(notes, t.T("delib.readonly"))
 	}
-	if c.Status != domain.SemesterOpen {
+	switch {
+	case c.Status != domain.SemesterOpen:
 		notes = append(notes, t.T("delib.frozen", statusText(t, c.Status)))
+	case res.Session < c.CurrentSession():
+		notes = append(notes, t.T("delib.frozen", t.T("delib.session.past")))
 	}
 	first := s.Title.Render(title)
 	if len(notes) > 0 {

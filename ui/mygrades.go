@@ -204,7 +204,7 @@ func (m *myGrades) standingHidden() bool {
 		return false
 	}
 	for _, r := range m.sems.list {
-		if r.Status != domain.SemesterPublished {
+		if !r.ResultsPublished() {
 			return true
 		}
 	}

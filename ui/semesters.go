@@ -184,7 +184,7 @@ func (v *semesters) card(onScreen bool) *domain.SemesterResult {
 // hidden reports that the UE and semester averages of r are withheld:
 // the reader is a student and r's results are not published.
 func (v *semesters) hidden(r *domain.SemesterResult) bool {
-	return v.c.Actor.Role == domain.RoleStudent && r.Status != domain.SemesterPublished
+	return v.c.Actor.Role == domain.RoleStudent && !r.ResultsPublished()
 }
 
 // HandleKey moves between semesters and scrolls; false when the key is

@@ -149,7 +149,7 @@ func (v *semesters) markCell(m *domain.EvaluationMark, col int) string {
 		var parts []string
 		// A published semester's evaluations all count (its results are
 		// official): none is flagged there.
-		if r := v.shown(); !e.Published && (r == nil || r.Status != domain.SemesterPublished) {
+		if r := v.shown(); !e.Published && (r == nil || max(e.Session, 1) > r.PublishedSession) {
 			parts = append(parts, t.T("sem.eval.hidden"))
 		}
 		if m.Comment != "" {

@@ -37,6 +37,20 @@ func (r *ResultsRepo) Regulation(context.Context) (domain.Regulation, error) {
 	return r.regulations[len(r.regulations)-1], nil
 }
 
+func (r *ResultsRepo) RegulationVersion(_ context.Context, version int) (domain.Regulation, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, have := range r.regulations {
+		if have.Version == version {
+			return have, nil
+		}
+	}
+	if version == 1 {
+		return domain.DefaultRegulation(), nil
+	}
+	return domain.Regulation{}, domain.Errorf(domain.ENOTFOUND, "no regulation version %d", version)
+}
+
 func (r *ResultsRepo) SaveRegulation(ctx context.Context, reg domain.Regulation, t domain.Trail) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
