@@ -16,6 +16,7 @@ import (
 // collection, read later by the notifier and the Kafka relay.
 type EventLog struct {
 	coll *mongo.Collection
+	file *ferretFile // nil but on the embedded store
 }
 
 var _ domain.EventLog = (*EventLog)(nil)

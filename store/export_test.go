@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"scolarite/domain"
 )
@@ -35,3 +38,12 @@ const (
 	QueuesMarker   = queuesMarker
 	OrphanGrace    = orphanGrace
 )
+
+// ReadFromFile reads documents by _id straight from the embedded store's
+// SQLite file, as the queues do.
+func (s *Store) ReadFromFile(ctx context.Context, coll string, ids []bson.ObjectID) (map[bson.ObjectID]bson.Raw, error) {
+	if s.students.file == nil {
+		return nil, errors.New("not the embedded store")
+	}
+	return s.students.file.docsByID(ctx, coll, ids)
+}

@@ -83,19 +83,23 @@ func (r *NotificationRepo) dueIDs(ctx context.Context, channels, held bson.A, no
 // past its grace) or corrected (not due yet); their ids are returned, for
 // their leases to be dropped.
 func (r *NotificationRepo) readLeased(ctx context.Context, won bson.A, entries map[bson.ObjectID]dueEntry, now time.Time) (mine []notificationDoc, stale bson.A, err error) {
-	var gone bson.A
+	ids := make([]bson.ObjectID, 0, len(won))
 	for _, v := range won {
-		id := v.(bson.ObjectID)
-		var d notificationDoc
-		err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+		ids = append(ids, v.(bson.ObjectID))
+	}
+	docs, found, err := findByIDs[notificationDoc](ctx, r.file, r.coll, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read claimed notifications: %w", err)
+	}
+	var gone bson.A
+	for i, id := range ids {
+		d := docs[i]
 		switch {
-		case isNoDocuments(err):
+		case !found[i]:
 			stale = append(stale, id)
 			if now.Sub(entries[id].At) > orphanGrace {
 				gone = append(gone, id)
 			}
-		case err != nil:
-			return nil, nil, fmt.Errorf("read claimed notification %s: %w", id.Hex(), err)
 		case d.Status != string(notify.Pending):
 			stale = append(stale, id)
 			gone = append(gone, id)

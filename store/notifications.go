@@ -48,6 +48,7 @@ type NotificationRepo struct {
 	coll   *mongo.Collection
 	leases *mongo.Collection
 	due    *mongo.Collection // the pending records' ids (notification_queue.go)
+	file   *ferretFile       // nil but on the embedded store
 }
 
 var _ notify.Repo = (*NotificationRepo)(nil)
@@ -55,7 +56,7 @@ var _ notify.Repo = (*NotificationRepo)(nil)
 // Notifications returns the notification records.
 func (s *Store) Notifications() *NotificationRepo {
 	return &NotificationRepo{coll: s.db.Collection(notificationsColl), leases: s.db.Collection(notificationLeaseColl),
-		due: s.db.Collection(dueColl)}
+		due: s.db.Collection(dueColl), file: s.students.file}
 }
 
 // notificationIndexes are created by ensureIndexes.

@@ -142,23 +142,24 @@ func (l *EventLog) pendingFromQueue(ctx context.Context, c domain.Consumer, limi
 		if err := cur.All(ctx, &entries); err != nil {
 			return nil, fmt.Errorf("read the queue of %s: %w", c, err)
 		}
-		var stale bson.A
+		ids := make([]bson.ObjectID, 0, len(entries))
 		for _, q := range entries {
-			if seen[q.ID] {
-				continue // the queue moved under us (another reader)
+			if !seen[q.ID] { // else the queue moved under us (another reader)
+				seen[q.ID] = true
+				ids = append(ids, q.ID)
 			}
-			seen[q.ID] = true
-			var d eventDoc
-			err := l.coll.FindOne(ctx, bson.D{{Key: "_id", Value: q.ID}}).Decode(&d)
+		}
+		docs, found, err := findByIDs[eventDoc](ctx, l.file, l.coll, ids)
+		if err != nil {
+			return nil, fmt.Errorf("read pending events for %s: %w", c, err)
+		}
+		var stale bson.A
+		for i, id := range ids {
 			switch {
-			case isNoDocuments(err):
-				stale = append(stale, q.ID)
-			case err != nil:
-				return nil, fmt.Errorf("read pending event %s for %s: %w", q.ID.Hex(), c, err)
-			case d.marked(c):
-				stale = append(stale, q.ID)
+			case !found[i] || docs[i].marked(c):
+				stale = append(stale, id)
 			default:
-				out = append(out, d.event())
+				out = append(out, docs[i].event())
 			}
 		}
 		if err := deleteByIDs(ctx, queue, stale); err != nil {

@@ -63,7 +63,7 @@ func (d *rosterDoc) row() domain.RosterRow {
 
 // Roster returns every student as a table row, from the roster
 // collection (on the embedded store, from its SQLite file: see
-// rosterFile); the order is left to the domain, which sorts.
+// ferretFile); the order is left to the domain, which sorts.
 func (r *StudentRepo) Roster(ctx context.Context) ([]domain.RosterRow, error) {
 	if r.file != nil {
 		rows, err := r.file.rows(ctx)

@@ -14,21 +14,23 @@ import (
 	"scolarite/domain"
 )
 
-// rosterFile reads the embedded store's roster rows straight from
-// FerretDB's SQLite file. Through FerretDB, each document costs ~125 µs
+// ferretFile reads documents of the embedded store straight from
+// FerretDB's SQLite file: the roster's rows, a class's students
+// (students_sqlite.go), the events and notification records the queues
+// hand out (by_id.go). Through FerretDB, each document costs ~125 µs
 // of decoding whatever its size (its JSON carries a type schema it parses
 // with reflection): 2.5 s for 20,000 rows of 200 bytes, the whole of the
 // wait between log-in and the first table. SQLite hands the same rows over
 // in ~30 ms and encoding/json decodes them in about as much. The rows are
 // the ones FerretDB would return: committed documents of the same file
 // (WAL mode: a reader sees the last commit), read-only. Any surprise (a
-// table not found, a document of another shape) makes Roster fall back to
-// FerretDB's answer; a real MongoDB never takes this path.
-type rosterFile struct {
+// table not found, a document of another shape) makes the reader fall
+// back to FerretDB's answer; a real MongoDB never takes this path.
+type ferretFile struct {
 	db *sql.DB
 }
 
-func openRosterFile(sqliteDir, dbName string) (*rosterFile, error) {
+func openFerretFile(sqliteDir, dbName string) (*ferretFile, error) {
 	path, err := filepath.Abs(filepath.Join(sqliteDir, dbName+".sqlite"))
 	if err != nil {
 		return nil, err
@@ -38,10 +40,10 @@ func openRosterFile(sqliteDir, dbName string) (*rosterFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s to read the roster: %w", path, err)
 	}
-	return &rosterFile{db: db}, nil
+	return &ferretFile{db: db}, nil
 }
 
-func (f *rosterFile) Close() error { return f.db.Close() }
+func (f *ferretFile) Close() error { return f.db.Close() }
 
 // sjsonRow is a roster document as FerretDB stores it: the row's fields
 // under the names domain.RosterRow's JSON uses (an ObjectID as its hex
@@ -54,7 +56,7 @@ type sjsonRow struct {
 }
 
 // rows reads every roster row.
-func (f *rosterFile) rows(ctx context.Context) ([]domain.RosterRow, error) {
+func (f *ferretFile) rows(ctx context.Context) ([]domain.RosterRow, error) {
 	tables, err := ferretTables(ctx, f.db)
 	if err != nil {
 		return nil, err

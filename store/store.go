@@ -157,11 +157,11 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 		if err := idIndexes(ctx, cfg.sqliteDir, dbName); err != nil {
 			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 		}
-		f, err := openRosterFile(cfg.sqliteDir, dbName)
+		f, err := openFerretFile(cfg.sqliteDir, dbName)
 		if err != nil {
 			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 		}
-		s.students.file = f
+		s.students.file, s.events.file = f, f
 	}
 	return s, nil
 }

@@ -31,7 +31,7 @@ type StudentRepo struct {
 	counters *mongo.Collection
 	keys     *mongo.Collection // lookup hints, see byKey
 	trails   *Trails
-	file     *rosterFile // nil but on the embedded store
+	file     *ferretFile // nil but on the embedded store
 	// writes serialises conditional writes; see Store.writes.
 	writes *writeLock
 	// rosterUnmarked: the store was empty at open, so the roster marker

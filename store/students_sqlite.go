@@ -29,7 +29,7 @@ const studentsByIDBatch = 500
 // encoding/json decodes the document. The documents are FerretDB's
 // committed ones (WAL mode), read-only; a document of another shape is
 // an error, and ByIDs then asks FerretDB.
-func (f *rosterFile) studentsByID(ctx context.Context, ids []string) ([]*domain.Student, error) {
+func (f *ferretFile) studentsByID(ctx context.Context, ids []string) ([]*domain.Student, error) {
 	tables, err := ferretTables(ctx, f.db)
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func (f *rosterFile) studentsByID(ctx context.Context, ids []string) ([]*domain.
 }
 
 // readStudents reads the students of ids into byID.
-func (f *rosterFile) readStudents(ctx context.Context, table string, ids []string, byID map[string]*domain.Student) error {
+func (f *ferretFile) readStudents(ctx context.Context, table string, ids []string, byID map[string]*domain.Student) error {
 	args := make([]any, 0, len(ids))
 	for _, id := range ids {
 		if oid, ok := parseID(id); ok {
