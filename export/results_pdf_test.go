@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -276,16 +278,53 @@ func TestWriteMinutes(t *testing.T) {
 }
 
 // BenchmarkTranscripts1000 writes a 1,000-student class's relevés (six
-// UEs of three subjects each) in one PDF. Goal: under 10 s.
+// UEs of three subjects each) in one PDF. It reports the peak heap in use
+// while writing, sampled every 5 ms as BenchmarkExportXLSX100k does
+// (relevés included), and the live heap the document held just before
+// its output (ReportMemStats after a GC: what fpdf keeps of every page
+// until Output). Goals: under 10 s; the peak under the export's 300 MB.
 func BenchmarkTranscripts1000(b *testing.B) {
-	ts := transcriptsOf(resultsClass(b, 1000, domain.SemesterClosed))
+	const n = 1000
+	ts := transcriptsOf(resultsClass(b, n, domain.SemesterClosed))
+	var peak atomic.Uint64
 	for b.Loop() {
+		runtime.GC()
+		stop := sampleHeap(&peak)
 		var out countWriter
-		if err := WriteTranscripts(context.Background(), ts, &out, reportOpt); err != nil {
+		err := WriteTranscripts(context.Background(), ts, &out, reportOpt)
+		stop()
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(out)/1e6, "MB")
 	}
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	b.ReportMetric(liveDocument(b, ts)/n/1024, "live-KB/page")
+	if peak.Load() > 300<<20 {
+		b.Errorf("peak heap %d MB, goal under 300 MB", peak.Load()>>20)
+	}
+}
+
+// liveDocument is the heap a whole document of the relevés holds before
+// its output, in bytes: what grows with the number of pages.
+func liveDocument(b *testing.B, ts []domain.Transcript) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d := newPDF(French, "P", "relevés", fixedAt)
+	for i := range ts {
+		if i > 0 {
+			d.AddPageFormat("P", d.GetPageSizeStr())
+		}
+		releve(d, &ts[i])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if err := d.Error(); err != nil {
+		b.Fatal(err)
+	}
+	runtime.KeepAlive(d)
+	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
 
 type countWriter int
