@@ -68,7 +68,8 @@ func TestCLIReleveMinutesAndVerify(t *testing.T) {
 	}
 	pdfCheck(t, class, "Ndiaye Awa", "Sow Binta", code[1], "AJ (jury)")
 	for _, args := range [][]string{{"report", "releve", "--semester", "S1"}, {"report", "releve", "--class", "L1-INFO", "--semester", "S1"},
-		{"report", "releve", awa, "--class", "L1-INFO", "--semester", "S1"}, {"report", "pv", "--class", "L1-INFO", "--semester", "S1"}} {
+		{"report", "releve", awa, "--class", "L1-INFO", "--semester", "S1"}, {"report", "pv", "L1-INFO"}, {"report", "class"},
+		{"report", "class", "L1-INFO", "--session", "3"}} {
 		if r := try(args...); r.code != 2 {
 			t.Errorf("%v: exit %d, %q; want a usage error", args, r.code, r.stderr)
 		}
@@ -103,6 +104,46 @@ func TestCLIReleveMinutesAndVerify(t *testing.T) {
 	}
 	pdfCheck(t, pv, "Procès-verbal de délibération", awa, binta, "règlement version 1", "AJ (calculée : ADC)",
 		"plagiat au partiel d'Analyse", "Le Président du jury", "1 (50,0 %)")
+
+	// The class's document is the same procès-verbal: `report class C`,
+	// by default of the class's current semester (S1, the one its
+	// students have averages in) and its current session, into
+	// pv-CLASS-SEMESTER-sSESSION.pdf; with the key figures of the two
+	// averages (12 and 10.2: mean 11.1) and their distribution.
+	cmd := exec.Command(binary, "--data-dir", dir, "report", "class", "l1-info", "--lang", "en", "--year", "2026-2027")
+	cmd.Dir, cmd.Env = t.TempDir(), append(os.Environ(), "MONGODB_URI=", "REDIS_URL=", "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "wrote pv-L1-INFO-S1-s1.pdf: minutes of L1-INFO S1 session 1, 2 student(s)") {
+		t.Fatalf("report class: %v\n%s", err, out)
+	}
+	pdfCheck(t, filepath.Join(cmd.Dir, "pv-L1-INFO-S1-s1.pdf"), "Minutes of the deliberation", "L1-INFO · semester S1 · session 1", awa, binta,
+		"AJ (computed: ADC)", "plagiat au partiel d'Analyse", "Distribution of averages", "10–12")
+	pdfMatch(t, filepath.Join(cmd.Dir, "pv-L1-INFO-S1-s1.pdf"), `Students\s+With an average\s+Class average\s+Min\.\s+Max\.\s+Below 10\s*\n\s*2\s+2\s+11\.10\s+10\.20\s+12\.00\s+0\s*\n`)
+	// A class with free grades only has no procès-verbal: it says so and
+	// writes nothing.
+	addStudent(t, dir, "Fall", "Ousmane", "77 100 00 03", "M1-GC")
+	if r := try("report", "class", "M1-GC", "-o", filepath.Join(dir, "m1.pdf")); r.code != 1 || !strings.Contains(r.stderr, "class M1-GC has no curriculum in 2026-2027") {
+		t.Errorf("a class without curriculum: exit %d, %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m1.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a refused procès-verbal left a file: %v", err)
+	}
+}
+
+// pdfMatch checks, where pdftotext is installed, that the text of the PDF
+// at path matches the regular expression re.
+func pdfMatch(t *testing.T, path, re string) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return
+	}
+	text, err := exec.Command(bin, "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	if !regexp.MustCompile(re).Match(text) {
+		t.Errorf("%s does not match %s:\n%s", filepath.Base(path), re, text)
+	}
 }
 
 // pdfCheck checks that path is a PDF and, where poppler's pdftotext is

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -78,7 +79,6 @@ func TestCLIExportImportReport(t *testing.T) {
 		pdf  string
 		args []string
 	}{
-		{"classe.pdf", []string{"report", "class", "L3-INFO"}},
 		{"bulletin.pdf", []string{"report", "student", "2026-00001", "--lang", "en"}},
 		{"ecole.pdf", []string{"report", "school"}},
 	} {
@@ -89,6 +89,14 @@ func TestCLIExportImportReport(t *testing.T) {
 			t.Fatalf("%v wrote no PDF", tc.args)
 		}
 	}
+	// The class's document is the procès-verbal of its current semester:
+	// L3's S5, where the demo has evaluations but no mark yet (its
+	// students' grades are free grades), so everyone is DEF.
+	if out := mustRun(t, dir, "", "report", "class", "L3-INFO", "-o", path("classe.pdf")); !regexp.MustCompile(`wrote .*classe.pdf: minutes of L3-INFO S5 session 1, \d+ student\(s\)`).MatchString(out) {
+		t.Errorf("report class: %q", out)
+	}
+	pdfCheck(t, path("classe.pdf"), "Procès-verbal de délibération", "L3-INFO · semestre S5 · session 1", "Avec une moyenne", "Répartition des moyennes",
+		"DEF · défaillants", "Signatures du jury")
 	if r := scolarite(t, dir, "", "report", "class", "M2-NONE", "-o", path("x.pdf")); r.code != 1 || !strings.Contains(r.stderr, "class M2-NONE has no student") {
 		t.Fatalf("empty class: %d %s", r.code, r.stderr)
 	}

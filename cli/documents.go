@@ -13,12 +13,12 @@ import (
 )
 
 // The jury's documents: relevés de notes and the procès-verbal de
-// délibération (under `report`), and `verify`, which reads back what a
+// délibération, the class's document (under `report`), and `verify`, which reads back what a
 // relevé certifies from its code.
 
 // documentCmds are the `report` subcommands of the jury's documents.
 func documentCmds(env Env, cfg *Config) []*cobra.Command {
-	return []*cobra.Command{releveCmd(env, cfg), pvCmd(env, cfg)}
+	return []*cobra.Command{releveCmd(env, cfg), minutesCmd(env, cfg, false), minutesCmd(env, cfg, true)}
 }
 
 func releveCmd(env Env, cfg *Config) *cobra.Command {
@@ -82,37 +82,61 @@ func releveCmd(env Env, cfg *Config) *cobra.Command {
 	return cmd
 }
 
-func pvCmd(env Env, cfg *Config) *cobra.Command {
+// minutesCmd is `report pv --class C` (the issue's name) or, positional,
+// `report class C` (the class's document, which the procès-verbal
+// became): the same command either way.
+func minutesCmd(env Env, cfg *Config, positional bool) *cobra.Command {
 	var class, semester, out, lang string
 	var session int
+	use := "pv --class C"
+	args := exactArgs(0, "no argument (the class is --class C)")
+	if positional {
+		use, args = "class CLASS", exactArgs(1, "CLASS")
+	}
 	cmd := &cobra.Command{
-		Use:   "pv --class C --semester S [--session 1|2] -o FILE.pdf [--lang fr|en]",
-		Short: "Procès-verbal de délibération (A4 landscape): every student's results, counts per decision, the jury's decisions, signatures",
-		Args:  exactArgs(0, "no argument"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return usagef("-o FILE.pdf is required")
+		Use:   use + " [--semester S] [--session 1|2] [-o FILE.pdf] [--lang fr|en]",
+		Short: "Procès-verbal de délibération (A4 landscape): key figures, distribution, counts per decision, every student's results, the jury's decisions, signatures",
+		Long: "Writes the procès-verbal de délibération of a session of a class's semester, the class's document:\n" +
+			"the key figures (students, with an average, class average, min, max, below 10) and the distribution\n" +
+			"of the averages; the count and rate of each decision; every student with each UE's average, the\n" +
+			"semester's average, credits, decision and mention; the jury's decisions with their reasons; the\n" +
+			"jury's signature lines. By default the class's current semester (the latest one its students have\n" +
+			"an average in) and that semester's current session; default file pv-CLASS-SEMESTER-sSESSION.pdf.\n" +
+			"`report class C` and `report pv --class C` are the same command.",
+		Args: args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if positional {
+				class = args[0]
+			}
+			if session != 0 && session != 1 && session != 2 {
+				return usagef("--session must be 1 or 2 (got %d)", session)
 			}
 			opt := export.ReportOptions{Lang: export.ParseLang(lang)}
 			return withApp(cmd, env, cfg, func(app *App) error {
-				res, err := app.Results.Results(cmd.Context(), cliActor(), class, semester, "", session)
+				res, err := app.Results.MinutesResults(cmd.Context(), cliActor(), class, semester, "", session)
 				if err != nil {
 					return err
 				}
-				if err := export.WriteFile(out, func(w io.Writer) error { return export.WriteMinutes(cmd.Context(), res, w, opt) }); err != nil {
+				c := res.Curriculum
+				path := out
+				if path == "" {
+					path = fmt.Sprintf("pv-%s-%s-s%d.pdf", c.Class, c.Semester, res.Session)
+				}
+				if err := export.WriteFile(path, func(w io.Writer) error { return export.WriteMinutes(cmd.Context(), res, w, opt) }); err != nil {
 					return err
 				}
-				c := res.Curriculum
-				fmt.Fprintf(env.Stdout, "wrote %s: minutes of %s %s session %d, %d student(s)\n", out, c.Class, c.Semester, res.Session, len(res.Outcomes))
+				fmt.Fprintf(env.Stdout, "wrote %s: minutes of %s %s session %d, %d student(s)\n", path, c.Class, c.Semester, res.Session, len(res.Outcomes))
 				return nil
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&class, "class", "", "class, e.g. L1-INFO")
-	f.StringVar(&semester, "semester", "", "semester, S1 to S10")
-	f.IntVar(&session, "session", 1, "1, or 2 (after the resits)")
-	f.StringVarP(&out, "output", "o", "", "PDF file to write")
+	if !positional {
+		f.StringVar(&class, "class", "", "class, e.g. L1-INFO")
+	}
+	f.StringVar(&semester, "semester", "", "semester, S1 to S10 (default: the class's current semester)")
+	f.IntVar(&session, "session", 0, "1, or 2 (after the resits); default: the semester's current session")
+	f.StringVarP(&out, "output", "o", "", "PDF file to write (default pv-CLASS-SEMESTER-sSESSION.pdf)")
 	f.StringVar(&lang, "lang", envOr(env, "SCOLARITE_LANG", "fr"), "language of the document: fr or en")
 	return cmd
 }

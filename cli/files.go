@@ -158,7 +158,7 @@ func printImport(stdout, stderr io.Writer, res *export.ImportResult) error {
 
 func reportCmd(env Env, cfg *Config) *cobra.Command {
 	var out, lang string
-	cmd := &cobra.Command{Use: "report", Short: "PDF reports: a class, a student's report card, the whole school, relevés de notes, the jury's minutes"}
+	cmd := &cobra.Command{Use: "report", Short: "PDF reports: a class's procès-verbal, a student's report card (bulletin), the whole school, relevés de notes"}
 	run := func(cmd *cobra.Command, write func(app *App, w io.Writer, opt export.ReportOptions) error) error {
 		if out == "" {
 			return usagef("-o FILE.pdf is required")
@@ -171,16 +171,6 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 			fmt.Fprintf(env.Stdout, "wrote %s\n", out)
 			return nil
 		})
-	}
-	class := &cobra.Command{
-		Use:   "class CLASS -o FILE.pdf",
-		Short: "Class report: average, min, max, distribution, top 10, students below 10/20, whole class",
-		Args:  exactArgs(1, "CLASS"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd, func(app *App, w io.Writer, opt export.ReportOptions) error {
-				return export.ClassReport(cmd.Context(), app.Students, cliActor(), args[0], w, opt)
-			})
-		},
 	}
 	var semester, cardClass string
 	student := &cobra.Command{
@@ -226,7 +216,7 @@ func reportCmd(env Env, cfg *Config) *cobra.Command {
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{class, student, school} {
+	for _, c := range []*cobra.Command{student, school} {
 		c.Flags().StringVarP(&out, "output", "o", "", "PDF file to write")
 		c.Flags().StringVar(&lang, "lang", envOr(env, "SCOLARITE_LANG", "fr"), "language of the document: fr or en")
 		cmd.AddCommand(c)

@@ -1,6 +1,6 @@
 // Package export moves students in and out of files: CSV, JSON, Excel and
 // PDF lists of what the student table shows, CSV and Excel imports checked
-// row by row before anything is written, and PDF reports (class report,
+// row by row before anything is written, and PDF reports (procès-verbal,
 // report card, school summary). It calls the domain only, through the
 // small interfaces below, so every read and write is checked against the
 // acting user's role there.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"strconv"
 	"time"
 
@@ -14,8 +15,10 @@ import (
 var decisionOrder = [...]domain.Decision{domain.DecisionADM, domain.DecisionADC, domain.DecisionAJ, domain.DecisionDEF}
 
 // WriteMinutes writes the procès-verbal de délibération of a session of
-// a class's semester (A4 landscape): the regulation's version, the count
-// and rate of each decision, every student with each UE's average and
+// a class's semester (A4 landscape), the class's one document: the
+// regulation's version; the key figures (students, with an average, the
+// class's average, lowest, highest, below 10) and the distribution of
+// the averages; the count and rate of each decision; every student with each UE's average and
 // status, the semester's average, credits and decision, the jury's
 // decisions with their reasons, and the jury's signature lines.
 func WriteMinutes(ctx context.Context, res *domain.ClassResults, w io.Writer, opt ReportOptions) error {
@@ -27,7 +30,11 @@ func WriteMinutes(ctx context.Context, res *domain.ClassResults, w io.Writer, op
 	if c.Status == "" || c.Status == domain.SemesterOpen {
 		d.banner(l.t("releve.provisional"))
 	}
+	figs := res.Figures()
+	minutesFigures(d, figs)
 	minutesCounts(d, res.Outcomes)
+	d.section(l.t("pv.dist"), 55)
+	d.distribution(figs.Distribution)
 	d.section(l.t("pv.class"), 20)
 	if err := minutesTable(ctx, d, res); err != nil {
 		return err
@@ -37,8 +44,23 @@ func WriteMinutes(ctx context.Context, res *domain.ClassResults, w io.Writer, op
 	return d.output(w)
 }
 
-// minutesCounts boxes the class's size, each decision's count and rate,
-// and the pass rate (ADM and ADC).
+// minutesFigures boxes the key figures of the session's averages.
+func minutesFigures(d *pdfDoc, f domain.ResultFigures) {
+	l := d.lang
+	avg := func(r *big.Rat) string { return l.mark(domain.FormatAverage(r, false)) }
+	pass := new(big.Rat).SetFloat64(domain.PassMark)
+	d.figures([]figure{
+		{label: l.t("pv.students"), value: strconv.Itoa(f.Students)},
+		{label: l.t("pv.graded"), value: strconv.Itoa(f.Graded)},
+		{label: l.t("pv.classavg"), value: avg(f.Average), alert: f.Average != nil && f.Average.Cmp(pass) < 0},
+		{label: l.t("col.min"), value: avg(f.Min)},
+		{label: l.t("col.max"), value: avg(f.Max)},
+		{label: l.t("col.below"), value: strconv.Itoa(f.Below), alert: f.Below > 0},
+	})
+}
+
+// minutesCounts boxes each decision's count and rate, and the pass rate
+// (ADM and ADC).
 func minutesCounts(d *pdfDoc, outcomes []domain.SemesterOutcome) {
 	l := d.lang
 	counts := map[domain.Decision]int{}
@@ -52,7 +74,7 @@ func minutesCounts(d *pdfDoc, outcomes []domain.SemesterOutcome) {
 		}
 		return l.num(float64(k)*100/float64(n), 1)
 	}
-	fs := []figure{{label: l.t("pv.students"), value: strconv.Itoa(n)}}
+	var fs []figure
 	for _, dec := range decisionOrder {
 		fs = append(fs, figure{label: l.t("pv.count." + string(dec)), value: l.t("pv.count", counts[dec], rate(counts[dec])),
 			alert: !dec.Validated() && counts[dec] > 0})

@@ -31,6 +31,20 @@ const (
 	pdfBodySize = 9.0
 )
 
+// ReportOptions tune a PDF report.
+type ReportOptions struct {
+	Lang Lang
+	// Now dates the document (default time.Now).
+	Now func() time.Time
+}
+
+func (o ReportOptions) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
 // pdfDoc is a document with the embedded font, a footer on every page and
 // page breaks handled by its callers, so that tables repeat their header.
 type pdfDoc struct {

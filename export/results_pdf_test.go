@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"scolarite/domain"
 )
@@ -210,6 +215,53 @@ func TestWriteMinutes(t *testing.T) {
 	if len(pages) < 2 || !strings.Contains(pages[1], "Matricule") {
 		t.Errorf("%d page(s); the second without the table's header", len(pages))
 	}
+	// The first page has the key figures of the averages and their
+	// distribution, counted here from the averages as printed.
+	graded, below := 0, 0
+	var low, high *big.Rat
+	var bands [10]int
+	for _, o := range res.Outcomes {
+		a := o.Average
+		if a == nil {
+			continue
+		}
+		graded++
+		if a.Cmp(big.NewRat(10, 1)) < 0 {
+			below++
+		}
+		if low == nil || a.Cmp(low) < 0 {
+			low = a
+		}
+		if high == nil || a.Cmp(high) > 0 {
+			high = a
+		}
+		for b := 9; b >= 0; b-- {
+			if a.Cmp(big.NewRat(int64(2*b), 1)) >= 0 {
+				bands[b]++
+				break
+			}
+		}
+	}
+	first := pages[0]
+	figures := regexp.MustCompile(`Effectif\s+Avec une moyenne\s+Moyenne de la classe\s+Min\.\s+Max\.\s+Sous 10\s*\n\s*60\s+(\d+)\s+(\d+,\d\d)\s+(\d+,\d\d)\s+(\d+,\d\d)\s+(\d+)`).FindStringSubmatch(first)
+	if figures == nil {
+		t.Fatalf("no key figures on the first page:\n%s", first)
+	}
+	if figures[1] != itoa(graded) || figures[3] != domain.FormatAverage(low, true) || figures[4] != domain.FormatAverage(high, true) || figures[5] != itoa(below) {
+		t.Errorf("key figures %q, want %d graded, min %s, max %s, %d below 10", figures[1:], graded, low.FloatString(2), high.FloatString(2), below)
+	}
+	if !strings.Contains(first, "Répartition des moyennes") || !strings.Contains(first, "0–2") || !strings.Contains(first, "18–20") {
+		t.Errorf("no distribution on the first page:\n%s", first)
+	}
+	// The counts over the bars, left to right, are the bands' (a zero is
+	// printed too).
+	var perBand []string
+	for _, n := range bands {
+		perBand = append(perBand, itoa(n))
+	}
+	if got := barCounts(first); strings.Join(got, " ") != strings.Join(perBand, " ") {
+		t.Errorf("the bars count %v, want %v:\n%s", got, perBand, first)
+	}
 
 	b.Reset()
 	if err := WriteMinutes(context.Background(), resultsClass(t, 5, domain.SemesterOpen), &b, ReportOptions{Lang: English, Now: reportOpt.Now}); err != nil {
@@ -217,7 +269,8 @@ func TestWriteMinutes(t *testing.T) {
 	}
 	keepPDF(t, "pv-en.pdf", b.Bytes())
 	text := strings.Join(pdfText(t, b.Bytes()), "\n")
-	for _, w := range []string{"Minutes of the deliberation", "Provisional: the semester is not closed", "Pass rate", "The President of the jury", "AJ (computed: "} {
+	for _, w := range []string{"Minutes of the deliberation", "Provisional: the semester is not closed", "Pass rate", "The President of the jury", "AJ (computed: ",
+		"With an average", "Class average", "Below 10", "Distribution of averages", "18–20"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("English minutes lack %q", w)
 		}
@@ -225,18 +278,83 @@ func TestWriteMinutes(t *testing.T) {
 }
 
 // BenchmarkTranscripts1000 writes a 1,000-student class's relevés (six
-// UEs of three subjects each) in one PDF. Goal: under 10 s.
+// UEs of three subjects each) in one PDF. It reports the peak heap in use
+// while writing, sampled every 5 ms as BenchmarkExportXLSX100k does
+// (relevés included), and the live heap the document held just before
+// its output (ReportMemStats after a GC: what fpdf keeps of every page
+// until Output). Goals: under 10 s; the peak under the export's 300 MB.
 func BenchmarkTranscripts1000(b *testing.B) {
-	ts := transcriptsOf(resultsClass(b, 1000, domain.SemesterClosed))
+	const n = 1000
+	ts := transcriptsOf(resultsClass(b, n, domain.SemesterClosed))
+	var peak atomic.Uint64
 	for b.Loop() {
+		runtime.GC()
+		stop := sampleHeap(&peak)
 		var out countWriter
-		if err := WriteTranscripts(context.Background(), ts, &out, reportOpt); err != nil {
+		err := WriteTranscripts(context.Background(), ts, &out, reportOpt)
+		stop()
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(out)/1e6, "MB")
 	}
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	b.ReportMetric(liveDocument(b, ts)/n/1024, "live-KB/page")
+	if peak.Load() > 300<<20 {
+		b.Errorf("peak heap %d MB, goal under 300 MB", peak.Load()>>20)
+	}
+}
+
+// liveDocument is the heap a whole document of the relevés holds before
+// its output, in bytes: what grows with the number of pages.
+func liveDocument(b *testing.B, ts []domain.Transcript) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d := newPDF(French, "P", "relevés", fixedAt)
+	for i := range ts {
+		if i > 0 {
+			d.AddPageFormat("P", d.GetPageSizeStr())
+		}
+		releve(d, &ts[i])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if err := d.Error(); err != nil {
+		b.Fatal(err)
+	}
+	runtime.KeepAlive(d)
+	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
 
 type countWriter int
 
 func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// barCounts reads the counts printed over the bars of a distribution,
+// left to right: the numbers between its title and its axis, ordered by
+// their column (pdftotext -layout prints each at its height).
+func barCounts(page string) []string {
+	start := strings.Index(page, "Répartition des moyennes")
+	end := strings.Index(page, "0–2")
+	if start < 0 || end < start {
+		return nil
+	}
+	lineStart := strings.LastIndex(page[:end], "\n") + 1
+	type count struct {
+		col int
+		n   string
+	}
+	var counts []count
+	for _, line := range strings.Split(page[start:lineStart], "\n")[1:] {
+		for _, m := range regexp.MustCompile(`\d+`).FindAllStringIndex(line, -1) {
+			counts = append(counts, count{utf8.RuneCountInString(line[:m[0]]), line[m[0]:m[1]]})
+		}
+	}
+	slices.SortStableFunc(counts, func(a, b count) int { return a.col - b.col })
+	out := make([]string, len(counts))
+	for i, c := range counts {
+		out[i] = c.n
+	}
+	return out
+}

@@ -48,14 +48,17 @@ type Curricula interface {
 	Semesters(ctx context.Context, a domain.Actor, st *domain.Student) ([]domain.SemesterResult, error)
 }
 
-// Results is what the deliberation screen and the report card ask of
-// the results service.
+// Results is what the deliberation screen, the report card and the
+// procès-verbal ask of the results service.
 type Results interface {
 	Results(ctx context.Context, a domain.Actor, class, semester, year string, session int) (*domain.ClassResults, error)
 	Override(ctx context.Context, a domain.Actor, in domain.JuryInput) (*domain.JuryEntry, error)
 	Regulation(ctx context.Context) (domain.Regulation, error)
 	SetRegulation(ctx context.Context, a domain.Actor, r domain.Regulation) (domain.Regulation, error)
 	Bulletin(ctx context.Context, a domain.Actor, ref, semester, year string) (*domain.Bulletin, error)
+	// ClassSemester is the class's current semester, the one its
+	// procès-verbal is of when none is named (the statistics' p).
+	ClassSemester(ctx context.Context, a domain.Actor, class, year string) (*domain.Curriculum, error)
 }
 
 // Auth is what the screens ask of the auth service.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,7 +42,8 @@ var exportText = map[string]text{
 	"report.key":       {"rapport PDF", "PDF report"},
 	"report.card.key":  {"bulletin PDF", "PDF report card"},
 	"report.title":     {"Rapport PDF", "PDF report"},
-	"report.class":     {"Rapport de la classe %s", "Report of class %s"},
+	"report.pv":        {"Procès-verbal de délibération — %s %s, session %d (%s)", "Minutes of the deliberation — %s %s, session %d (%s)"},
+	"report.nopv":      {"%s n'a pas de curriculum cette année : pas de procès-verbal. Ses notes sont dans la synthèse et dans l'export de la liste (x).", "%s has no curriculum this year: no minutes. Its grades are in the school summary and the list's export (x)."},
 	"report.school":    {"Synthèse de l'établissement", "School summary"},
 	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
 	"report.bulletin":  {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
@@ -326,9 +328,11 @@ func exportDialog(s *students) tea.Cmd {
 	return openScreen(newFileDialog(c, t.T("export.title"), note, t.T("export.choose"), choices, run))
 }
 
-// reportDialog offers the class report of the class shown (if any) and
-// the school summary, from the statistics screen.
-func reportDialog(c *Common, class string) tea.Cmd {
+// reportDialog offers, from the statistics screen, the procès-verbal of
+// the class shown (if any), of its current semester (term) and that
+// semester's current session, and the school summary. A class with no
+// curriculum has no procès-verbal: the note says why (termErr).
+func reportDialog(c *Common, class string, term *domain.Curriculum, termErr error) tea.Cmd {
 	t := c.T
 	reader, ok := stored(c.Students).(export.Reader)
 	if !ok {
@@ -336,22 +340,40 @@ func reportDialog(c *Common, class string) tea.Cmd {
 	}
 	day := time.Now().Format("2006-01-02")
 	var choices []fileChoice
-	if class != "" {
-		choices = append(choices, fileChoice{label: t.T("report.class", class), name: "rapport-" + class + "-" + day + ".pdf"})
+	note := ""
+	switch {
+	case class == "":
+	case term != nil && c.Results != nil:
+		session := term.CurrentSession()
+		choices = append(choices, fileChoice{label: t.T("report.pv", domain.Escape(term.Class), term.Semester, session, term.Year),
+			name: fmt.Sprintf("pv-%s-%s-s%d.pdf", term.Class, term.Semester, session)})
+	case domain.ErrorCode(termErr) == domain.ENOTFOUND:
+		note = t.T("report.nopv", class)
+	case termErr != nil:
+		note = ErrorText(t, termErr)
 	}
 	choices = append(choices, fileChoice{label: t.T("report.school"), name: "synthese-" + day + ".pdf"})
 	opt := export.ReportOptions{Lang: exportLang(t)}
+	pv := len(choices) == 2
 	run := func(ctx context.Context, choice int, path string, progress func(int, int)) (string, error) {
+		var res *domain.ClassResults
+		if pv && choice == 0 {
+			var err error
+			res, err = storedResults(c.Results).Results(ctx, c.Actor, term.Class, term.Semester, term.Year, term.CurrentSession())
+			if err != nil {
+				return "", err
+			}
+		}
 		err := export.WriteFile(path, func(w io.Writer) error {
-			if class != "" && choice == 0 {
-				return export.ClassReport(ctx, reader, c.Actor, class, w, opt)
+			if res != nil {
+				return export.WriteMinutes(ctx, res, w, opt)
 			}
 			return export.SchoolReport(ctx, reader, c.Actor, w, opt)
 		})
 		progress(1, 1)
 		return t.T("report.done", absPath(path)), err
 	}
-	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), choices, run))
+	return openScreen(newFileDialog(c, t.T("report.title"), note, t.T("report.choose"), choices, run))
 }
 
 // cardDialog writes a student's report card, from the detail screen and

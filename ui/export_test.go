@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,19 +93,38 @@ func TestExportDialog(t *testing.T) {
 	}
 }
 
-// The report dialogs: the class or school report from the statistics, the
-// report card from a student's detail.
+// The report dialogs from the statistics: p offers the procès-verbal of
+// the class shown, of its current semester (L2-INFO S3 of the jury's
+// fixture), and the school summary; a class with free grades only (L1-GC)
+// has no procès-verbal, and the dialog says why. Then the report card
+// from a student's detail.
 func TestReportDialogs(t *testing.T) {
-	a := loggedIn(t, "admin")
+	f := newDelibFixture(t)
+	seedStudent(t, f.svc, studentInput("Gueye", "Aminata", "76 555 44 33", "L1-GC"), domain.GradeInput{Subject: "Topographie", Value: "11,5", Coefficient: "2"})
+	env := newAppEnv(t)
+	env.c.Students, env.c.Curricula, env.c.Results = f.svc, f.cs, f.rs
+	a := startApp(t, env, 100, 30)
+	a.logIn("admin", appPassword)
 	dir := t.TempDir()
-	a.press("tab", "c") // statistics, first class
+
+	a.press("tab", "tab", "tab", "tab", "c") // statistics, first class: L1-GC
 	a.press("p")
 	d, ok := a.m.screen.(*fileDialog)
-	if !ok || len(d.choices) != 2 || !strings.Contains(a.flatView(), "Rapport de la classe L1-INFO") {
-		t.Fatalf("p opened %s:\n%s", screenName(a.m.screen), a.m.View())
+	if !ok || len(d.choices) != 1 {
+		t.Fatalf("p on L1-GC opened %s:\n%s", screenName(a.m.screen), a.m.View())
 	}
-	class := filepath.Join(dir, "classe.pdf")
-	a.setPath(class)
+	wantIn(t, a.flatView(), "L1-GC n'a pas de curriculum cette année : pas de procès-verbal.", "Synthèse de l'établissement")
+	a.press("esc")
+
+	a.press("c") // L2-INFO
+	a.press("p")
+	d, ok = a.m.screen.(*fileDialog)
+	if !ok || len(d.choices) != 2 {
+		t.Fatalf("p on L2-INFO opened %s:\n%s", screenName(a.m.screen), a.m.View())
+	}
+	wantIn(t, a.flatView(), "Procès-verbal de délibération — L2-INFO S3, session 1 (2026-2027)", "pv-L2-INFO-S3-s1.pdf")
+	pv := filepath.Join(dir, "pv.pdf")
+	a.setPath(pv)
 	a.press("enter")
 	a.press("enter")
 	a.press("p", "tab")
@@ -112,7 +132,7 @@ func TestReportDialogs(t *testing.T) {
 	a.setPath(school)
 	a.press("enter", "enter")
 
-	a.press("shift+tab", "enter") // students, open the first
+	a.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "enter") // students, open the first
 	a.press("b")
 	if _, ok := a.m.screen.(*fileDialog); !ok {
 		t.Fatalf("b opened %s", screenName(a.m.screen))
@@ -120,9 +140,20 @@ func TestReportDialogs(t *testing.T) {
 	card := filepath.Join(dir, "bulletin.pdf")
 	a.setPath(card)
 	a.press("enter")
-	for _, p := range []string{class, school, card} {
+	for _, p := range []string{pv, school, card} {
 		if data, err := os.ReadFile(p); err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
 			t.Errorf("%s: %v", p, err)
+		}
+	}
+	// The procès-verbal of S3 session 1: the key figures of the five
+	// averages (13,20 10,80 9,60 10,00 11,80: mean 11,08), the
+	// distribution, every student and the decisions.
+	if text := pdfToText(t, pv); text != "" {
+		wantIn(t, text, "Procès-verbal de délibération", "L2-INFO · semestre S3 · session 1 · année universitaire 2026-2027",
+			"Avec une moyenne", "Moyenne de la classe", "Répartition des moyennes", "8–10", "Résultats de la classe",
+			"BA Awa", "SOW Ibrahima", "Signatures du jury")
+		if !regexp.MustCompile(`\n\s*5\s+5\s+11,08\s+9,60\s+13,20\s+1\s*\n`).MatchString(text) {
+			t.Errorf("key figures, want 5 5 11,08 9,60 13,20 1:\n%s", text)
 		}
 	}
 }
@@ -243,6 +274,13 @@ func writeCard(t *testing.T, d *fileDialog) string {
 	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
 		t.Fatalf("%s: %v\n%s", path, err, d.View())
 	}
+	return pdfToText(t, path)
+}
+
+// pdfToText is the text of a PDF (pdftotext -layout), or "" where poppler
+// is not installed.
+func pdfToText(t *testing.T, path string) string {
+	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
 		return ""

@@ -338,6 +338,13 @@ func (s safeResults) Bulletin(ctx context.Context, a domain.Actor, ref, semester
 	return b, err
 }
 
+// ClassSemester is the curriculum as stored, unescaped: the statistics
+// read the results with it (its semester and year are checked when saved;
+// the dialog escapes the class's name it shows).
+func (s safeResults) ClassSemester(ctx context.Context, a domain.Actor, class, year string) (*domain.Curriculum, error) {
+	return s.inner.ClassSemester(ctx, a, class, year)
+}
+
 // storedResults is the results service as the files need it: not escaped.
 func storedResults(r Results) Results {
 	if safe, ok := r.(safeResults); ok {

@@ -208,6 +208,10 @@ func (plantedBulletin) Override(context.Context, domain.Actor, domain.JuryInput)
 	return nil, nil
 }
 
+func (plantedBulletin) ClassSemester(context.Context, domain.Actor, string, string) (*domain.Curriculum, error) {
+	return nil, nil
+}
+
 func (p plantedBulletin) Bulletin(context.Context, domain.Actor, string, string, string) (*domain.Bulletin, error) {
 	return p.b, nil
 }

@@ -62,7 +62,11 @@ type stats struct {
 	st      *domain.Stats
 	classes []string // the classes of the last unscoped load, for `c`
 	class   string   // "" = all
-	section int      // 1 classes, 2 distribution, 3 top, 4 below, 5 ages
+	// term is the class's current semester, whose procès-verbal p
+	// prints; termErr says why there is none (no curriculum).
+	term    *domain.Curriculum
+	termErr error
+	section int // 1 classes, 2 distribution, 3 top, 4 below, 5 ages
 	ages    agesSection
 	top     *table
 	below   *table
@@ -74,10 +78,12 @@ type stats struct {
 }
 
 type statsLoadedMsg struct {
-	from *stats // another instance's late answer is dropped
-	seq  int
-	st   *domain.Stats
-	err  error
+	from    *stats // another instance's late answer is dropped
+	seq     int
+	st      *domain.Stats
+	err     error
+	term    *domain.Curriculum
+	termErr error
 }
 
 func newStats(c *Common) screen {
@@ -108,7 +114,11 @@ func (m *stats) load() tea.Cmd {
 	c, seq, class := m.c, m.seq, m.class
 	return func() tea.Msg {
 		st, err := c.Students.Stats(c.Ctx, c.Actor, class)
-		return statsLoadedMsg{from: m, seq: seq, st: st, err: err}
+		msg := statsLoadedMsg{from: m, seq: seq, st: st, err: err}
+		if err == nil && class != "" && c.Results != nil {
+			msg.term, msg.termErr = c.Results.ClassSemester(c.Ctx, c.Actor, class, "")
+		}
+		return msg
 	}
 }
 
@@ -127,6 +137,7 @@ func (m *stats) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, func() tea.Msg { return failed(msg.err) }
 		}
 		m.st, m.err = msg.st, ""
+		m.term, m.termErr = msg.term, msg.termErr
 		if msg.st.Class == "" {
 			m.classes = m.classes[:0]
 			for _, cs := range msg.st.Classes {
@@ -166,7 +177,7 @@ func (m *stats) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Ages):
 		return m.showAges()
 	case key.Matches(msg, m.keys.Report):
-		return reportDialog(m.c, m.class)
+		return reportDialog(m.c, m.class, m.term, m.termErr)
 	case key.Matches(msg, m.keys.Open):
 		l, rows := m.activeList(), m.activeRefs()
 		if l == nil || l.Cursor() < 0 {
