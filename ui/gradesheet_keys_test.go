@@ -43,6 +43,16 @@ func TestGradeSheetHelpShowsEveryKey(t *testing.T) {
 			t.Errorf("the help of the sheet does not show %q:\n%s", want, view)
 		}
 	}
+	// Everywhere else tab changes screens; in the sheet it is the next
+	// evaluation, and the help's "Partout" says only what still works.
+	for _, not := range []string{"écran suivant", "écran précédent"} {
+		if strings.Contains(view, not) {
+			t.Errorf("the help of the sheet offers %q (tab is the next evaluation there):\n%s", not, view)
+		}
+	}
+	if !strings.Contains(view, "Partout") || !strings.Contains(view, "ctrl+c") {
+		t.Errorf("the help of the sheet lost the keys that work everywhere:\n%s", view)
+	}
 	for _, l := range strings.Split(view, "\n") {
 		if strings.Contains(l, "│") && strings.Contains(l, "…") {
 			t.Errorf("a line of the help is cut: %q", l)
