@@ -116,6 +116,27 @@ func TestGradeSheetPickerPages(t *testing.T) {
 	}
 }
 
+// a j / a i mark an absence and go down to the next student, as enter
+// after a mark: a class's absences are marked in the same pass; on the
+// last student the cursor stays.
+func TestGradeSheetAbsenceMovesToTheNextStudent(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "a", "j")
+	if f.s.row != 1 || f.s.col != 0 {
+		t.Fatalf("after a j the cursor is on row %d, column %d; want the next student (1, 0)", f.s.row, f.s.col)
+	}
+	press(t, f.s, "1", "4", "enter", "a", "i")
+	if got := []string{f.mark(t, 1, f.cc), f.mark(t, 2, f.cc), f.mark(t, 0, f.cc)}; got[0] != "justified" || got[1] != "14" || got[2] != "unjustified" {
+		t.Fatalf("stored CC marks (Ba, Diop, Sow) = %v, want ABJ, 14, ABI", got)
+	}
+	if f.s.row != 2 {
+		t.Errorf("after a i on the last student the cursor is on row %d, want 2", f.s.row)
+	}
+	if view := f.s.View(); !strings.Contains(view, "ABJ") || !strings.Contains(view, "ABI") {
+		t.Errorf("the sheet does not show ABJ and ABI:\n%s", view)
+	}
+}
+
 // a then j marks a justified absence; ⌫ on a saved cell removes its
 // mark; n asks the kind and weight of a new evaluation, which becomes a
 // column with the cursor on it.
@@ -132,7 +153,7 @@ func TestGradeSheetAbsentClearAndNewEvaluation(t *testing.T) {
 	if got := f.mark(t, 1, f.cc); got != "justified" {
 		t.Errorf("a x changed Ba's CC to %q", got)
 	}
-	press(t, f.s, "backspace")
+	press(t, f.s, "up", "backspace")
 	if got := f.mark(t, 1, f.cc); got != "" {
 		t.Errorf("⌫ on the saved cell left %q", got)
 	}
