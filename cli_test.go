@@ -261,6 +261,7 @@ func TestCLISeedDemo(t *testing.T) {
 	if len(classes) < 8 {
 		t.Errorf("demo spans %d classes, want about 10", len(classes))
 	}
+	checkDemoMarks(t, dir, list)
 	if r := scolarite(t, dir, "", "seed-demo"); r.code != 1 || !strings.Contains(r.stderr, "already holds 40") {
 		t.Fatalf("second seed-demo: exit %d %q", r.code, r.stderr)
 	}

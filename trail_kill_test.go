@@ -155,8 +155,19 @@ func trailChild(dir string) int {
 			}
 		case op == 23:
 			in := domain.EvaluationInput{Class: "L1-INFO", Semester: "S1", Subject: []string{"Analyse", "Anglais"}[rng.IntN(2)], Kind: "cc", Weight: "20"}
-			if e, err := app.Curricula.AddEvaluation(ctx, a, in); err == nil {
-				evals = append(evals, *e)
+			if rng.IntN(2) == 0 {
+				if e, err := app.Curricula.AddEvaluation(ctx, a, in); err == nil {
+					evals = append(evals, *e)
+				}
+			} else {
+				// Several at once, as the demo adds them (one write).
+				tp := in
+				tp.Subject, tp.Kind = "Analyse", "tp"
+				if es, err := app.Curricula.AddEvaluations(ctx, a, []domain.EvaluationInput{in, tp}); err == nil {
+					for _, e := range es {
+						evals = append(evals, *e)
+					}
+				}
 			}
 			// A remark and a jury decision (refused for a student of
 			// another class, or while the semester is closed).

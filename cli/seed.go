@@ -66,7 +66,29 @@ var DemoLogins = []string{"admin", "prof", "etudiant"}
 
 func seed(cmd *cobra.Command, app *App, n int, password func(username string) string) error {
 	ctx, actor := cmd.Context(), cliActor()
-	items := demo.Students(uint64(time.Now().UnixNano()), n, time.Now())
+	curricula, evals, err := seedCurricula(cmd, app)
+	if err != nil {
+		return err
+	}
+	// The students come with their marks in the contrôles continus of
+	// their current semester, as they come with their free grades: in
+	// student.created events, which call for no message, so a first start
+	// queues no notification. The CC is published first, while nobody is
+	// marked in it (its publication tells nobody).
+	marked := map[string][]domain.Evaluation{}
+	var current []domain.Evaluation
+	for _, e := range evals {
+		if e.Kind == domain.KindCC && demo.CurrentSemester(e.Class) == e.Semester {
+			marked[e.Class] = append(marked[e.Class], e)
+			current = append(current, e)
+		}
+	}
+	items := demo.MarkedStudents(uint64(time.Now().UnixNano()), n, time.Now(), func(class string) []domain.Evaluation { return marked[class] })
+	for _, e := range current {
+		if _, err := app.Curricula.PublishEvaluation(ctx, actor, e.ID); err != nil {
+			return fmt.Errorf("demo evaluations: %w", err)
+		}
+	}
 	students, err := app.Students.CreateMany(ctx, actor, items, "seed-demo")
 	if err != nil {
 		return err
@@ -93,32 +115,33 @@ func seed(cmd *cobra.Command, app *App, n int, password func(username string) st
 		}
 		fmt.Fprintf(out, "  %-9s %-8s password %s%s\n", in.Role, in.Username, in.Password, detail)
 	}
-	return seedCurricula(cmd, app)
+	fmt.Fprintf(out, "%d curricula (L1 to L3, S1 to S6) and %d evaluations added; the %d contrôles continus of S1, S3 and S5 published, each student marked in those of their class.\n",
+		curricula, len(evals), len(current))
+	return nil
 }
 
 // seedCurricula gives the demo its curricula (L1 to L3 of every major, S1
-// to S6) and, in the current semester of the classes that have students
-// (S3 for L2, S5 for L3), a CC and an exam in every subject.
-func seedCurricula(cmd *cobra.Command, app *App) error {
+// to S6) and, in every subject of every semester, a CC and an exam; it
+// returns how many curricula, and the evaluations.
+func seedCurricula(cmd *cobra.Command, app *App) (int, []domain.Evaluation, error) {
 	ctx, actor := cmd.Context(), cliActor()
 	list := demo.Curricula(app.Curricula.CurrentYear())
 	if _, _, err := app.Curricula.Import(ctx, actor, list); err != nil {
-		return fmt.Errorf("demo curricula: %w", err)
+		return 0, nil, fmt.Errorf("demo curricula: %w", err)
 	}
-	evals := 0
+	var ins []domain.EvaluationInput
 	for _, c := range list {
-		if c.Semester != "S3" && c.Semester != "S5" {
-			continue
-		}
-		for _, in := range demo.Evaluations(c) {
-			if _, err := app.Curricula.AddEvaluation(ctx, actor, in); err != nil {
-				return fmt.Errorf("demo evaluations: %w", err)
-			}
-			evals++
-		}
+		ins = append(ins, demo.Evaluations(c)...)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%d curricula (L1 to L3, S1 to S6) and %d evaluations added.\n", len(list), evals)
-	return nil
+	added, err := app.Curricula.AddEvaluations(ctx, actor, ins)
+	if err != nil {
+		return 0, nil, fmt.Errorf("demo evaluations: %w", err)
+	}
+	evals := make([]domain.Evaluation, len(added))
+	for i, e := range added {
+		evals[i] = *e
+	}
+	return len(list), evals, nil
 }
 
 // randomPassword is 12 characters without look-alikes (0/O, 1/l).

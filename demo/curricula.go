@@ -3,6 +3,8 @@ package demo
 import (
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"scolarite/domain"
 )
@@ -101,17 +103,52 @@ func splitCredits(total, n int) []int {
 	return out
 }
 
-// Evaluations are the first-session evaluations of a curriculum: a
-// contrôle continu (40 %) and an exam (60 %) in every subject.
+// Evaluations are the first-session evaluations of a curriculum: in every
+// subject a devoir surveillé (the contrôle continu, 40 %) and a final exam
+// (60 %), dated in the semester: a first semester's (S1, S3, S5) devoirs
+// in November and exams in January, a second's in April and June,
+// on weekdays, spread over the subjects.
 func Evaluations(c *domain.Curriculum) []domain.EvaluationInput {
+	start, _ := strconv.Atoi(c.Year[:min(4, len(c.Year))])
+	sem, _ := strconv.Atoi(strings.TrimPrefix(c.Semester, "S"))
+	ccOn, examOn := time.Date(start, time.November, 3, 0, 0, 0, 0, time.UTC), time.Date(start+1, time.January, 12, 0, 0, 0, 0, time.UTC)
+	if sem%2 == 0 {
+		ccOn, examOn = time.Date(start+1, time.April, 6, 0, 0, 0, 0, time.UTC), time.Date(start+1, time.June, 8, 0, 0, 0, 0, time.UTC)
+	}
 	var out []domain.EvaluationInput
+	n := 0
 	for _, ue := range c.UEs {
 		for _, s := range ue.Subjects {
-			for _, e := range []struct{ kind, weight string }{{"cc", "40"}, {"exam", "60"}} {
+			for _, e := range []struct {
+				kind, title, weight string
+				on                  time.Time
+			}{{"cc", "Devoir surveillé", "40", weekday(ccOn.AddDate(0, 0, 2*n%24))}, {"exam", "Examen final", "60", weekday(examOn.AddDate(0, 0, n%12))}} {
 				out = append(out, domain.EvaluationInput{Class: c.Class, Semester: c.Semester, Year: c.Year,
-					Subject: s.Name, Kind: e.kind, Weight: e.weight})
+					Subject: s.Name, Kind: e.kind, Title: e.title, Weight: e.weight, Date: e.on.Format(domain.DateLayout)})
 			}
+			n++
 		}
 	}
 	return out
+}
+
+// weekday is d, or the Monday after when d falls on a weekend.
+func weekday(d time.Time) time.Time {
+	switch d.Weekday() {
+	case time.Saturday:
+		return d.AddDate(0, 0, 2)
+	case time.Sunday:
+		return d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+// CurrentSemester is the semester a demo class is in: the first of its
+// level's two (S1 for L1, S3 for L2, S5 for L3).
+func CurrentSemester(class string) string {
+	level := 1
+	if len(class) > 1 && class[0] == 'L' && class[1] >= '1' && class[1] <= '3' {
+		level = int(class[1] - '0')
+	}
+	return "S" + strconv.Itoa(2*level-1)
 }

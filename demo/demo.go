@@ -57,9 +57,17 @@ func Classes() []string {
 // Students returns n students spread over Classes(), deterministic for a
 // seed. Phones are unique by construction; ages 18 to 30 on today.
 func Students(seed uint64, n int, today time.Time) []domain.NewStudent {
+	out, _ := students(seed, n, today)
+	return out
+}
+
+// students is Students and each student's level, around which their
+// grades are drawn.
+func students(seed uint64, n int, today time.Time) ([]domain.NewStudent, []float64) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5c01a))
 	classes := Classes()
 	out := make([]domain.NewStudent, 0, n)
+	levels := make([]float64, 0, n)
 	for i := range n {
 		class := classes[i%len(classes)]
 		major := majors[(i%len(classes))/2]
@@ -85,14 +93,18 @@ func Students(seed uint64, n int, today time.Time) []domain.NewStudent {
 		// from failing to excellent as in a real class.
 		ability := 6 + rng.NormFloat64()*3 + 6
 		for _, subject := range major.subjects {
-			v := math.Round(math.Max(0, math.Min(20, ability+rng.NormFloat64()*2.5))*2) / 2
+			v := halfPoint(ability + rng.NormFloat64()*2.5)
 			coef := 1 + rng.IntN(3)
 			s.Grades = append(s.Grades, domain.GradeInput{Subject: subject, Value: fmt.Sprint(v), Coefficient: fmt.Sprint(coef)})
 		}
 		out = append(out, s)
+		levels = append(levels, ability)
 	}
-	return out
+	return out, levels
 }
+
+// halfPoint is v within 0 to 20, to the half point, as teachers mark.
+func halfPoint(v float64) float64 { return math.Round(math.Max(0, math.Min(20, v))*2) / 2 }
 
 // guardian records a guardian for every other student, derived from i
 // alone: drawing from rng would change every later student and grade of a

@@ -7,10 +7,12 @@ import (
 	"strconv"
 )
 
-// NewStudent is one student to create in bulk, with grades already given.
+// NewStudent is one student to create in bulk, with grades already given:
+// free grades, and marks in evaluations of the student's class.
 type NewStudent struct {
 	Input  StudentInput
 	Grades []GradeInput
+	Marks  []NewMark
 }
 
 // RowProblem is a validation problem of one item of a batch (Index from 0).
@@ -38,9 +40,9 @@ func (e *BatchError) Error() string {
 // ErrorMessage, with the problems in its message.
 func (e *BatchError) Unwrap() error { return &Error{Code: EINVALID, Message: e.Error()} }
 
-// CreateMany validates every student first (fields, grades, phones unique
-// within the batch and against the store) and writes nothing unless all are
-// valid; then inserts them in batches. It writes one audit entry for the
+// CreateMany validates every student first (fields, grades, marks, phones
+// unique within the batch and against the store) and writes nothing unless
+// all are valid; then inserts them in batches. It writes one audit entry for the
 // batch and one student.created event per student.
 func (s *StudentService) CreateMany(ctx context.Context, a Actor, items []NewStudent, action string) ([]*Student, error) {
 	if len(items) >= bulkLookupThreshold { // one read of every phone beats a query per student
@@ -64,6 +66,7 @@ func (s *StudentService) createMany(ctx context.Context, a Actor, items []NewStu
 	var bad []RowProblem
 	seen := map[string]int{}
 	out := make([]*Student, 0, len(items))
+	book := newMarkBook(s, a)
 	for i, it := range items {
 		id, err := it.Input.Validate(s.phones, today)
 		if err != nil {
@@ -84,7 +87,7 @@ func (s *StudentService) createMany(ctx context.Context, a Actor, items []NewStu
 			bad = append(bad, RowProblem{i, err.(*Error).Problems[0]})
 			continue
 		}
-		st := &Student{Version: 1, CreatedAt: now, UpdatedAt: now, Grades: make([]Grade, 0, len(it.Grades))}
+		st := &Student{Version: 1, CreatedAt: now, UpdatedAt: now, Grades: make([]Grade, 0, len(it.Grades)+len(it.Marks))}
 		st.apply(id)
 		for _, gi := range it.Grades {
 			g, err := s.parseGrade(a, gi)
@@ -96,7 +99,16 @@ func (s *StudentService) createMany(ctx context.Context, a Actor, items []NewStu
 			}
 			st.Grades = append(st.Grades, g)
 		}
-		st.Average = WeightedAverage(st.Grades)
+		if len(it.Marks) > 0 {
+			problems, err := book.addMarks(ctx, st, it.Marks, now)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range problems {
+				bad = append(bad, RowProblem{i, p})
+			}
+		}
+		st.Average = st.currentAverage()
 		out = append(out, st)
 	}
 	if len(bad) > 0 {

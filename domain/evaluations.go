@@ -27,6 +27,59 @@ func (s *CurriculumService) AddEvaluation(ctx context.Context, a Actor, in Evalu
 	return &e, nil
 }
 
+// AddEvaluations adds many evaluations at once (a curriculum's CC and
+// exam in every subject), each checked and audited as AddEvaluation does
+// it, all or none: every input is checked first, the problems reported by
+// item (a BatchError), and nothing is written unless all are valid.
+func (s *CurriculumService) AddEvaluations(ctx context.Context, a Actor, ins []EvaluationInput) ([]*Evaluation, error) {
+	var bad []RowProblem
+	curricula := map[string]*Curriculum{}
+	out := make([]*Evaluation, 0, len(ins))
+	trails := make([]Trail, 0, len(ins))
+	today := DateOf(s.now())
+	for i, in := range ins {
+		key := in.Class + "\x00" + in.Semester + "\x00" + in.Year
+		c, ok := curricula[key]
+		if !ok {
+			var err error
+			c, err = s.Get(ctx, a, in.Class, in.Semester, in.Year)
+			switch ErrorCode(err) {
+			case "":
+			case EINVALID, ENOTFOUND, EFORBIDDEN:
+				bad = append(bad, RowProblem{i, Problem{"curriculum", ErrorMessage(err)}})
+				continue
+			default:
+				return nil, err
+			}
+			curricula[key] = c
+		}
+		if err := c.MayGrade(a, in.Subject); err != nil {
+			bad = append(bad, RowProblem{i, Problem{"subject", ErrorMessage(err)}})
+			continue
+		}
+		e, err := in.validate(c, today)
+		if err != nil {
+			for _, p := range err.(*Error).Problems {
+				bad = append(bad, RowProblem{i, p})
+			}
+			continue
+		}
+		e.Version = 1
+		out = append(out, &e)
+		trails = append(trails, curriculumTrail(s, a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e))
+	}
+	if len(bad) > 0 {
+		return nil, &BatchError{Problems: bad}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := s.repo.InsertEvaluations(ctx, out, trails); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Evaluations lists the evaluations of a class's semester the actor may
 // see: students only the published ones.
 func (s *CurriculumService) Evaluations(ctx context.Context, a Actor, class, semester, year string) ([]Evaluation, error) {

@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"errors"
+	"slices"
 	"testing"
 
 	"scolarite/domain"
@@ -80,4 +82,41 @@ func TestSemestersHideWhatAStudentMayNotSee(t *testing.T) {
 	}
 	wantAvg(t, "student, published: UE1", sem.UEs[0].Average, 13.6)
 	wantAvg(t, "student, published: semester", sem.Average, 13.6)
+}
+
+// AddEvaluations checks every evaluation as AddEvaluation does and
+// writes all of them, an audit entry each, or none.
+func TestAddEvaluations(t *testing.T) {
+	s := newSchool(t)
+	in := func(class, subject, kind, weight string) domain.EvaluationInput {
+		return domain.EvaluationInput{Class: class, Semester: "S1", Subject: subject, Kind: kind, Weight: weight}
+	}
+	good := []domain.EvaluationInput{in("L1-INFO", "Maths", "cc", "40"), in("L1-INFO", "Maths", "exam", "60"), in("L1-INFO", "Anglais", "exam", "100")}
+	audits := len(s.audit.Entries())
+	bad := append(slices.Clone(good), in("L1-INFO", "Chimie", "cc", "40"), in("L1-INFO", "Maths", "cc", "0"), in("L9-XX", "Maths", "cc", "40"))
+	_, err := s.curricula.AddEvaluations(ctx, admin, bad)
+	var be *domain.BatchError
+	if !errors.As(err, &be) || len(be.Problems) != 3 || be.Problems[0].Index != 3 || be.Problems[1].Index != 4 || be.Problems[2].Index != 5 {
+		t.Fatalf("err = %v, want the items 4, 5 and 6", err)
+	}
+	diop := domain.Actor{Name: "prof.diop", Role: domain.RoleTeacher, Taught: []string{"L1-INFO"}}
+	_, err = s.curricula.AddEvaluations(ctx, diop, good) // prof.diop teaches Maths, not Anglais
+	if !errors.As(err, &be) || len(be.Problems) != 1 || be.Problems[0].Index != 2 {
+		t.Fatalf("a teacher's batch with another's subject: %v", err)
+	}
+	if evals, _ := s.curricula.Evaluations(ctx, admin, "L1-INFO", "S1", ""); len(evals) != 0 || len(s.audit.Entries()) != audits {
+		t.Fatalf("a refused batch wrote %d evaluations", len(evals))
+	}
+
+	out, err := s.curricula.AddEvaluations(ctx, admin, good)
+	if err != nil || len(out) != 3 || out[0].ID == "" || out[2].Subject != "Anglais" || out[1].Title != "Examen" {
+		t.Fatalf("AddEvaluations = %+v, %v", out, err)
+	}
+	if evals, _ := s.curricula.Evaluations(ctx, admin, "L1-INFO", "S1", ""); len(evals) != 3 {
+		t.Errorf("%d evaluations stored, want 3", len(evals))
+	}
+	entries := s.audit.Entries()[audits:]
+	if len(entries) != 3 || entries[0].Action != "evaluation.add" || entries[2].EntityID != "L1-INFO S1 2026-2027 Anglais" {
+		t.Errorf("audit = %+v", entries)
+	}
 }

@@ -190,6 +190,9 @@ type CurriculumRepo interface {
 	// SaveEvaluation inserts e (ID "", assigned) or writes it if the
 	// stored one is still at prevVersion. ECONFLICT when it moved.
 	SaveEvaluation(ctx context.Context, e *Evaluation, prevVersion int64, t Trail) error
+	// InsertEvaluations inserts new evaluations (ID "", assigned), each
+	// with its trail, all or none.
+	InsertEvaluations(ctx context.Context, es []*Evaluation, trails []Trail) error
 }
 
 // ResultsRepo keeps the regulation's versions and the jury's decisions.

@@ -87,7 +87,22 @@ keys Enter
 wait_for "modifié par quelqu'un d'autre"
 got=$(cli students show "$target" --json | json "print([x['value'] for x in d['grades'] if x.get('evaluation_id') == '$exam'][0])")
 [ "$got" = "4.0" ] || [ "$got" = "4" ] || fail "the office's mark 4 of $target was overwritten by the sheet ($got)"
-wait_for "4,00" # the line shows the office's mark and its average
+# The line shows the office's mark, and the average it makes with the
+# student's CC (the demo marked the CCs: 40 %, an ABJ left out, an ABI 0).
+office_mark_shown() {
+  screen | grep -F "($target)" | sed -E 's/.*\) +//' | python3 -c '
+import sys
+cc, exam, avg = sys.stdin.read().split()[:3]
+want = {"ABJ": 4.0, "ABI": 0.6 * 4}.get(cc)
+if want is None:
+    want = 0.4 * float(cc.replace(",", ".")) + 0.6 * 4
+sys.exit(0 if exam == "4" and avg == ("%.2f" % want).replace(".", ",") else 1)'
+}
+deadline=$((SECONDS + 15))
+until office_mark_shown; do
+  [ $SECONDS -lt $deadline ] || fail "the line of $target does not show the office's mark 4 and its average"
+  sleep 0.2
+done
 
 echo "== prof publishes the exam"
 keys P
@@ -106,7 +121,9 @@ own_mark=$(stored | awk -v n="$own" '$1 == n {print $NF}' | sed 's/\.0$//; s/\./
 login etudiant etudiant-demo
 wait_for "Mes notes"
 wait_for "Systèmes 3"
-screen | grep -F "Systèmes 3" | grep -qF "$own_mark" || fail "the student's exam mark $own_mark is not shown with Systèmes 3"
+# Under Systèmes 3 (its average, then its CC and exam), the exam's line.
+shown=$(screen | grep -A3 -F "Systèmes 3" | grep -m1 -F "exam 60%" | sed -E 's/.*exam 60% +//' | awk '{print $1}')
+[ "$shown" = "$own_mark" ] || fail "the student's exam mark $own_mark is not shown under Systèmes 3 (shown: $shown)"
 logout
 keys C-c
 sleep 0.5

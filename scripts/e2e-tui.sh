@@ -48,15 +48,20 @@ type_text "Physique"; keys Tab
 type_text "3,5"; keys Tab
 type_text "4"; keys Enter
 wait_for "Physique"
+# The record's average is its latest semester's (the demo marks the CC of
+# the current one: a free grade does not move it), else the mean of the
+# free grades (a class without a curriculum).
 expected=$(cli students show "$first" --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 g = s["grades"]
-avg = sum(x["value"] * x["coefficient"] for x in g) / sum(x["coefficient"] for x in g)
 assert any(x["subject"] == "Physique" and x["value"] == 3.5 and x["coefficient"] == 4 for x in g), g
+terms = [x["average"] for x in s.get("semesters") or [] if x["average"] is not None]
+free = [x for x in g if not x.get("evaluation_id")]
+avg = terms[-1] if terms else sum(x["value"] * x["coefficient"] for x in free) / sum(x["coefficient"] for x in free)
 print(f"{round(avg, 4):.2f}".replace(".", ","))')
 wait_for "$expected"
-echo "   new average on screen: $expected"
+echo "   average on screen: $expected"
 keys Escape
 wait_for "tri : moyenne"
 logout

@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"scolarite/domain"
 )
@@ -257,12 +258,86 @@ func (r *CurriculumRepo) SaveEvaluation(ctx context.Context, e *domain.Evaluatio
 			_, err := r.evals.InsertOne(ctx, d)
 			return err == nil, err
 		}
-		res, err := r.evals.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: prevVersion}}, d)
+		// By _id alone once the version is checked, as a student's
+		// Replace (storedVersion): FerretDB cannot hand {_id, version} to
+		// SQLite and would decode every evaluation of the school.
+		var cur struct {
+			Version int64 `bson:"version"`
+		}
+		err := r.evals.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+		switch {
+		case isNoDocuments(err):
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("check the version of evaluation %s: %w", oid.Hex(), err)
+		case cur.Version != prevVersion:
+			return false, nil
+		}
+		res, err := r.evals.ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}}, d)
 		return err == nil && res.MatchedCount > 0, err
 	}, func() error { return stale("evaluation", oid.Hex()) })
 	if err != nil {
 		return err
 	}
 	e.ID = oid.Hex()
+	return nil
+}
+
+// InsertEvaluations inserts new evaluations (no ID yet; assigned), each
+// with its trail, all or none: every claim is written first, then the
+// evaluations in one ordered insert; when that fails, the evaluations of
+// this call are deleted again (all of their IDs are new: none can be
+// another's) and the claims dropped. The trails are delivered once every
+// evaluation is stored, as InsertMany does for students.
+func (r *CurriculumRepo) InsertEvaluations(ctx context.Context, es []*domain.Evaluation, trails []domain.Trail) error {
+	if len(es) == 0 {
+		return nil
+	}
+	oids := make(bson.A, len(es))
+	claims := make([]*claimDoc, len(es))
+	cdocs := make([]any, len(es))
+	docs := make([]any, len(es))
+	for i, e := range es {
+		if e.ID != "" {
+			return fmt.Errorf("insert evaluations: %s is not a new evaluation", e.ID)
+		}
+		oid := bson.NewObjectID()
+		var t domain.Trail
+		if i < len(trails) {
+			t = trails[i]
+		}
+		c, err := r.trails.newClaim(evaluationsColl, oid, e.Version, false, t)
+		if err != nil {
+			return err
+		}
+		d := toEvaluationDoc(e, oid)
+		d.Write = c.Write
+		oids[i], claims[i], cdocs[i], docs[i] = oid, c, c, d
+	}
+	defer r.writes.lock()()
+	undo := func(err error) error {
+		ctx := context.WithoutCancel(ctx)
+		ids := make(bson.A, len(claims))
+		for i, c := range claims {
+			ids[i] = c.ID
+		}
+		if _, derr := r.evals.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}); derr != nil {
+			return fmt.Errorf("%w (and removing the evaluations stored before it failed: %w)", err, derr)
+		}
+		if derr := r.trails.dropClaims(ctx, ids); derr != nil {
+			return fmt.Errorf("%w (and dropping their claims: %w)", err, derr)
+		}
+		return err
+	}
+	if _, err := r.trails.claims.InsertMany(ctx, cdocs, options.InsertMany().SetOrdered(true)); err != nil {
+		return undo(outOfSpace(fmt.Errorf("claim %d new evaluation(s): %w", len(es), err)))
+	}
+	if _, err := r.evals.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true)); err != nil {
+		return undo(outOfSpace(fmt.Errorf("insert %d evaluation(s): %w", len(es), err)))
+	}
+	for i, e := range es {
+		e.ID = oids[i].(bson.ObjectID).Hex()
+	}
+	r.trails.finish(ctx, claims...)
 	return nil
 }

@@ -102,3 +102,45 @@ func TestRegulationVersions(t *testing.T) {
 	_, err := repo.RegulationVersion(ctx(t), 3)
 	wantCode(t, err, domain.ENOTFOUND)
 }
+
+// Evaluations inserted together: each stored with its ID and its own audit
+// entry delivered, no claim left; one that is not new refuses the batch
+// before anything is written.
+func TestInsertEvaluations(t *testing.T) {
+	s := storetest.Open(t)
+	repo := s.Curricula()
+	if err := repo.SaveCurriculum(ctx(t), curriculum(), 0, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	var es []*domain.Evaluation
+	var trails []domain.Trail
+	for _, subject := range []string{"Analyse", "Algèbre"} {
+		for _, kind := range []domain.EvalKind{domain.KindCC, domain.KindExam} {
+			es = append(es, &domain.Evaluation{Class: "L1-INFO", Semester: "S1", Year: "2026-2027", Subject: subject, Kind: kind,
+				Title: string(kind), Weight: 50, Session: 1, Version: 1})
+			trails = append(trails, domain.Trail{Audit: []domain.AuditEntry{{Action: "evaluation.add", Entity: "curriculum", EntityID: "L1-INFO S1 " + subject}}})
+		}
+	}
+	if err := repo.InsertEvaluations(ctx(t), es, trails); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		got, err := repo.Evaluation(ctx(t), e.ID)
+		if err != nil || got.Subject != e.Subject || got.Kind != e.Kind || got.Version != 1 {
+			t.Errorf("evaluation %s read back %+v, %v", e.ID, got, err)
+		}
+	}
+	again := []*domain.Evaluation{{Class: "L1-INFO", Semester: "S1", Year: "2026-2027", Subject: "Analyse", Kind: domain.KindTP, Weight: 10, Version: 1}, es[0]}
+	if err := repo.InsertEvaluations(ctx(t), again, nil); err == nil {
+		t.Error("a batch with a stored evaluation was accepted")
+	}
+	if evals, err := repo.Evaluations(ctx(t), "L1-INFO", "S1", "2026-2027"); err != nil || len(evals) != 4 {
+		t.Errorf("%d evaluations stored, want 4 (%v)", len(evals), err)
+	}
+	if n, _ := s.Database().Collection("audit").CountDocuments(ctx(t), bson.D{{Key: "action", Value: "evaluation.add"}}); n != 4 {
+		t.Errorf("%d audit entries delivered, want 4", n)
+	}
+	if n, _ := s.Database().Collection("claims").CountDocuments(ctx(t), bson.D{}); n != 0 {
+		t.Errorf("%d claims left", n)
+	}
+}

@@ -89,8 +89,12 @@ func (m *Model) helpOverlay() string {
 	s := m.c.Styles
 	full := m.help
 	full.ShowAll = true
+	global := m.keys.FullHelp()
+	if m.screen.Capturing() {
+		global = m.keys.capturedHelp(m.login != nil)
+	}
 	body := s.Title.Render(m.c.T.T("help.title")) + "\n\n" + full.FullHelpView(m.screen.FullHelp()) +
-		"\n\n" + s.Title.Render(m.c.T.T("help.global")) + "\n\n" + full.FullHelpView(m.keys.FullHelp()) +
+		"\n\n" + s.Title.Render(m.c.T.T("help.global")) + "\n\n" + full.FullHelpView(global) +
 		"\n\n" + s.Muted.Render(m.c.T.T("help.close"))
 	return s.Box.Render(body)
 }

@@ -43,6 +43,16 @@ func TestGradeSheetHelpShowsEveryKey(t *testing.T) {
 			t.Errorf("the help of the sheet does not show %q:\n%s", want, view)
 		}
 	}
+	// Everywhere else tab changes screens; in the sheet it is the next
+	// evaluation, and the help's "Partout" says only what still works.
+	for _, not := range []string{"écran suivant", "écran précédent"} {
+		if strings.Contains(view, not) {
+			t.Errorf("the help of the sheet offers %q (tab is the next evaluation there):\n%s", not, view)
+		}
+	}
+	if !strings.Contains(view, "Partout") || !strings.Contains(view, "ctrl+c") {
+		t.Errorf("the help of the sheet lost the keys that work everywhere:\n%s", view)
+	}
 	for _, l := range strings.Split(view, "\n") {
 		if strings.Contains(l, "│") && strings.Contains(l, "…") {
 			t.Errorf("a line of the help is cut: %q", l)
@@ -106,6 +116,27 @@ func TestGradeSheetPickerPages(t *testing.T) {
 	}
 }
 
+// a j / a i mark an absence and go down to the next student, as enter
+// after a mark: a class's absences are marked in the same pass; on the
+// last student the cursor stays.
+func TestGradeSheetAbsenceMovesToTheNextStudent(t *testing.T) {
+	f := newSheetFixture(t)
+	press(t, f.s, "a", "j")
+	if f.s.row != 1 || f.s.col != 0 {
+		t.Fatalf("after a j the cursor is on row %d, column %d; want the next student (1, 0)", f.s.row, f.s.col)
+	}
+	press(t, f.s, "1", "4", "enter", "a", "i")
+	if got := []string{f.mark(t, 1, f.cc), f.mark(t, 2, f.cc), f.mark(t, 0, f.cc)}; got[0] != "justified" || got[1] != "14" || got[2] != "unjustified" {
+		t.Fatalf("stored CC marks (Ba, Diop, Sow) = %v, want ABJ, 14, ABI", got)
+	}
+	if f.s.row != 2 {
+		t.Errorf("after a i on the last student the cursor is on row %d, want 2", f.s.row)
+	}
+	if view := f.s.View(); !strings.Contains(view, "ABJ") || !strings.Contains(view, "ABI") {
+		t.Errorf("the sheet does not show ABJ and ABI:\n%s", view)
+	}
+}
+
 // a then j marks a justified absence; ⌫ on a saved cell removes its
 // mark; n asks the kind and weight of a new evaluation, which becomes a
 // column with the cursor on it.
@@ -122,7 +153,7 @@ func TestGradeSheetAbsentClearAndNewEvaluation(t *testing.T) {
 	if got := f.mark(t, 1, f.cc); got != "justified" {
 		t.Errorf("a x changed Ba's CC to %q", got)
 	}
-	press(t, f.s, "backspace")
+	press(t, f.s, "up", "backspace")
 	if got := f.mark(t, 1, f.cc); got != "" {
 		t.Errorf("⌫ on the saved cell left %q", got)
 	}

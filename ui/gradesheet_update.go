@@ -191,8 +191,12 @@ func (m *gradeSheet) sheetKey(msg tea.KeyMsg) tea.Cmd {
 		if kind == "" || m.sheet.ReadOnly != "" || len(m.sheet.Evaluations) == 0 {
 			return nil
 		}
+		// Saved, then down to the next student, as enter after a mark:
+		// absences are marked in the same pass as the marks.
 		m.editing, m.buf = false, ""
-		return m.save(m.row, m.col, domain.MarkInput{Absent: kind}, false)
+		row, col := m.row, m.col
+		m.move(1, 0)
+		return m.save(row, col, domain.MarkInput{Absent: kind}, false)
 	case msg.Paste:
 		return m.paste(string(msg.Runes))
 	case key.Matches(msg, m.keys.Help) && !m.editing:

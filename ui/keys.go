@@ -28,6 +28,17 @@ func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Prev, k.Logout}, {k.Help, k.Quit, k.ForceQuit}}
 }
 
+// capturedHelp is what the root still does while a screen takes every key
+// (Capturing): tab, shift+tab, q and ? are then the screen's (the grade
+// sheet's tab moves to the next evaluation, a form's to the next field),
+// and its own help says what they do.
+func (k globalKeys) capturedHelp(loggedIn bool) [][]key.Binding {
+	if !loggedIn {
+		return [][]key.Binding{{k.ForceQuit}}
+	}
+	return [][]key.Binding{{k.Logout, k.ForceQuit}}
+}
+
 // listKeys move in a list or table; screens embed them in their key map.
 type listKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding

@@ -136,4 +136,27 @@ func (r *CurriculumRepo) SaveEvaluation(ctx context.Context, e *domain.Evaluatio
 	return r.record(ctx, t)
 }
 
+// InsertEvaluations inserts new evaluations, all or none.
+func (r *CurriculumRepo) InsertEvaluations(ctx context.Context, es []*domain.Evaluation, trails []domain.Trail) error {
+	r.mu.Lock()
+	for _, e := range es {
+		if e.ID != "" {
+			r.mu.Unlock()
+			return domain.Errorf(domain.EINTERNAL, "evaluation %s is not new", e.ID)
+		}
+	}
+	for _, e := range es {
+		e.ID = fmt.Sprintf("%024x", len(r.evals)+1)
+		c := *e
+		r.evals = append(r.evals, &c)
+	}
+	r.mu.Unlock()
+	for _, t := range trails {
+		if err := r.record(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 var _ domain.CurriculumRepo = (*CurriculumRepo)(nil)
