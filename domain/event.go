@@ -27,15 +27,18 @@ var EventTypes = []string{EventStudentCreated, EventStudentUpdated, EventStudent
 // Event is one outbox entry. It carries a snapshot of what consumers need
 // (the notifier, the Kafka relay) so they never read a newer student state.
 type Event struct {
-	ID              string    `json:"id"`
-	Type            string    `json:"type"`
-	At              time.Time `json:"at"`
-	Actor           string    `json:"actor"`
-	StudentID       string    `json:"student_id"`
-	Student         Snapshot  `json:"student"`
-	Grade           *Grade    `json:"grade,omitempty"`
-	Average         *float64  `json:"average,omitempty"`
-	PreviousAverage *float64  `json:"previous_average,omitempty"`
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+	StudentID string    `json:"student_id"`
+	Student   Snapshot  `json:"student"`
+	Grade     *Grade    `json:"grade,omitempty"`
+	// PreviousGrade is the mark a grade.changed replaced (the student is
+	// told of a correction: from what, to what).
+	PreviousGrade   *Grade   `json:"previous_grade,omitempty"`
+	Average         *float64 `json:"average,omitempty"`
+	PreviousAverage *float64 `json:"previous_average,omitempty"`
 	// Hidden: the student does not see this change yet (a mark of an
 	// evaluation not published); nobody is notified of it.
 	Hidden bool `json:"hidden,omitempty"`

@@ -34,13 +34,15 @@ func (s *StudentService) SetGrade(ctx context.Context, a Actor, ref string, vers
 		if i < 0 {
 			return nil, Errorf(ENOTFOUND, "grade %s not found for student %s", gradeID, st.Number)
 		}
+		prev := st.Grades[i]
 		st.Grades[i].Value, st.Grades[i].Absent = v, ""
 		st.Grades[i].Teacher = a.Name
 		g := st.Grades[i]
-		if err := s.reterm(ctx, a, st, g.EvaluationID); err != nil {
+		hidden, err := s.reterm(ctx, a, st, g.EvaluationID)
+		if err != nil {
 			return nil, err
 		}
-		return &Event{Type: EventGradeChanged, Grade: &g}, nil
+		return &Event{Type: EventGradeChanged, Grade: &g, PreviousGrade: &prev, Hidden: hidden}, nil
 	})
 }
 
@@ -53,10 +55,11 @@ func (s *StudentService) RemoveGrade(ctx context.Context, a Actor, ref string, v
 		}
 		g := st.Grades[i]
 		st.Grades = append(st.Grades[:i:i], st.Grades[i+1:]...)
-		if err := s.reterm(ctx, a, st, g.EvaluationID); err != nil {
+		hidden, err := s.reterm(ctx, a, st, g.EvaluationID)
+		if err != nil {
 			return nil, err
 		}
-		return &Event{Type: EventGradeRemoved, Grade: &g}, nil
+		return &Event{Type: EventGradeRemoved, Grade: &g, Hidden: hidden}, nil
 	})
 }
 

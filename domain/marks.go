@@ -96,6 +96,10 @@ func (s *StudentService) putMark(a Actor, st *Student, e *Evaluation, value floa
 		ev.Type = EventGradeAdded
 	}
 	g := &st.Grades[i]
+	if ev.Type == EventGradeChanged {
+		prev := *g
+		ev.PreviousGrade = &prev
+	}
 	g.Value, g.Absent, g.Comment, g.Teacher, g.Date = value, absent, comment, a.Name, s.now().UTC()
 	saved := *g
 	ev.Grade = &saved
@@ -201,19 +205,20 @@ func (s *StudentService) semesterOf(ctx context.Context, evalID string) (*Evalua
 // reterm is what changing or removing a mark of an evaluation (evalID;
 // nothing for a free grade) needs besides: the evaluation's rules (its
 // teachers, an open semester) and the student's semester average again.
-func (s *StudentService) reterm(ctx context.Context, a Actor, st *Student, evalID string) error {
+// hidden says the evaluation is not published: its marks are not told.
+func (s *StudentService) reterm(ctx context.Context, a Actor, st *Student, evalID string) (hidden bool, err error) {
 	if evalID == "" {
-		return nil
+		return false, nil
 	}
 	e, c, evals, err := s.semesterOf(ctx, evalID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := c.MayMark(a, e); err != nil {
-		return err
+		return false, err
 	}
 	st.setTerm(e.Year, e.Semester, SemesterAverages(c, evals, st.Grades, nil).Average)
-	return nil
+	return !e.Published, nil
 }
 
 // setTerm keeps a semester's average among the student's terms.

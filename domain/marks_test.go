@@ -238,8 +238,38 @@ func TestPublishingTellsTheMarkedStudents(t *testing.T) {
 	}
 	before = s.events.Len()
 	s.svc.Mark(ctx, admin, awa.Number, 0, exam.ID, domain.MarkInput{Value: "9"})
-	if evs := s.events.Since(before); len(evs) != 1 || evs[0].Hidden || evs[0].Type != domain.EventGradeChanged {
-		t.Errorf("a correction after publication = %+v", evs)
+	evs = s.events.Since(before)
+	if len(evs) != 1 || evs[0].Hidden || evs[0].Type != domain.EventGradeChanged ||
+		evs[0].PreviousGrade == nil || evs[0].PreviousGrade.Value != 8 || evs[0].Grade.Value != 9 {
+		t.Errorf("a correction after publication (from 8 to 9) = %+v", evs)
+	}
+	// The same mark changed through the free grades' editing says so too;
+	// one of an evaluation not published stays hidden that way as well.
+	before = s.events.Len()
+	st := s.stored(t, awa.ID)
+	if _, err := s.svc.SetGrade(ctx, admin, awa.Number, st.Version, st.Grades[0].ID, "10"); err != nil {
+		t.Fatal(err)
+	}
+	if evs := s.events.Since(before); len(evs) != 1 || evs[0].Hidden || evs[0].PreviousGrade == nil || evs[0].PreviousGrade.Value != 9 {
+		t.Errorf("SetGrade of a published mark = %+v", evs)
+	}
+	cc := s.eval(t, "Maths", "cc", "50")
+	if _, _, err := s.svc.Mark(ctx, admin, awa.Number, 0, cc.ID, domain.MarkInput{Value: "14"}); err != nil {
+		t.Fatal(err)
+	}
+	st = s.stored(t, awa.ID)
+	i := slices.IndexFunc(st.Grades, func(g domain.Grade) bool { return g.EvaluationID == cc.ID })
+	before = s.events.Len()
+	if _, err := s.svc.SetGrade(ctx, admin, awa.Number, st.Version, st.Grades[i].ID, "15"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.RemoveGrade(ctx, admin, awa.Number, st.Version+1, st.Grades[i].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range s.events.Since(before) {
+		if !ev.Hidden {
+			t.Errorf("%s of an unpublished mark is not hidden", ev.Type)
+		}
 	}
 }
 

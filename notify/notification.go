@@ -50,6 +50,9 @@ type Kind string
 const (
 	KindGrade Kind = "grade" // a new grade (grade.added)
 	KindAlert Kind = "alert" // the average fell below 10/20
+	// KindCorrection: a mark the student had been told of was changed
+	// (grade.changed).
+	KindCorrection Kind = "correction"
 	// KindResults: a semester's results were published (results.published).
 	KindResults Kind = "results"
 )

@@ -11,6 +11,8 @@ import (
 // planner turns an outbox event into the records it calls for:
 //   - grade.added: a "new grade" message to the student, by e-mail and SMS,
 //     and the same news to the student's guardian;
+//   - grade.changed (a mark corrected, not hidden): a "corrected grade"
+//     message, from what to what, to the student and their guardian;
 //   - results.published: the student's results of a semester (decision,
 //     credits, average), to the student and their guardian;
 //   - average.below_threshold (written by the domain once per crossing
@@ -47,6 +49,11 @@ func (p *planner) records(e *domain.Event, now time.Time) ([]*Notification, erro
 			return nil, nil
 		}
 		kind = KindGrade
+	case domain.EventGradeChanged:
+		if e.Grade == nil || e.PreviousGrade == nil || sameMark(e.Grade, e.PreviousGrade) {
+			return nil, nil // a comment edited, or an old event that does not say from what
+		}
+		kind = KindCorrection
 	case domain.EventAverageBelow:
 		kind = KindAlert
 	case domain.EventResultsPublished:
@@ -133,3 +140,6 @@ func planned(out []*Notification, ch Channel, to string) bool {
 	}
 	return false
 }
+
+// sameMark says a change left the mark itself as it was.
+func sameMark(a, b *domain.Grade) bool { return a.Value == b.Value && a.Absent == b.Absent }

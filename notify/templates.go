@@ -24,8 +24,8 @@ var templateFiles embed.FS
 
 // Templates renders the messages in each language from text/template
 // files (templates/fr.tmpl, templates/en.tmpl). Each file defines, for
-// each of "grade", "alert" (to the student), "guardian.grade",
-// "guardian.alert" (the same news told to the guardian about their
+// each of "grade", "correction", "alert", "results" (to the student), "guardian.grade",
+// "guardian.correction", "guardian.alert", "guardian.results" (the same news told to the guardian about their
 // student) and "staff" (an alert to the staff), a ".subject" (e-mail
 // subject), an ".email" body and an ".sms".
 type Templates struct {
@@ -40,6 +40,9 @@ type messageData struct {
 	GuardianName        string  // "" when the guardian's name is not recorded
 	Subject             string  // the grade's subject (matière)
 	Value, Coefficient  float64 // the grade
+	Absent              string  // the grade's absence: "", "justified" or "unjustified"
+	PreviousValue       float64 // the mark a correction replaced
+	PreviousAbsent      string
 	Average, Previous   *float64
 	PassMark            float64
 	Result              *domain.ResultNotice // results.published
@@ -53,6 +56,7 @@ func NewTemplates() (*Templates, error) {
 			"num":      func(v any) string { return formatNumber(lang, v) },
 			"on20":     func(v any) string { return on20(lang, v) },
 			"decision": func(r *domain.ResultNotice) string { return decisionWords(lang, r) },
+			"mark":     func(v float64, absent string) string { return markWords(lang, v, absent) },
 		}).ParseFS(templateFiles, "templates/"+lang+".tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s message templates: %w", lang, err)
@@ -104,9 +108,27 @@ func dataFor(school string, e *domain.Event) messageData {
 		PassMark: domain.PassMark, Result: e.Result,
 	}
 	if e.Grade != nil {
-		d.Subject, d.Value, d.Coefficient = e.Grade.Subject, e.Grade.Value, e.Grade.Coefficient
+		d.Subject, d.Value, d.Coefficient, d.Absent = e.Grade.Subject, e.Grade.Value, e.Grade.Coefficient, string(e.Grade.Absent)
+	}
+	if e.PreviousGrade != nil {
+		d.PreviousValue, d.PreviousAbsent = e.PreviousGrade.Value, string(e.PreviousGrade.Absent)
 	}
 	return d
+}
+
+// markWords is a mark as a message says it: "12,5/20", or the absence.
+func markWords(lang string, v float64, absent string) string {
+	i := 0
+	if lang != French {
+		i = 1
+	}
+	switch domain.Absence(absent) {
+	case domain.AbsentJustified:
+		return [2]string{"absence justifiée (ABJ)", "justified absence (ABJ)"}[i]
+	case domain.AbsentUnjustified:
+		return [2]string{"absence non justifiée (ABI, compte 0)", "unjustified absence (ABI, counts as 0)"}[i]
+	}
+	return on20(lang, v)
 }
 
 // decisionWords is a semester decision as a sentence says it.

@@ -33,6 +33,7 @@ type eventDoc struct {
 	StudentID       bson.ObjectID `bson:"student_id"`
 	Student         snapshotDoc   `bson:"student"`
 	Grade           *gradeDoc     `bson:"grade,omitempty"`
+	PreviousGrade   *gradeDoc     `bson:"previous_grade,omitempty"`
 	Average         *float64      `bson:"average,omitempty"`
 	PreviousAverage *float64      `bson:"previous_average,omitempty"`
 	Hidden          bool          `bson:"hidden,omitempty"`
@@ -170,6 +171,10 @@ func toEventDoc(e *domain.Event) (eventDoc, error) {
 		ID: oid, Type: e.Type, At: e.At, Actor: e.Actor, StudentID: sid,
 		Student: toSnapshotDoc(e.Student), Average: e.Average, PreviousAverage: e.PreviousAverage, Hidden: e.Hidden,
 		Result: toResultNoticeDoc(e.Result),
+	}
+	if e.PreviousGrade != nil {
+		g := toGradeDoc(*e.PreviousGrade)
+		d.PreviousGrade = &g
 	}
 	if e.Grade != nil {
 		g := toGradeDoc(*e.Grade)

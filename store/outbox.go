@@ -77,5 +77,9 @@ func (d *eventDoc) event() *domain.Event {
 		g := d.Grade.grade()
 		e.Grade = &g
 	}
+	if d.PreviousGrade != nil {
+		g := d.PreviousGrade.grade()
+		e.PreviousGrade = &g
+	}
 	return e
 }

@@ -165,6 +165,21 @@ func TestEventAppend(t *testing.T) {
 		}
 	}
 
+	// A correction keeps the mark it replaced, for the notifier to say so.
+	prev := domain.Grade{ID: "g9", Subject: "Maths", Absent: domain.AbsentUnjustified, Coefficient: 2, Date: at(11, 9), Teacher: "mfall"}
+	corr := &domain.Event{Type: domain.EventGradeChanged, At: at(11, 10), Actor: "mfall", StudentID: st.ID, Student: domain.SnapshotOf(st),
+		Grade: &grade, PreviousGrade: &prev}
+	if err := s.Events().Append(ctx(t), corr); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.Events().Pending(ctx(t), domain.ConsumerNotifier, 10)
+	if err != nil || len(pending) != 3 {
+		t.Fatalf("pending = %d, %v; want 3", len(pending), err)
+	}
+	if got := pending[2].PreviousGrade; got == nil || *got != prev || pending[0].PreviousGrade != nil {
+		t.Errorf("the correction's previous mark read back = %+v, want %+v", got, prev)
+	}
+
 	bad := &domain.Event{Type: domain.EventStudentCreated, StudentID: "2026-00007"}
 	de := wantCode(t, s.Events().Append(ctx(t), bad), domain.EINVALID)
 	if de.Field() != "student_id" || bad.ID != "" {
