@@ -203,10 +203,7 @@ func (s *CurriculumService) Semesters(ctx context.Context, a Actor, st *Student)
 		var shown func(Evaluation) bool
 		pub := c.PublishedSession()
 		if a.Role == RoleStudent && c.Status != SemesterPublished {
-			// A published session's results are official: all of its
-			// evaluations count, as in the stored average (session 1's
-			// while the resit session runs, its resits as published).
-			shown = func(e Evaluation) bool { return e.Published || max(e.Session, 1) <= pub }
+			shown = func(e Evaluation) bool { return MarkShown(e, pub) }
 		}
 		r := SemesterAverages(c, evals, st.Grades, shown)
 		for i := range r.UEs {

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -504,8 +505,12 @@ func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
 			}
 		}
 	}
-	if st, _ := f.svc.Get(ctx, me, f.diop.Number); st.Average == nil || *st.Average != 9.8 {
+	st, _ := f.svc.Get(ctx, me, f.diop.Number)
+	if st.Average == nil || *st.Average != 9.8 {
 		t.Errorf("the record's average during the resits: %v, want 9.8", st.Average)
+	}
+	if slices.ContainsFunc(st.Grades, func(g domain.Grade) bool { return g.EvaluationID == resit.ID }) {
+		t.Errorf("the record the student reads holds the unpublished resit mark: %+v", st.Grades)
 	}
 	if b, err := f.results.Bulletin(ctx, me, f.diop.Number, "S1", ""); err != nil || b.Outcome.Session != 1 || b.Outcome.Decision != domain.DecisionAJ {
 		t.Errorf("the student's bulletin during the resits: %+v, %v; want session 1's", b, err)

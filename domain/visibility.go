@@ -6,9 +6,9 @@ import (
 )
 
 // studentView is a student's record as the student may see it: the marks
-// of evaluations not published are left out (a published semester shows
-// all of its own: its results are official), and so are the averages of
-// the semesters whose results are not published; the average is then the
+// of evaluations not published are left out (but for those of a session
+// whose results are published: official, see MarkShown), and so are the
+// averages of the semesters none of whose sessions' results are published; the average is then the
 // latest semester's once published (none while it is not), else the mean
 // of the free grades.
 // publishing names an evaluation being published (counted as published).
@@ -31,12 +31,12 @@ func studentView(ctx context.Context, curricula CurriculumRepo, st *Student, pub
 		if err != nil {
 			return nil, err
 		}
-		whole, err := semesterPublished(ctx, curricula, st.Class, t.Semester, t.Year)
+		pub, err := publishedSession(ctx, curricula, st.Class, t.Semester, t.Year)
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range evals {
-			published[e.ID] = published[e.ID] || e.Published || whole
+			published[e.ID] = published[e.ID] || MarkShown(e, pub)
 		}
 	}
 	var err error
@@ -64,11 +64,11 @@ func studentView(ctx context.Context, curricula CurriculumRepo, st *Student, pub
 	// so that a reader can tell "not published" from "nothing yet".
 	out.Terms = out.Terms[:0]
 	for _, t := range st.Terms {
-		whole, err := semesterPublished(ctx, curricula, st.Class, t.Semester, t.Year)
+		pub, err := publishedSession(ctx, curricula, st.Class, t.Semester, t.Year)
 		if err != nil {
 			return nil, err
 		}
-		if !whole {
+		if pub == 0 {
 			t.Average = nil
 		}
 		out.Terms = append(out.Terms, t)
@@ -82,15 +82,24 @@ func studentView(ctx context.Context, curricula CurriculumRepo, st *Student, pub
 	return out, nil
 }
 
-// semesterPublished reports whether a class's semester has its results
-// published (false when it has no curriculum).
-func semesterPublished(ctx context.Context, curricula CurriculumRepo, class, semester, year string) (bool, error) {
+// publishedSession is the latest session of a class's semester whose
+// results are published (0: none, or no curriculum).
+func publishedSession(ctx context.Context, curricula CurriculumRepo, class, semester, year string) (int, error) {
 	c, err := curricula.Curriculum(ctx, class, semester, year)
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
-		return false, nil
+		return 0, nil
 	case err != nil:
-		return false, err
+		return 0, err
 	}
-	return c.PublishedSession() > 0, nil
+	return c.PublishedSession(), nil
+}
+
+// MarkShown says whether a student sees their marks of e when the results
+// of the semester's sessions up to publishedSession are published: e is
+// published, or its session's results are (official: all of its
+// evaluations count). A resit's marks (session 2) stay hidden while only
+// session 1's results are published.
+func MarkShown(e Evaluation, publishedSession int) bool {
+	return e.Published || max(e.Session, 1) <= publishedSession
 }

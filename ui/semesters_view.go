@@ -147,9 +147,9 @@ func (v *semesters) markCell(m *domain.EvaluationMark, col int) string {
 		return "–"
 	case 4:
 		var parts []string
-		// A published semester's evaluations all count (its results are
-		// official): none is flagged there.
-		if r := v.shown(); !e.Published && (r == nil || max(e.Session, 1) > r.PublishedSession) {
+		// The evaluations of a session whose results are published all
+		// count (official): none of them is flagged.
+		if r := v.shown(); (r == nil && !e.Published) || (r != nil && !domain.MarkShown(e, r.PublishedSession)) {
 			parts = append(parts, t.T("sem.eval.hidden"))
 		}
 		if m.Comment != "" {
