@@ -28,6 +28,9 @@ type CurriculumRepo struct {
 	curricula, evals *mongo.Collection
 	trails           *Trails
 	writes           *writeLock
+	// file reads a year's curricula and a semester's evaluations from the
+	// embedded store's SQLite file (nil elsewhere): see findWhere.
+	file *ferretFile
 }
 
 var _ domain.CurriculumRepo = (*CurriculumRepo)(nil)
@@ -106,16 +109,12 @@ func (r *CurriculumRepo) Curriculum(ctx context.Context, class, semester, year s
 // Curricula lists a year's curricula (one class's, or all), by class then
 // semester number.
 func (r *CurriculumRepo) Curricula(ctx context.Context, year, class string) ([]*domain.Curriculum, error) {
-	filter := bson.D{{Key: "year", Value: year}}
+	conds := []fieldEq{{"year", year}}
 	if class != "" {
-		filter = append(filter, bson.E{Key: "class", Value: class})
+		conds = append(conds, fieldEq{"class", class})
 	}
-	cur, err := r.curricula.Find(ctx, filter)
+	docs, err := findWhere[curriculumDoc](ctx, r.file, r.curricula, conds)
 	if err != nil {
-		return nil, fmt.Errorf("read the curricula of %s: %w", year, err)
-	}
-	var docs []curriculumDoc
-	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("read the curricula of %s: %w", year, err)
 	}
 	out := make([]*domain.Curriculum, len(docs))
@@ -202,27 +201,35 @@ func (d *evaluationDoc) evaluation() domain.Evaluation {
 	return e
 }
 
-// Evaluations lists a class's semester's evaluations, oldest first.
+// Evaluations lists a class's semester's evaluations, oldest first. On
+// the embedded store they are read from its SQLite file through the
+// index on class, semester and year (findWhere): through FerretDB, every
+// mark would decode every evaluation of the school.
 func (r *CurriculumRepo) Evaluations(ctx context.Context, class, semester, year string) ([]domain.Evaluation, error) {
-	cur, err := r.evals.Find(ctx, bson.D{{Key: "class", Value: class}, {Key: "semester", Value: semester}, {Key: "year", Value: year}})
+	docs, err := findWhere[evaluationDoc](ctx, r.file, r.evals, evaluationsWhere(class, semester, year))
 	if err != nil {
 		return nil, fmt.Errorf("read the evaluations of %s %s %s: %w", class, semester, year, err)
 	}
-	var docs []evaluationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read the evaluations of %s %s %s: %w", class, semester, year, err)
-	}
+	return evaluationsOf(docs), nil
+}
+
+func evaluationsWhere(class, semester, year string) []fieldEq {
+	return []fieldEq{{"class", class}, {"semester", semester}, {"year", year}}
+}
+
+// evaluationsOf turns documents into evaluations, by date then creation.
+func evaluationsOf(docs []evaluationDoc) []domain.Evaluation {
 	out := make([]domain.Evaluation, len(docs))
 	for i := range docs {
 		out[i] = docs[i].evaluation()
 	}
-	sort.SliceStable(out, func(i, j int) bool { // by date, then creation
+	sort.SliceStable(out, func(i, j int) bool {
 		if a, b := out[i].Date.String(), out[j].Date.String(); a != b {
 			return a < b
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, nil
+	return out
 }
 
 // Evaluation returns one evaluation.

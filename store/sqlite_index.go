@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself links
 )
@@ -36,6 +37,22 @@ var idIndexed = []string{
 	relevesColl,
 }
 
+// fieldIndexed are the collections read by a filter on fields on hot
+// paths, and those fields, in the order of their SQLite index: a class's
+// evaluations of a semester (every mark, grade sheet and student detail
+// reads them; thousands in a school) and a year's curricula (one class's,
+// or all). The store reads them from the file (findWhere) by the
+// expression of each field (fieldExpr), which this index is on; FerretDB
+// itself never uses it.
+var fieldIndexed = map[string][]string{
+	evaluationsColl: {"class", "semester", "year"},
+	curriculaColl:   {"year", "class"},
+}
+
+// fieldIndexSuffix names the index of fieldIndexed's fields on a table,
+// as idIndexSuffix does.
+const fieldIndexSuffix = "_scolarite_fields_expr"
+
 // idIndexes adds to each table of idIndexed the one SQLite index FerretDB
 // 1.24 lacks. FerretDB pushes a filter of exactly one `_id` (a string or
 // an ObjectID) down to SQLite as `_ferretdb_sjson->'$._id' = ?`, and
@@ -52,7 +69,8 @@ var idIndexed = []string{
 // (FerretDB runs SQLite in WAL mode with a 10 s busy timeout, as this
 // connection does), and only on the embedded store: a real MongoDB uses
 // its own `_id` index. Creating it on a large existing table takes about
-// a second, once; afterwards IF NOT EXISTS makes it free.
+// a second, once; afterwards IF NOT EXISTS makes it free. The index of
+// fieldIndexed's fields is added the same way, beside it.
 func idIndexes(ctx context.Context, sqliteDir, dbName string) error {
 	path, err := filepath.Abs(filepath.Join(sqliteDir, dbName+".sqlite"))
 	if err != nil {
@@ -70,6 +88,16 @@ func idIndexes(ctx context.Context, sqliteDir, dbName string) error {
 	}
 	var errs []error
 	for coll, table := range tables {
+		if fields, ok := fieldIndexed[coll]; ok {
+			exprs := make([]string, len(fields))
+			for i, f := range fields {
+				exprs[i] = fieldExpr(f)
+			}
+			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, table+fieldIndexSuffix, table, strings.Join(exprs, ", "))
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				errs = append(errs, fmt.Errorf("index %v of %s in %s: %w", fields, coll, path, outOfSpace(err)))
+			}
+		}
 		if !slices.Contains(idIndexed, coll) {
 			continue
 		}

@@ -161,7 +161,7 @@ func Open(ctx context.Context, uri, dbName string, opts ...Option) (*Store, erro
 		if err != nil {
 			return nil, errors.Join(err, client.Disconnect(context.WithoutCancel(ctx)))
 		}
-		s.students.file, s.events.file = f, f
+		s.students.file, s.events.file, s.curricula.file = f, f, f
 	}
 	return s, nil
 }
