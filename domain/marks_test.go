@@ -339,3 +339,33 @@ func TestImportRefusesAStaleEdit(t *testing.T) {
 		t.Errorf("a file's curriculum (no version) refused: %v", err)
 	}
 }
+
+// A message tells the student the average they see, not the stored one:
+// that counts the marks of evaluations not published yet, and while the
+// semester's results are not published the student sees no average.
+func TestEventsTellTheAverageTheStudentSees(t *testing.T) {
+	s := newSchool(t)
+	awa := s.create(t, studentIn("Diop", "Awa", "771234567", "L1-INFO"))
+	cc, exam := s.eval(t, "Maths", "cc", "40"), s.eval(t, "Maths", "exam", "60")
+	if _, err := s.curricula.PublishEvaluation(ctx, admin, exam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.svc.Mark(ctx, admin, awa.Number, 0, cc.ID, domain.MarkInput{Value: "4"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"16", "15"} { // a new mark, then its correction
+		before := s.events.Len()
+		st, _, err := s.svc.Mark(ctx, admin, awa.Number, 0, exam.ID, domain.MarkInput{Value: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Average == nil {
+			t.Fatal("no stored average")
+		}
+		for _, ev := range s.events.Since(before) {
+			if ev.Hidden || ev.Average != nil || ev.PreviousAverage != nil {
+				t.Errorf("%s (mark %s) tells the averages %v, %v; the student sees none (stored %v)", ev.Type, v, ev.Average, ev.PreviousAverage, *st.Average)
+			}
+		}
+	}
+}

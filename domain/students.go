@@ -243,10 +243,14 @@ func (s *StudentService) mutateWith(ctx context.Context, a Actor, ref string, ve
 		st.Average = st.currentAverage()
 		st.Version = old.Version + 1
 		st.UpdatedAt = s.now()
-		ev.Average, ev.PreviousAverage = st.Average, old.Average
+		if ev.Average, ev.PreviousAverage, err = s.toldAverages(ctx, old, st, ev.Hidden); err != nil {
+			return nil, err
+		}
 		trail := s.trail(a, string(op), old, st, ev)
-		if fellBelow(old.Average, st.Average) {
-			trail.add(trail.Audit[0].At, a.Name, st, &Event{Type: EventAverageBelow, Average: st.Average, PreviousAverage: old.Average, Hidden: ev.Hidden})
+		// The alert follows the average the student is told (one they can
+		// see: none while a semester's results are unpublished).
+		if fellBelow(ev.PreviousAverage, ev.Average) {
+			trail.add(trail.Audit[0].At, a.Name, st, &Event{Type: EventAverageBelow, Average: ev.Average, PreviousAverage: ev.PreviousAverage, Hidden: ev.Hidden})
 		}
 		err = s.repo.Replace(ctx, st, old.Version, trail)
 		var derr *Error
@@ -262,6 +266,24 @@ func (s *StudentService) mutateWith(ctx context.Context, a Actor, ref string, ve
 		s.announce(ctx, a, ev.Type, st.ID)
 		return st, nil
 	}
+}
+
+// toldAverages are the averages an event about a change tells the student
+// (after, before): those they see, not the stored ones, which count the
+// marks of evaluations not published yet. A hidden change tells nobody.
+func (s *StudentService) toldAverages(ctx context.Context, old, st *Student, hidden bool) (after, before *float64, err error) {
+	if hidden || (len(st.Terms) == 0 && len(old.Terms) == 0) {
+		return st.Average, old.Average, nil
+	}
+	seen, err := studentView(ctx, s.curricula, st, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	was, err := studentView(ctx, s.curricula, old, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return seen.Average, was.Average, nil
 }
 
 // fellBelow reports an average crossing from at least the pass mark (or no
