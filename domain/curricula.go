@@ -286,11 +286,18 @@ func (s *CurriculumService) ChangeStatus(ctx context.Context, a Actor, class, se
 	case ActionPublish:
 		c.Published = c.CurrentSession()
 	case ActionResit:
+		// A semester published before Published was recorded says so by
+		// its status alone: session 1's results stay visible.
+		if old.Status == SemesterPublished {
+			c.Published = max(c.Published, old.CurrentSession())
+		}
 		c.Session = 2
 	}
 	t := curriculumTrail(s, a, "semester."+string(act), c.Key(), &old, c)
-	t.Audit[0].Old, t.Audit[0].New = map[string]any{"status": string(old.Status), "session": old.CurrentSession()},
-		map[string]any{"status": string(next), "session": c.CurrentSession(), "reason": cleanName(reason)}
+	t.Audit[0].Old, t.Audit[0].New = map[string]any{"status": string(old.Status), "session": old.CurrentSession(),
+		"regulation": old.RegulationOf(old.CurrentSession()), "published": old.Published},
+		map[string]any{"status": string(next), "session": c.CurrentSession(), "reason": cleanName(reason),
+			"regulation": c.RegulationOf(old.CurrentSession()), "published": c.Published}
 	if act == ActionPublish && s.results != nil {
 		// One message per student with their results, in the same trail
 		// as the publication: all sent, or none.

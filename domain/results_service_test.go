@@ -524,3 +524,41 @@ func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
 		t.Errorf("after session 2's publication: %+v", sem.Outcome)
 	}
 }
+
+// A semester published by a build that did not record Published (0 with
+// the status "published") keeps session 1's results visible when its
+// resit session opens; the audit entry of each step names the regulation
+// pinned and the session published.
+func TestResitOfASemesterPublishedBeforePublishedWasRecorded(t *testing.T) {
+	f := newJuryFixture(t)
+	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
+		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := f.school.repo.Curriculum(ctx, "L1-INFO", "S1", "2026-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Published = 0 // as the previous build stored it
+	if err := f.school.repo.SaveCurriculum(ctx, c, c.Version, domain.Trail{}); err != nil {
+		t.Fatal(err)
+	}
+	audits := f.env.audit.Len()
+	c, err = cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", domain.ActionResit, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublishedSession() != 1 {
+		t.Errorf("after the resit session opened: published session %d, want 1", c.PublishedSession())
+	}
+	entries := f.env.audit.Entries()[audits:]
+	if len(entries) != 1 {
+		t.Fatalf("audit entries of the resit: %+v", entries)
+	}
+	if n, ok := entries[0].New.(map[string]any); !ok || n["published"] != 1 || n["session"] != 2 {
+		t.Errorf("the resit's audit entry: %+v", entries[0].New)
+	}
+}
