@@ -16,10 +16,6 @@ import (
 	"scolarite/domain"
 )
 
-// studentsByIDBatch is how many IDs one SQLite query asks for (SQLite
-// takes up to 32,766 parameters; a class is a few hundred students).
-const studentsByIDBatch = 500
-
 // studentsByID reads whole students by _id straight from FerretDB's
 // SQLite file, as rows reads the roster: through FerretDB a student of
 // 60 grades costs milliseconds of decoding, and a filter on many _id
@@ -39,8 +35,8 @@ func (f *ferretFile) studentsByID(ctx context.Context, ids []string) ([]*domain.
 		return nil, errors.New("no students table in FerretDB's metadata")
 	}
 	byID := make(map[string]*domain.Student, len(ids))
-	for start := 0; start < len(ids); start += studentsByIDBatch {
-		if err := f.readStudents(ctx, table, ids[start:min(len(ids), start+studentsByIDBatch)], byID); err != nil {
+	for start := 0; start < len(ids); start += sqliteIDBatch {
+		if err := f.readStudents(ctx, table, ids[start:min(len(ids), start+sqliteIDBatch)], byID); err != nil {
 			return nil, err
 		}
 	}
@@ -60,20 +56,11 @@ func (f *ferretFile) readStudents(ctx context.Context, table string, ids []strin
 		return nil
 	}
 	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' IN (?%s)`, table, strings.Repeat(", ?", len(args)-1))
-	res, err := f.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("read students by id: %w", err)
-	}
-	defer res.Close()
 	var raws [][]byte
-	for res.Next() {
-		var raw []byte
-		if err := res.Scan(&raw); err != nil {
-			return fmt.Errorf("read students by id: %w", err)
-		}
+	if err := f.query(ctx, q, args, func(raw []byte) error {
 		raws = append(raws, raw)
-	}
-	if err := res.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return fmt.Errorf("read students by id: %w", err)
 	}
 	students, err := decodeStudents(raws)
