@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -43,7 +42,7 @@ func reportDialog(c *Common, class string, term *domain.Curriculum, termErr erro
 	case term != nil && c.Results != nil:
 		session := term.CurrentSession()
 		choices = append(choices, fileChoice{label: t.T("report.pv", domain.Escape(term.Class), term.Semester, session, term.Year),
-			name: fmt.Sprintf("pv-%s-%s-s%d.pdf", term.Class, term.Semester, session)})
+			name: export.MinutesFileName(term.Class, term.Semester, session)})
 	case domain.ErrorCode(termErr) == domain.ENOTFOUND:
 		note = t.T("report.nopv", class)
 	case termErr != nil:
