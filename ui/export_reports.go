@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,16 +14,17 @@ import (
 )
 
 var reportText = map[string]text{
-	"report.key":      {"rapport PDF", "PDF report"},
-	"report.card.key": {"bulletin PDF", "PDF report card"},
-	"report.title":    {"Rapport PDF", "PDF report"},
-	"report.pv":       {"Procès-verbal de délibération — %s %s, session %d (%s)", "Minutes of the deliberation — %s %s, session %d (%s)"},
-	"report.nopv":     {"%s n'a pas de curriculum cette année : pas de procès-verbal. Ses notes sont dans la synthèse et dans l'export de la liste (x).", "%s has no curriculum this year: no minutes. Its grades are in the school summary and the list's export (x)."},
-	"report.school":   {"Synthèse de l'établissement", "School summary"},
-	"report.card":     {"Bulletin de %s (%s)", "Report card of %s (%s)"},
-	"report.bulletin": {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
-	"report.choose":   {"document suivant", "next document"},
-	"report.done":     {"Rapport écrit : %s", "Report written: %s"},
+	"report.key":       {"rapport PDF", "PDF report"},
+	"report.card.key":  {"bulletin PDF", "PDF report card"},
+	"report.title":     {"Rapport PDF", "PDF report"},
+	"report.pv":        {"Procès-verbal de délibération — %s %s, session %d (%s)", "Minutes of the deliberation — %s %s, session %d (%s)"},
+	"report.nopv":      {"%s n'a pas de curriculum cette année : pas de procès-verbal. Ses notes sont dans la synthèse et dans l'export de la liste (x).", "%s has no curriculum this year: no minutes. Its grades are in the school summary and the list's export (x)."},
+	"report.nostudent": {"%s n'a aucun étudiant (ou n'est pas une de vos classes) : pas de procès-verbal.", "%s has no student (or is not one of your classes): no minutes."},
+	"report.school":    {"Synthèse de l'établissement", "School summary"},
+	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
+	"report.bulletin":  {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
+	"report.choose":    {"document suivant", "next document"},
+	"report.done":      {"Rapport écrit : %s", "Report written: %s"},
 }
 
 // reportDialog offers, from the statistics screen, the procès-verbal of
@@ -43,10 +46,8 @@ func reportDialog(c *Common, class string, term *domain.Curriculum, termErr erro
 		session := term.CurrentSession()
 		choices = append(choices, fileChoice{label: t.T("report.pv", domain.Escape(term.Class), term.Semester, session, term.Year),
 			name: export.MinutesFileName(term.Class, term.Semester, session)})
-	case domain.ErrorCode(termErr) == domain.ENOTFOUND:
-		note = t.T("report.nopv", class)
 	case termErr != nil:
-		note = ErrorText(t, termErr)
+		note = noMinutes(t, class, termErr)
 	}
 	choices = append(choices, fileChoice{label: t.T("report.school"), name: "synthese-" + day + ".pdf"})
 	opt := export.ReportOptions{Lang: exportLang(t)}
@@ -103,4 +104,21 @@ func cardDialog(c *Common, st *domain.Student, sem *domain.SemesterResult) tea.C
 		return t.T("report.done", absPath(path)), err
 	}
 	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), []fileChoice{choice}, run))
+}
+
+// noMinutes says why class has no procès-verbal, from ClassSemester's
+// error. Its two ENOTFOUND differ only by their message: no curriculum
+// that year (free grades only), or no student (that the actor reads).
+// Any other error is shown as errors are.
+func noMinutes(t *Translator, class string, err error) string {
+	var e *domain.Error
+	if errors.As(err, &e) && e.Code == domain.ENOTFOUND {
+		switch {
+		case strings.Contains(e.Message, "has no curriculum"):
+			return t.T("report.nopv", class)
+		case strings.Contains(e.Message, "has no student"):
+			return t.T("report.nostudent", class)
+		}
+	}
+	return ErrorText(t, err)
 }

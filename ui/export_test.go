@@ -327,3 +327,37 @@ func TestReportCardPrintsShownSemester(t *testing.T) {
 		wantIn(t, text, "BULLETIN DE NOTES", "Semestre S3 · session 1", "UE32", "Anglais", "12,48/20", "DEF")
 	}
 }
+
+// p on a class with no procès-verbal says why: L1-GC has free grades only
+// (no curriculum), L3-INFO has no student (the domain's two ENOTFOUND).
+func TestReportDialogSaysWhyNoMinutes(t *testing.T) {
+	f := newDelibFixture(t)
+	seedStudent(t, f.svc, studentInput("Gueye", "Aminata", "76 555 44 33", "L1-GC"), domain.GradeInput{Subject: "Topographie", Value: "11,5", Coefficient: "2"})
+	for _, tc := range []struct {
+		class, want, not string
+	}{
+		{"L1-GC", "L1-GC n'a pas de curriculum cette année : pas de procès-verbal.", "aucun étudiant"},
+		{"L3-INFO", "L3-INFO n'a aucun étudiant (ou n'est pas une de vos classes) : pas de procès-verbal.", "pas de curriculum"},
+	} {
+		t.Run(tc.class, func(t *testing.T) {
+			c := newTestCommon(t, f.svc, testAdmin)
+			c.Curricula, c.Results = f.cs, f.rs
+			m := newStats(c).(*stats)
+			m.class = tc.class
+			m.SetSize(120, 30)
+			start(t, m)
+			open, ok := findMsg[openScreenMsg](press(t, m, "p"))
+			if !ok {
+				t.Fatalf("p opened nothing:\n%s", m.View())
+			}
+			d, ok := open.screen.(*fileDialog)
+			if !ok || len(d.choices) != 1 {
+				t.Fatalf("p opened %s", screenName(open.screen))
+			}
+			d.SetSize(200, 30)
+			v := d.View()
+			wantIn(t, v, tc.want, "Synthèse de l'établissement")
+			wantNotIn(t, v, tc.not)
+		})
+	}
+}
