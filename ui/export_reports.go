@@ -24,13 +24,16 @@ var reportText = map[string]text{
 	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
 	"report.bulletin":  {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
 	"report.choose":    {"document suivant", "next document"},
+	"report.pvdone":    {"Procès-verbal de %s %s, session %d, écrit : %s", "Minutes of %s %s, session %d, written: %s"},
 	"report.done":      {"Rapport écrit : %s", "Report written: %s"},
 }
 
 // reportDialog offers, from the statistics screen, the procès-verbal of
 // the class shown (if any), of its current semester (term) and that
-// semester's current session, and the school summary. A class with no
-// curriculum has no procès-verbal: the note says why (termErr).
+// semester's current session, and the school summary. The file is of the
+// semester and session current when it is written (minutesNow), which
+// the dialog's result names. A class with no curriculum has no
+// procès-verbal: the note says why (termErr).
 func reportDialog(c *Common, class string, term *domain.Curriculum, termErr error) tea.Cmd {
 	t := c.T
 	reader, ok := stored(c.Students).(export.Reader)
@@ -56,8 +59,7 @@ func reportDialog(c *Common, class string, term *domain.Curriculum, termErr erro
 		var res *domain.ClassResults
 		if pv && choice == 0 {
 			var err error
-			res, err = storedResults(c.Results).Results(ctx, c.Actor, term.Class, term.Semester, term.Year, term.CurrentSession())
-			if err != nil {
+			if res, err = minutesNow(ctx, c, term.Class); err != nil {
 				return "", err
 			}
 		}
@@ -68,9 +70,25 @@ func reportDialog(c *Common, class string, term *domain.Curriculum, termErr erro
 			return export.SchoolReport(ctx, reader, c.Actor, w, opt)
 		})
 		progress(1, 1)
+		if res != nil {
+			cur := res.Curriculum
+			return t.T("report.pvdone", domain.Escape(cur.Class), cur.Semester, res.Session, absPath(path)), err
+		}
 		return t.T("report.done", absPath(path)), err
 	}
 	return openScreen(newFileDialog(c, t.T("report.title"), note, t.T("report.choose"), choices, run))
+}
+
+// minutesNow reads the results of the class's current semester and
+// session as they are when the file is written: the semester may have
+// moved on (to the resit session) since the statistics loaded.
+func minutesNow(ctx context.Context, c *Common, class string) (*domain.ClassResults, error) {
+	r := storedResults(c.Results)
+	cur, err := r.ClassSemester(ctx, c.Actor, class, "")
+	if err != nil {
+		return nil, err
+	}
+	return r.Results(ctx, c.Actor, cur.Class, cur.Semester, cur.Year, cur.CurrentSession())
 }
 
 // cardDialog writes a student's report card, from the detail screen and

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"os/exec"
@@ -359,5 +360,44 @@ func TestReportDialogSaysWhyNoMinutes(t *testing.T) {
 			wantIn(t, v, tc.want, "Synthèse de l'établissement")
 			wantNotIn(t, v, tc.not)
 		})
+	}
+}
+
+// The procès-verbal is of the semester's session current when it is
+// written: L2-INFO S3 moves to the resit session after the statistics
+// loaded (the dialog still offers session 1), and p writes session 2.
+func TestReportDialogWritesTheCurrentSession(t *testing.T) {
+	f := newDelibFixture(t)
+	c := newTestCommon(t, f.svc, testAdmin)
+	c.Curricula, c.Results = f.cs, f.rs
+	m := newStats(c).(*stats)
+	m.class = "L2-INFO"
+	m.SetSize(120, 30)
+	start(t, m)
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L2-INFO", "S3", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, ok := findMsg[openScreenMsg](press(t, m, "p"))
+	if !ok {
+		t.Fatalf("p opened nothing:\n%s", m.View())
+	}
+	d, ok := open.screen.(*fileDialog)
+	if !ok || len(d.choices) != 2 {
+		t.Fatalf("p opened %s", screenName(open.screen))
+	}
+	d.SetSize(200, 30)
+	wantIn(t, d.View(), "L2-INFO S3, session 1")
+	path := filepath.Join(t.TempDir(), "pv.pdf")
+	d.path.SetValue(path)
+	press(t, d, "enter")
+	if d.err != "" || d.result == "" {
+		t.Fatalf("not written: %q\n%s", d.err, d.View())
+	}
+	wantIn(t, d.result, "Procès-verbal de L2-INFO S3, session 2, écrit : "+path)
+	if text := pdfToText(t, path); text != "" {
+		wantIn(t, text, "L2-INFO · semestre S3 · session 2")
+		wantNotIn(t, text, "session 1")
 	}
 }
