@@ -120,7 +120,7 @@ func minutesCmd(env Env, cfg *Config, positional bool) *cobra.Command {
 				c := res.Curriculum
 				path := out
 				if path == "" {
-					path = fmt.Sprintf("pv-%s-%s-s%d.pdf", c.Class, c.Semester, res.Session)
+					path = export.MinutesFileName(c.Class, c.Semester, res.Session)
 				}
 				if err := export.WriteFile(path, func(w io.Writer) error { return export.WriteMinutes(cmd.Context(), res, w, opt) }); err != nil {
 					return err

@@ -14,6 +14,13 @@ import (
 // decisionOrder is the order decisions are counted in on the minutes.
 var decisionOrder = [...]domain.Decision{domain.DecisionADM, domain.DecisionADC, domain.DecisionAJ, domain.DecisionDEF}
 
+// MinutesFileName is the default file of the procès-verbal of a session
+// of a class's semester, pv-CLASS-SEMESTER-sSESSION.pdf: the same from
+// the command line (report pv) and the statistics screen (p).
+func MinutesFileName(class, semester string, session int) string {
+	return fmt.Sprintf("pv-%s-%s-s%d.pdf", class, semester, session)
+}
+
 // WriteMinutes writes the procès-verbal de délibération of a session of
 // a class's semester (A4 landscape), the class's one document: the
 // regulation's version; the key figures (students, with an average, the

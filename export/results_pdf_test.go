@@ -358,3 +358,20 @@ func barCounts(page string) []string {
 	}
 	return out
 }
+
+// The procès-verbal's default file name, the one the command line and the
+// statistics screen both propose.
+func TestMinutesFileName(t *testing.T) {
+	for _, tc := range []struct {
+		class, semester string
+		session         int
+		want            string
+	}{
+		{"L2-INFO", "S3", 1, "pv-L2-INFO-S3-s1.pdf"},
+		{"M1-GC", "S10", 2, "pv-M1-GC-S10-s2.pdf"},
+	} {
+		if got := MinutesFileName(tc.class, tc.semester, tc.session); got != tc.want {
+			t.Errorf("MinutesFileName(%q, %q, %d) = %q, want %q", tc.class, tc.semester, tc.session, got, tc.want)
+		}
+	}
+}

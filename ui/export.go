@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,16 +37,6 @@ var exportText = map[string]text{
 	"export.noservice": {"L'export n'est pas disponible ici.", "Exporting is not available here."},
 	"export.sorted":    {"tri %s %s", "sort %s %s"},
 	"export.filter":    {"filtre « %s »", "filter “%s”"},
-	"report.key":       {"rapport PDF", "PDF report"},
-	"report.card.key":  {"bulletin PDF", "PDF report card"},
-	"report.title":     {"Rapport PDF", "PDF report"},
-	"report.pv":        {"Procès-verbal de délibération — %s %s, session %d (%s)", "Minutes of the deliberation — %s %s, session %d (%s)"},
-	"report.nopv":      {"%s n'a pas de curriculum cette année : pas de procès-verbal. Ses notes sont dans la synthèse et dans l'export de la liste (x).", "%s has no curriculum this year: no minutes. Its grades are in the school summary and the list's export (x)."},
-	"report.school":    {"Synthèse de l'établissement", "School summary"},
-	"report.card":      {"Bulletin de %s (%s)", "Report card of %s (%s)"},
-	"report.bulletin":  {"Bulletin de %s (%s) — semestre %s, %s", "Report card of %s (%s) — semester %s, %s"},
-	"report.choose":    {"document suivant", "next document"},
-	"report.done":      {"Rapport écrit : %s", "Report written: %s"},
 }
 
 // openScreenMsg asks the root to open a sub-screen (a dialog).
@@ -326,87 +314,6 @@ func exportDialog(s *students) tea.Cmd {
 	}
 	note := t.T("export.what", len(s.view), strings.Join(what, " · "))
 	return openScreen(newFileDialog(c, t.T("export.title"), note, t.T("export.choose"), choices, run))
-}
-
-// reportDialog offers, from the statistics screen, the procès-verbal of
-// the class shown (if any), of its current semester (term) and that
-// semester's current session, and the school summary. A class with no
-// curriculum has no procès-verbal: the note says why (termErr).
-func reportDialog(c *Common, class string, term *domain.Curriculum, termErr error) tea.Cmd {
-	t := c.T
-	reader, ok := stored(c.Students).(export.Reader)
-	if !ok {
-		return status(statusWarning, t.T("export.noservice"))
-	}
-	day := time.Now().Format("2006-01-02")
-	var choices []fileChoice
-	note := ""
-	switch {
-	case class == "":
-	case term != nil && c.Results != nil:
-		session := term.CurrentSession()
-		choices = append(choices, fileChoice{label: t.T("report.pv", domain.Escape(term.Class), term.Semester, session, term.Year),
-			name: fmt.Sprintf("pv-%s-%s-s%d.pdf", term.Class, term.Semester, session)})
-	case domain.ErrorCode(termErr) == domain.ENOTFOUND:
-		note = t.T("report.nopv", class)
-	case termErr != nil:
-		note = ErrorText(t, termErr)
-	}
-	choices = append(choices, fileChoice{label: t.T("report.school"), name: "synthese-" + day + ".pdf"})
-	opt := export.ReportOptions{Lang: exportLang(t)}
-	pv := len(choices) == 2
-	run := func(ctx context.Context, choice int, path string, progress func(int, int)) (string, error) {
-		var res *domain.ClassResults
-		if pv && choice == 0 {
-			var err error
-			res, err = storedResults(c.Results).Results(ctx, c.Actor, term.Class, term.Semester, term.Year, term.CurrentSession())
-			if err != nil {
-				return "", err
-			}
-		}
-		err := export.WriteFile(path, func(w io.Writer) error {
-			if res != nil {
-				return export.WriteMinutes(ctx, res, w, opt)
-			}
-			return export.SchoolReport(ctx, reader, c.Actor, w, opt)
-		})
-		progress(1, 1)
-		return t.T("report.done", absPath(path)), err
-	}
-	return openScreen(newFileDialog(c, t.T("report.title"), note, t.T("report.choose"), choices, run))
-}
-
-// cardDialog writes a student's report card, from the detail screen and
-// "Mes notes": the bulletin of sem, the semester shown (nil: the
-// student's latest with an average), or the card of the free grades for
-// a student who has none (the domain decides, export.ReportCard).
-func cardDialog(c *Common, st *domain.Student, sem *domain.SemesterResult) tea.Cmd {
-	t := c.T
-	reader, ok := stored(c.Students).(export.Reader)
-	if !ok {
-		return status(statusWarning, t.T("export.noservice"))
-	}
-	var src export.BulletinSource
-	if c.Results != nil {
-		src = storedResults(c.Results)
-	}
-	q := export.CardQuery{Student: st.Number}
-	choice := fileChoice{label: t.T("report.card", st.FullName(), st.Number), name: "bulletin-" + st.Number + ".pdf"}
-	if sem != nil && src != nil {
-		q.Semester, q.Year = sem.Semester, sem.Year
-		choice = fileChoice{label: t.T("report.bulletin", st.FullName(), st.Number, sem.Semester, sem.Year),
-			name: "bulletin-" + st.Number + "-" + sem.Semester + ".pdf"}
-	}
-	opt := export.ReportOptions{Lang: exportLang(t)}
-	run := func(ctx context.Context, _ int, path string, progress func(int, int)) (string, error) {
-		err := export.WriteFile(path, func(w io.Writer) error {
-			_, err := export.ReportCard(ctx, reader, src, c.Actor, q, w, opt)
-			return err
-		})
-		progress(1, 1)
-		return t.T("report.done", absPath(path)), err
-	}
-	return openScreen(newFileDialog(c, t.T("report.title"), "", t.T("report.choose"), []fileChoice{choice}, run))
 }
 
 func absPath(p string) string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"os/exec"
@@ -325,5 +326,78 @@ func TestReportCardPrintsShownSemester(t *testing.T) {
 	wantIn(t, dlg.View(), "semestre S3, 2026-2027")
 	if text := writeCard(t, dlg); text != "" {
 		wantIn(t, text, "BULLETIN DE NOTES", "Semestre S3 · session 1", "UE32", "Anglais", "12,48/20", "DEF")
+	}
+}
+
+// p on a class with no procès-verbal says why: L1-GC has free grades only
+// (no curriculum), L3-INFO has no student (the domain's two ENOTFOUND).
+func TestReportDialogSaysWhyNoMinutes(t *testing.T) {
+	f := newDelibFixture(t)
+	seedStudent(t, f.svc, studentInput("Gueye", "Aminata", "76 555 44 33", "L1-GC"), domain.GradeInput{Subject: "Topographie", Value: "11,5", Coefficient: "2"})
+	for _, tc := range []struct {
+		class, want, not string
+	}{
+		{"L1-GC", "L1-GC n'a pas de curriculum cette année : pas de procès-verbal.", "aucun étudiant"},
+		{"L3-INFO", "L3-INFO n'a aucun étudiant (ou n'est pas une de vos classes) : pas de procès-verbal.", "pas de curriculum"},
+	} {
+		t.Run(tc.class, func(t *testing.T) {
+			c := newTestCommon(t, f.svc, testAdmin)
+			c.Curricula, c.Results = f.cs, f.rs
+			m := newStats(c).(*stats)
+			m.class = tc.class
+			m.SetSize(120, 30)
+			start(t, m)
+			open, ok := findMsg[openScreenMsg](press(t, m, "p"))
+			if !ok {
+				t.Fatalf("p opened nothing:\n%s", m.View())
+			}
+			d, ok := open.screen.(*fileDialog)
+			if !ok || len(d.choices) != 1 {
+				t.Fatalf("p opened %s", screenName(open.screen))
+			}
+			d.SetSize(200, 30)
+			v := d.View()
+			wantIn(t, v, tc.want, "Synthèse de l'établissement")
+			wantNotIn(t, v, tc.not)
+		})
+	}
+}
+
+// The procès-verbal is of the semester's session current when it is
+// written: L2-INFO S3 moves to the resit session after the statistics
+// loaded (the dialog still offers session 1), and p writes session 2.
+func TestReportDialogWritesTheCurrentSession(t *testing.T) {
+	f := newDelibFixture(t)
+	c := newTestCommon(t, f.svc, testAdmin)
+	c.Curricula, c.Results = f.cs, f.rs
+	m := newStats(c).(*stats)
+	m.class = "L2-INFO"
+	m.SetSize(120, 30)
+	start(t, m)
+	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
+		if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L2-INFO", "S3", "", act, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, ok := findMsg[openScreenMsg](press(t, m, "p"))
+	if !ok {
+		t.Fatalf("p opened nothing:\n%s", m.View())
+	}
+	d, ok := open.screen.(*fileDialog)
+	if !ok || len(d.choices) != 2 {
+		t.Fatalf("p opened %s", screenName(open.screen))
+	}
+	d.SetSize(200, 30)
+	wantIn(t, d.View(), "L2-INFO S3, session 1")
+	path := filepath.Join(t.TempDir(), "pv.pdf")
+	d.path.SetValue(path)
+	press(t, d, "enter")
+	if d.err != "" || d.result == "" {
+		t.Fatalf("not written: %q\n%s", d.err, d.View())
+	}
+	wantIn(t, d.result, "Procès-verbal de L2-INFO S3, session 2, écrit : "+path)
+	if text := pdfToText(t, path); text != "" {
+		wantIn(t, text, "L2-INFO · semestre S3 · session 2")
+		wantNotIn(t, text, "session 1")
 	}
 }

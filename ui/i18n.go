@@ -56,7 +56,7 @@ type text struct{ fr, en string }
 // its file, and a test checks that every message exists in both languages
 // and that no key is defined twice.
 func catalogues() []map[string]text {
-	return []map[string]text{commonText, loginText, studentsText, detailText, formText, usersText, usersKeysText, statsText, statsAgesText, myGradesText, gradeSheetText, gradeSheetPickText, curriculumText, deliberationText, rulesText, semestersText, notificationsText, errorText, sessionText, exportText, importText, safeText}
+	return []map[string]text{commonText, loginText, studentsText, detailText, formText, usersText, usersKeysText, statsText, statsAgesText, myGradesText, gradeSheetText, gradeSheetPickText, curriculumText, deliberationText, rulesText, semestersText, notificationsText, errorText, sessionText, exportText, reportText, importText, safeText}
 }
 
 // Translator turns message keys into text in one language.
