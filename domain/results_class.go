@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -20,6 +21,13 @@ import (
 // admins and the teachers who read the class. ENOTFOUND when the class
 // has no student, or no curriculum that year (free grades only: a
 // procès-verbal is of a semester's results, which only a curriculum has).
+// The causes of ClassSemester's two ENOTFOUND, for a screen to tell them
+// apart (errors.Is).
+var (
+	ErrNoStudents   = errors.New("no student in the class")
+	ErrNoCurriculum = errors.New("no curriculum for the class that year")
+)
+
 func (s *ResultsService) ClassSemester(ctx context.Context, a Actor, class, year string) (*Curriculum, error) {
 	class = strings.ToUpper(cleanName(class))
 	if class == "" {
@@ -40,7 +48,9 @@ func (s *ResultsService) ClassSemester(ctx context.Context, a Actor, class, year
 		return nil, err
 	}
 	if len(page.Rows) == 0 {
-		return nil, Errorf(ENOTFOUND, "class %s has no student (or is not one of yours)", class)
+		e := Errorf(ENOTFOUND, "class %s has no student (or is not one of yours)", class)
+		e.Err = ErrNoStudents
+		return nil, e
 	}
 	all, err := s.d.Curricula.Curricula(ctx, year, class)
 	if err != nil {
@@ -48,8 +58,10 @@ func (s *ResultsService) ClassSemester(ctx context.Context, a Actor, class, year
 	}
 	all = slices.DeleteFunc(all, func(c *Curriculum) bool { return c.Class != class || semesterNumber(c.Semester) == 0 })
 	if len(all) == 0 {
-		return nil, Errorf(ENOTFOUND, "class %s has no curriculum in %s: a procès-verbal is of a semester's results "+
+		e := Errorf(ENOTFOUND, "class %s has no curriculum in %s: a procès-verbal is of a semester's results "+
 			"(a class with free grades only is in the school summary and the export of its students)", class, year)
+		e.Err = ErrNoCurriculum
+		return nil, e
 	}
 	slices.SortFunc(all, func(x, y *Curriculum) int { return semesterNumber(x.Semester) - semesterNumber(y.Semester) })
 	held := RosterSemesters(page.Rows, year)

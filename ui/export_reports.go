@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -125,18 +124,14 @@ func cardDialog(c *Common, st *domain.Student, sem *domain.SemesterResult) tea.C
 }
 
 // noMinutes says why class has no procès-verbal, from ClassSemester's
-// error. Its two ENOTFOUND differ only by their message: no curriculum
-// that year (free grades only), or no student (that the actor reads).
-// Any other error is shown as errors are.
+// error: no curriculum that year (free grades only), or no student (that
+// the actor reads). Any other error is shown as errors are.
 func noMinutes(t *Translator, class string, err error) string {
-	var e *domain.Error
-	if errors.As(err, &e) && e.Code == domain.ENOTFOUND {
-		switch {
-		case strings.Contains(e.Message, "has no curriculum"):
-			return t.T("report.nopv", class)
-		case strings.Contains(e.Message, "has no student"):
-			return t.T("report.nostudent", class)
-		}
+	switch {
+	case errors.Is(err, domain.ErrNoCurriculum):
+		return t.T("report.nopv", class)
+	case errors.Is(err, domain.ErrNoStudents):
+		return t.T("report.nostudent", class)
 	}
 	return ErrorText(t, err)
 }
