@@ -17,7 +17,7 @@ const (
 )
 
 // justifications are the comments of some justified absences.
-var justifications = []string{"Certificat médical", "Convocation administrative", "Décès dans la famille", ""}
+var justifications = [...]string{"Certificat médical", "Convocation administrative", "Décès dans la famille", ""}
 
 // MarkedStudents is Students (the same students for a seed) with a mark in
 // every evaluation evals gives for their class: around the student's level,

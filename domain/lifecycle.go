@@ -53,10 +53,10 @@ func (c *Curriculum) RegulationOf(session int) int {
 
 // pinRegulation records version as session's (0: unpinned).
 func (c *Curriculum) pinRegulation(session, version int) {
+	c.Regulations = slices.Clone(c.Regulations) // old copies of c keep theirs
 	for len(c.Regulations) < session {
 		c.Regulations = append(c.Regulations, 0)
 	}
-	c.Regulations = slices.Clone(c.Regulations)
 	c.Regulations[session-1] = version
 	for len(c.Regulations) > 0 && c.Regulations[len(c.Regulations)-1] == 0 {
 		c.Regulations = c.Regulations[:len(c.Regulations)-1]
