@@ -78,8 +78,7 @@ func TestClassSemester(t *testing.T) {
 // current session when they are not named.
 func TestMinutesResults(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
+	cs := f.lifecycle()
 	check := func(what, semester string, session, wantSession int) {
 		t.Helper()
 		res, err := f.results.MinutesResults(ctx, admin, "L1-INFO", semester, "", session)
@@ -92,9 +91,7 @@ func TestMinutesResults(t *testing.T) {
 	}
 	check("nothing named", "", 0, 1)
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	check("during the resits", "", 0, 2)
 	check("S1 named", "s1", 0, 2)

@@ -41,6 +41,21 @@ func newJuryFixture(t *testing.T) *juryFixture {
 	return f
 }
 
+// lifecycle is the curricula service of the fixture's school, telling
+// its results when a semester is published.
+func (f *juryFixture) lifecycle() *domain.CurriculumService {
+	return domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
+		Year: "2026-2027", Now: f.clock.Now})
+}
+
+// status takes L1-INFO's S1 through act, which must succeed.
+func (f *juryFixture) status(t *testing.T, cs *domain.CurriculumService, act domain.SemesterAction, reason string) {
+	t.Helper()
+	if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (f *juryFixture) outcome(t *testing.T, session int, number string) domain.SemesterOutcome {
 	t.Helper()
 	res, err := f.results.Results(ctx, admin, "l1-info", "s1", "", session)
@@ -169,8 +184,7 @@ func TestSetRegulation(t *testing.T) {
 // first is closed, marks only the resits, and freezes session 1's jury.
 func TestSessionsAndPublishedResults(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
+	cs := f.lifecycle()
 	resit := f.eval(t, "Anglais", "resit", "100")
 	if _, _, err := f.svc.Mark(ctx, admin, f.diop.Number, 0, resit.ID, domain.MarkInput{Value: "15"}); err == nil || !strings.Contains(err.Error(), "resit session") {
 		t.Errorf("a resit marked in session 1: %v", err)
@@ -179,9 +193,7 @@ func TestSessionsAndPublishedResults(t *testing.T) {
 		t.Errorf("the resit session opened while the first is open: %v", err)
 	}
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	published := func() map[string]*domain.ResultNotice {
 		out := map[string]*domain.ResultNotice{}
@@ -222,9 +234,7 @@ func TestSessionsAndPublishedResults(t *testing.T) {
 		t.Errorf("Diop in session 2: %s %s", o.Decision, domain.FormatAverage(o.Average, false))
 	}
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	if d := published()[f.diop.Number+"/2"]; d == nil || d.Decision != domain.DecisionADM || d.Session != 2 || d.Credits != 10 {
 		t.Errorf("session 2's message to Diop: %+v", d)
@@ -349,12 +359,9 @@ func TestYearOutcomes(t *testing.T) {
 // stays in session 2: its first session is not opened again to marks.
 func TestReimportKeepsTheResitSession(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
+	cs := f.lifecycle()
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	c, err := cs.Get(ctx, admin, "L1-INFO", "S1", "")
 	if err != nil {
@@ -379,14 +386,8 @@ func TestReimportKeepsTheResitSession(t *testing.T) {
 // barrier.
 func TestClosingFreezesTheRegulation(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
-	status := func(act domain.SemesterAction, reason string) {
-		t.Helper()
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cs := f.lifecycle()
+	status := func(act domain.SemesterAction, reason string) { t.Helper(); f.status(t, cs, act, reason) }
 	barrier := func(b *float64) int {
 		t.Helper()
 		r := domain.DefaultRegulation()
@@ -436,12 +437,9 @@ func TestClosingFreezesTheRegulation(t *testing.T) {
 // the regulation became since session 1 closed.
 func TestSessionTwoKeepsSessionOnesRegulation(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
+	cs := f.lifecycle()
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	r := domain.DefaultRegulation()
 	high := 9.5
@@ -462,14 +460,8 @@ func TestSessionTwoKeepsSessionOnesRegulation(t *testing.T) {
 // marks until they are published. Reopening session 1 withdraws them.
 func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
-	status := func(act domain.SemesterAction, reason string) {
-		t.Helper()
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, reason); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cs := f.lifecycle()
+	status := func(act domain.SemesterAction, reason string) { t.Helper(); f.status(t, cs, act, reason) }
 	resit := f.eval(t, "Anglais", "resit", "100")
 	status(domain.ActionClose, "")
 	status(domain.ActionPublish, "")
@@ -531,12 +523,9 @@ func TestSessionOneStaysPublishedDuringTheResits(t *testing.T) {
 // pinned and the session published.
 func TestResitOfASemesterPublishedBeforePublishedWasRecorded(t *testing.T) {
 	f := newJuryFixture(t)
-	cs := domain.NewCurriculumService(domain.CurriculumDeps{Repo: f.school.repo, Students: f.env.repo, Results: f.results,
-		Year: "2026-2027", Now: f.clock.Now})
+	cs := f.lifecycle()
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionPublish} {
-		if _, err := cs.ChangeStatus(ctx, admin, "L1-INFO", "S1", "", act, ""); err != nil {
-			t.Fatal(err)
-		}
+		f.status(t, cs, act, "")
 	}
 	c, err := f.school.repo.Curriculum(ctx, "L1-INFO", "S1", "2026-2027")
 	if err != nil {
