@@ -68,76 +68,77 @@ func sjsonValue(raw json.RawMessage, e *sjsonElem) (any, error) {
 	if e == nil {
 		return nil, errors.New("a stored value without its type")
 	}
-	var err error
+	v, err := sjsonTyped(raw, e)
+	if err != nil {
+		return nil, fmt.Errorf("a stored %s: %w", e.Type, err)
+	}
+	return v, nil
+}
+
+// sjsonTyped is raw as the BSON value of e's type.
+func sjsonTyped(raw json.RawMessage, e *sjsonElem) (any, error) {
 	switch e.Type {
 	case "object":
-		var fields map[string]json.RawMessage
-		if err = json.Unmarshal(raw, &fields); err == nil {
-			return sjsonObject(fields, e.Schema)
+		fields, err := jsonAs[map[string]json.RawMessage](raw)
+		if err != nil {
+			return nil, err
 		}
+		return sjsonObject(fields, e.Schema)
 	case "array":
-		var items []json.RawMessage
-		if err = json.Unmarshal(raw, &items); err == nil {
-			if len(items) != len(e.Items) {
-				return nil, fmt.Errorf("an array of %d values typed for %d", len(items), len(e.Items))
-			}
-			a := make(bson.A, len(items))
-			for i := range items {
-				if a[i], err = sjsonValue(items[i], e.Items[i]); err != nil {
-					return nil, err
-				}
-			}
-			return a, nil
+		items, err := jsonAs[[]json.RawMessage](raw)
+		if err != nil {
+			return nil, err
 		}
+		if len(items) != len(e.Items) {
+			return nil, fmt.Errorf("%d values typed for %d", len(items), len(e.Items))
+		}
+		a := make(bson.A, len(items))
+		for i := range items {
+			if a[i], err = sjsonValue(items[i], e.Items[i]); err != nil {
+				return nil, err
+			}
+		}
+		return a, nil
 	case "double":
-		var f float64
-		err = json.Unmarshal(raw, &f)
-		return f, err
+		return jsonAs[float64](raw)
 	case "string":
-		var s string
-		err = json.Unmarshal(raw, &s)
-		return s, err
+		return jsonAs[string](raw)
 	case "objectId":
-		var s string
-		if err = json.Unmarshal(raw, &s); err == nil {
-			return bson.ObjectIDFromHex(s)
+		hex, err := jsonAs[string](raw)
+		if err != nil {
+			return nil, err
 		}
+		return bson.ObjectIDFromHex(hex)
 	case "bool":
-		var b bool
-		err = json.Unmarshal(raw, &b)
-		return b, err
+		return jsonAs[bool](raw)
 	case "date":
-		var ms int64
-		err = json.Unmarshal(raw, &ms)
+		ms, err := jsonAs[int64](raw)
 		return bson.DateTime(ms), err
 	case "null":
 		return nil, nil
 	case "int":
-		var i int32
-		err = json.Unmarshal(raw, &i)
-		return i, err
+		return jsonAs[int32](raw)
 	case "long":
-		var i int64
-		err = json.Unmarshal(raw, &i)
-		return i, err
+		return jsonAs[int64](raw)
 	case "timestamp":
-		var t uint64
-		err = json.Unmarshal(raw, &t)
+		t, err := jsonAs[uint64](raw)
 		return bson.Timestamp{T: uint32(t >> 32), I: uint32(t)}, err
 	case "binData":
-		var b []byte
-		if err = json.Unmarshal(raw, &b); err == nil && e.Subtype != nil {
-			return bson.Binary{Subtype: *e.Subtype, Data: b}, nil
+		if e.Subtype == nil {
+			return nil, errors.New("no subtype")
 		}
+		b, err := jsonAs[[]byte](raw)
+		return bson.Binary{Subtype: *e.Subtype, Data: b}, err
 	case "regex":
-		var p string
-		err = json.Unmarshal(raw, &p)
+		p, err := jsonAs[string](raw)
 		return bson.Regex{Pattern: p, Options: e.Options}, err
-	default:
-		return nil, fmt.Errorf("unknown stored type %q", e.Type)
 	}
-	if err == nil {
-		err = errors.New("malformed")
-	}
-	return nil, fmt.Errorf("a stored %s: %w", e.Type, err)
+	return nil, errors.New("unknown type")
+}
+
+// jsonAs decodes raw as a T.
+func jsonAs[T any](raw json.RawMessage) (T, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
 }
