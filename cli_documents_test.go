@@ -133,15 +133,7 @@ func TestCLIReleveMinutesAndVerify(t *testing.T) {
 // at path matches the regular expression re.
 func pdfMatch(t *testing.T, path, re string) {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		return
-	}
-	text, err := exec.Command(bin, "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	if !regexp.MustCompile(re).Match(text) {
+	if text, ok := pdfText(t, path); ok && !regexp.MustCompile(re).Match(text) {
 		t.Errorf("%s does not match %s:\n%s", filepath.Base(path), re, text)
 	}
 }
@@ -154,17 +146,28 @@ func pdfCheck(t *testing.T, path string, want ...string) {
 	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("%s: not a PDF (%v)", path, err)
 	}
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
+	text, ok := pdfText(t, path)
+	if !ok {
 		return
-	}
-	text, err := exec.Command(bin, "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
 	}
 	for _, w := range want {
 		if !bytes.Contains(text, []byte(w)) {
 			t.Errorf("%s lacks %q:\n%s", filepath.Base(path), w, text)
 		}
 	}
+}
+
+// pdfText is the text of the PDF at path by pdftotext; false where it is
+// not installed.
+func pdfText(t *testing.T, path string) ([]byte, bool) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return nil, false
+	}
+	text, err := exec.Command(bin, "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return text, true
 }
