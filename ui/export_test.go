@@ -341,21 +341,7 @@ func TestReportDialogSaysWhyNoMinutes(t *testing.T) {
 		{"L3-INFO", "L3-INFO n'a aucun étudiant (ou n'est pas une de vos classes) : pas de procès-verbal.", "pas de curriculum"},
 	} {
 		t.Run(tc.class, func(t *testing.T) {
-			c := newTestCommon(t, f.svc, testAdmin)
-			c.Curricula, c.Results = f.cs, f.rs
-			m := newStats(c).(*stats)
-			m.class = tc.class
-			m.SetSize(120, 30)
-			start(t, m)
-			open, ok := findMsg[openScreenMsg](press(t, m, "p"))
-			if !ok {
-				t.Fatalf("p opened nothing:\n%s", m.View())
-			}
-			d, ok := open.screen.(*fileDialog)
-			if !ok || len(d.choices) != 1 {
-				t.Fatalf("p opened %s", screenName(open.screen))
-			}
-			d.SetSize(200, 30)
+			d := reportDialogOf(t, statsOf(t, f, tc.class), 1)
 			v := d.View()
 			wantIn(t, v, tc.want, "Synthèse de l'établissement")
 			wantNotIn(t, v, tc.not)
@@ -368,26 +354,13 @@ func TestReportDialogSaysWhyNoMinutes(t *testing.T) {
 // loaded (the dialog still offers session 1), and p writes session 2.
 func TestReportDialogWritesTheCurrentSession(t *testing.T) {
 	f := newDelibFixture(t)
-	c := newTestCommon(t, f.svc, testAdmin)
-	c.Curricula, c.Results = f.cs, f.rs
-	m := newStats(c).(*stats)
-	m.class = "L2-INFO"
-	m.SetSize(120, 30)
-	start(t, m)
+	m := statsOf(t, f, "L2-INFO")
 	for _, act := range []domain.SemesterAction{domain.ActionClose, domain.ActionResit} {
 		if _, err := f.cs.ChangeStatus(context.Background(), testAdmin, "L2-INFO", "S3", "", act, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	open, ok := findMsg[openScreenMsg](press(t, m, "p"))
-	if !ok {
-		t.Fatalf("p opened nothing:\n%s", m.View())
-	}
-	d, ok := open.screen.(*fileDialog)
-	if !ok || len(d.choices) != 2 {
-		t.Fatalf("p opened %s", screenName(open.screen))
-	}
-	d.SetSize(200, 30)
+	d := reportDialogOf(t, m, 2)
 	wantIn(t, d.View(), "L2-INFO S3, session 1")
 	path := filepath.Join(t.TempDir(), "pv.pdf")
 	d.path.SetValue(path)
@@ -400,4 +373,32 @@ func TestReportDialogWritesTheCurrentSession(t *testing.T) {
 		wantIn(t, text, "L2-INFO · semestre S3 · session 2")
 		wantNotIn(t, text, "session 1")
 	}
+}
+
+// statsOf is the statistics screen of an admin on class, loaded.
+func statsOf(t *testing.T, f *delibFixture, class string) *stats {
+	t.Helper()
+	c := newTestCommon(t, f.svc, testAdmin)
+	c.Curricula, c.Results = f.cs, f.rs
+	m := newStats(c).(*stats)
+	m.class = class
+	m.SetSize(120, 30)
+	start(t, m)
+	return m
+}
+
+// reportDialogOf presses p on m and returns the dialog it opens, which
+// must offer choices documents.
+func reportDialogOf(t *testing.T, m *stats, choices int) *fileDialog {
+	t.Helper()
+	open, ok := findMsg[openScreenMsg](press(t, m, "p"))
+	if !ok {
+		t.Fatalf("p opened nothing:\n%s", m.View())
+	}
+	d, ok := open.screen.(*fileDialog)
+	if !ok || len(d.choices) != choices {
+		t.Fatalf("p opened %s", screenName(open.screen))
+	}
+	d.SetSize(200, 30)
+	return d
 }
