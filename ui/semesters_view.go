@@ -149,7 +149,11 @@ func (v *semesters) markCell(m *domain.EvaluationMark, col int) string {
 		var parts []string
 		// The evaluations of a session whose results are published all
 		// count (official): none of them is flagged.
-		if r := v.shown(); (r == nil && !e.Published) || (r != nil && !domain.MarkShown(e, r.PublishedSession)) {
+		pub := 0
+		if r := v.shown(); r != nil {
+			pub = r.PublishedSession
+		}
+		if !domain.MarkShown(e, pub) {
 			parts = append(parts, t.T("sem.eval.hidden"))
 		}
 		if m.Comment != "" {
