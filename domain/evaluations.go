@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -13,18 +14,28 @@ func (s *CurriculumService) AddEvaluation(ctx context.Context, a Actor, in Evalu
 	if err != nil {
 		return nil, err
 	}
-	if err := c.MayGrade(a, in.Subject); err != nil {
-		return nil, err
-	}
-	e, err := in.validate(c, DateOf(s.now()))
+	e, t, err := s.newEvaluation(a, c, in, DateOf(s.now()))
 	if err != nil {
 		return nil, err
 	}
-	e.Version = 1
-	if err := s.repo.SaveEvaluation(ctx, &e, 0, curriculumTrail(s, a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e)); err != nil {
+	if err := s.repo.SaveEvaluation(ctx, e, 0, t); err != nil {
 		return nil, err
 	}
-	return &e, nil
+	return e, nil
+}
+
+// newEvaluation checks that a may add in to c and returns the evaluation
+// to write (version 1) with its trail.
+func (s *CurriculumService) newEvaluation(a Actor, c *Curriculum, in EvaluationInput, today Date) (*Evaluation, Trail, error) {
+	if err := c.MayGrade(a, in.Subject); err != nil {
+		return nil, Trail{}, err
+	}
+	e, err := in.validate(c, today)
+	if err != nil {
+		return nil, Trail{}, err
+	}
+	e.Version = 1
+	return &e, curriculumTrail(s, a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e), nil
 }
 
 // AddEvaluations adds many evaluations at once (a curriculum's CC and
@@ -53,20 +64,20 @@ func (s *CurriculumService) AddEvaluations(ctx context.Context, a Actor, ins []E
 			}
 			curricula[key] = c
 		}
-		if err := c.MayGrade(a, in.Subject); err != nil {
-			bad = append(bad, RowProblem{i, Problem{"subject", ErrorMessage(err)}})
-			continue
-		}
-		e, err := in.validate(c, today)
-		if err != nil {
-			for _, p := range err.(*Error).Problems {
+		e, t, err := s.newEvaluation(a, c, in, today)
+		var de *Error
+		switch {
+		case errors.As(err, &de) && len(de.Problems) > 0:
+			for _, p := range de.Problems {
 				bad = append(bad, RowProblem{i, p})
 			}
 			continue
+		case err != nil: // not theirs to grade
+			bad = append(bad, RowProblem{i, Problem{"subject", ErrorMessage(err)}})
+			continue
 		}
-		e.Version = 1
-		out = append(out, &e)
-		trails = append(trails, curriculumTrail(s, a, "evaluation.add", c.Key()+" "+e.Subject, nil, &e))
+		out = append(out, e)
+		trails = append(trails, t)
 	}
 	if len(bad) > 0 {
 		return nil, &BatchError{Problems: bad}
