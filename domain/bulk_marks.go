@@ -63,11 +63,7 @@ func (b *markBook) entry(ctx context.Context, id string) (*bookEntry, error) {
 	key := e.Class + " " + e.Semester + " " + e.Year
 	term := b.terms[key]
 	if term == nil {
-		c, err := b.s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
-		if err != nil {
-			return nil, err
-		}
-		evals, err := b.s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+		c, evals, err := b.s.termOf(ctx, e)
 		if err != nil {
 			return nil, err
 		}

@@ -191,15 +191,24 @@ func (s *StudentService) semesterOf(ctx context.Context, evalID string) (*Evalua
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	evals, err := s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+	c, evals, err := s.termOf(ctx, e)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return e, c, evals, nil
+}
+
+// termOf reads the curriculum and the evaluations of e's semester.
+func (s *StudentService) termOf(ctx context.Context, e *Evaluation) (*Curriculum, []Evaluation, error) {
+	c, err := s.curricula.Curriculum(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	evals, err := s.curricula.Evaluations(ctx, e.Class, e.Semester, e.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, evals, nil
 }
 
 // reterm is what changing or removing a mark of an evaluation (evalID;
