@@ -100,4 +100,3 @@ func sameTerm(st *Student, c *Curriculum, avg *float64) bool {
 	}
 	return avg == nil
 }
-
